@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Members;
+using SponsoredInMail.Core.Seeding;
+
+namespace SponsoredInMail.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>The product's services and their options. Data registration is separate: <c>AddSponsoredInMailData</c>.</summary>
+    public static IServiceCollection AddSponsoredInMailCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));
+        services.AddOptions<ActivityOptions>().Bind(configuration.GetSection(ActivityOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ActivityPolicy>();
+        services.AddSingleton<MemberDirectory>();
+        services.AddSingleton<NetworkOverview>();
+        services.AddSingleton<AccountService>();
+        services.AddScoped<NetworkSeeder>();
+        return services;
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Members;
+
+namespace SponsoredInMail.Core.Data;
+
+public class AppDbContext(DbContextOptions<AppDbContext> options)
+    : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<Member> Members => Set<Member>();
+    public DbSet<Company> Companies => Set<Company>();
+    public DbSet<MemberOptOut> MemberOptOuts => Set<MemberOptOut>();
+    public DbSet<AdvertiserAccount> AdvertiserAccounts => Set<AdvertiserAccount>();
+    public DbSet<AccountMembership> AccountMemberships => Set<AccountMembership>();
+    public DbSet<SenderPermission> SenderPermissions => Set<SenderPermission>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        // Identity picks its schema version from IdentityOptions in the application's services;
+        // AddSponsoredInMailData pins it to version 3 (passkeys) for the app, the tests and design time alike.
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is UTC; SQLite keeps no kind, so restore it on the way out.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class NullableUtcDateTimeConverter() : ValueConverter<DateTime?, DateTime?>(
+        v => v.HasValue ? (v.Value.Kind == DateTimeKind.Utc ? v : v.Value.ToUniversalTime()) : v,
+        v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+}

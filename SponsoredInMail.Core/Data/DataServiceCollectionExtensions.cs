@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SponsoredInMail.Core.Data.Sqlite;
+
+namespace SponsoredInMail.Core.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the context factory and the provider-specific pieces (bulk writer, initializer) for the
+    /// given connection string. SQLite is the only provider today; this is the one place a second goes.
+    /// </summary>
+    public static IServiceCollection AddSponsoredInMailData(this IServiceCollection services, string connectionString)
+    {
+        services.Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersion);
+        services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString));
+        services.AddSingleton<IBulkWriter>(new SqliteBulkWriter(connectionString));
+        services.AddSingleton<DatabaseInitializer>();
+        return services;
+    }
+
+    /// <summary>The Identity schema the migrations were made with (version 3 adds passkeys).</summary>
+    public static readonly Version IdentitySchemaVersion = IdentitySchemaVersions.Version3;
+
+    /// <summary>Makes a relative SQLite data source absolute under <paramref name="baseDirectory"/>.</summary>
+    public static string ResolveSqliteDataSource(string connectionString, string baseDirectory)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource is { Length: > 0 } source && source != ":memory:" && !Path.IsPathRooted(source)
+            && builder.Mode != SqliteOpenMode.Memory)
+        {
+            builder.DataSource = Path.GetFullPath(Path.Combine(baseDirectory, source));
+        }
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Members;
+
+namespace SponsoredInMail.Core.Data;
+
+internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
+{
+    public void Configure(EntityTypeBuilder<Member> member)
+    {
+        member.Property(m => m.FirstName).HasMaxLength(100);
+        member.Property(m => m.LastName).HasMaxLength(100);
+        member.Property(m => m.Email).HasMaxLength(256);
+        member.Property(m => m.Headline).HasMaxLength(220);
+        member.Property(m => m.CountryCode).HasMaxLength(2);
+        member.Property(m => m.Region).HasMaxLength(100);
+        member.Property(m => m.Industry).HasMaxLength(100);
+        member.Property(m => m.JobTitle).HasMaxLength(150);
+        member.Property(m => m.JobFunction).HasMaxLength(100);
+        member.Property(m => m.ProfileLanguage).HasMaxLength(8);
+        member.Ignore(m => m.FullName);
+        member.HasOne(m => m.Company).WithMany().HasForeignKey(m => m.CompanyId).OnDelete(DeleteBehavior.Restrict);
+        member.HasIndex(m => m.LastName);
+        member.HasIndex(m => m.Email);
+    }
+}
+
+internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
+{
+    public void Configure(EntityTypeBuilder<Company> company)
+    {
+        company.Property(c => c.Name).HasMaxLength(200);
+        company.Property(c => c.Domain).HasMaxLength(200);
+        company.Property(c => c.Industry).HasMaxLength(100);
+        company.Property(c => c.CountryCode).HasMaxLength(2);
+        company.HasIndex(c => c.Name);
+    }
+}
+
+internal sealed class MemberOptOutConfiguration : IEntityTypeConfiguration<MemberOptOut>
+{
+    public void Configure(EntityTypeBuilder<MemberOptOut> optOut)
+    {
+        optOut.HasIndex(o => new { o.MemberId, o.Scope });
+        optOut.HasOne<Member>().WithMany().HasForeignKey(o => o.MemberId).OnDelete(DeleteBehavior.Cascade);
+        optOut.HasOne<AdvertiserAccount>().WithMany().HasForeignKey(o => o.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AdvertiserAccountConfiguration : IEntityTypeConfiguration<AdvertiserAccount>
+{
+    public void Configure(EntityTypeBuilder<AdvertiserAccount> account)
+    {
+        account.Property(a => a.Name).HasMaxLength(120);
+        account.Property(a => a.Website).HasMaxLength(1024);
+        account.Property(a => a.LogoColor).HasMaxLength(9);
+        account.Property(a => a.LogoInitials).HasMaxLength(2);
+        account.HasIndex(a => a.Name).IsUnique();
+        account.HasMany(a => a.Memberships).WithOne(m => m.AdvertiserAccount)
+            .HasForeignKey(m => m.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AccountMembershipConfiguration : IEntityTypeConfiguration<AccountMembership>
+{
+    public void Configure(EntityTypeBuilder<AccountMembership> membership)
+    {
+        membership.HasIndex(m => new { m.AdvertiserAccountId, m.UserId }).IsUnique();
+        membership.HasIndex(m => m.UserId);
+        membership.HasOne<ApplicationUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SenderPermissionConfiguration : IEntityTypeConfiguration<SenderPermission>
+{
+    public void Configure(EntityTypeBuilder<SenderPermission> permission)
+    {
+        permission.HasIndex(p => new { p.AdvertiserAccountId, p.MemberId }).IsUnique();
+        permission.HasIndex(p => p.MemberId);
+        permission.HasOne(p => p.AdvertiserAccount).WithMany().HasForeignKey(p => p.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
+        permission.HasOne(p => p.Member).WithMany().HasForeignKey(p => p.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<ApplicationUser>
+{
+    public void Configure(EntityTypeBuilder<ApplicationUser> user)
+    {
+        user.Property(u => u.DisplayName).HasMaxLength(120);
+        user.HasOne<Member>().WithMany().HasForeignKey(u => u.MemberId).OnDelete(DeleteBehavior.SetNull);
+    }
+}

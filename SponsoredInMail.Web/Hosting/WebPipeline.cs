@@ -1,0 +1,20 @@
+using SponsoredInMail.Web.Components;
+
+namespace SponsoredInMail.Web.Hosting;
+
+public static class WebPipeline
+{
+    public static WebApplication UseSponsoredInMail(this WebApplication app)
+    {
+        // Always the friendly error page with a request id; never a stack trace, in any environment.
+        app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+
+        app.MapHealthChecks("/health");
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        return app;
+    }
+}
