@@ -12,11 +12,19 @@ public static class DataServiceCollectionExtensions
     /// Registers the context factory and the provider-specific pieces (bulk writer, initializer) for the
     /// given connection string. SQLite is the only provider today; this is the one place a second goes.
     /// </summary>
-    public static IServiceCollection AddSponsoredInMailData(this IServiceCollection services, string connectionString)
+    public static IServiceCollection AddSponsoredInMailData(this IServiceCollection services, string connectionString) =>
+        services.AddSponsoredInMailData(_ => connectionString);
+
+    /// <summary>
+    /// As above, with the connection string resolved from the final service provider (so that test hosts
+    /// can override configuration after Program.cs has registered its services).
+    /// </summary>
+    public static IServiceCollection AddSponsoredInMailData(this IServiceCollection services, Func<IServiceProvider, string> connectionString)
     {
         services.Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersion);
-        services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString));
-        services.AddSingleton<IBulkWriter>(new SqliteBulkWriter(connectionString));
+        services.AddSingleton(sp => new DatabaseConnection(connectionString(sp)));
+        services.AddDbContextFactory<AppDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<DatabaseConnection>().ConnectionString));
+        services.AddSingleton<IBulkWriter>(sp => new SqliteBulkWriter(sp.GetRequiredService<DatabaseConnection>().ConnectionString));
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }
@@ -36,3 +44,6 @@ public static class DataServiceCollectionExtensions
         return builder.ToString();
     }
 }
+
+/// <summary>The resolved connection string of the product database.</summary>
+public sealed record DatabaseConnection(string ConnectionString);

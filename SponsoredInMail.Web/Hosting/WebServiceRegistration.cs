@@ -15,12 +15,11 @@ public static class WebServiceRegistration
     public static WebApplicationBuilder AddSponsoredInMail(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var connectionString = DataServiceCollectionExtensions.ResolveSqliteDataSource(
-            builder.Configuration.GetConnectionString("DefaultConnection")
+        var contentRoot = builder.Environment.ContentRootPath;
+        services.AddSponsoredInMailData(sp => DataServiceCollectionExtensions.ResolveSqliteDataSource(
+            sp.GetRequiredService<IConfiguration>().GetConnectionString("DefaultConnection")
                 ?? throw new InvalidOperationException("Connection string 'DefaultConnection' is missing from appsettings.json."),
-            builder.Environment.ContentRootPath);
-
-        services.AddSponsoredInMailData(connectionString);
+            contentRoot));
         services.AddSponsoredInMailCore(builder.Configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -39,25 +38,7 @@ public static class WebServiceRegistration
             .AddIdentityCookies();
         services.AddAuthorization();
 
-        services.AddIdentityCore<ApplicationUser>(options =>
-            {
-                options.SignIn.RequireConfirmedAccount = false;
-                options.User.RequireUniqueEmail = true;
-                options.Stores.SchemaVersion = DataServiceCollectionExtensions.IdentitySchemaVersion;
-                // OWASP ASVS 5: length is what matters; no composition rules.
-                options.Password.RequiredLength = 8;
-                options.Password.RequireDigit = false;
-                options.Password.RequireLowercase = false;
-                options.Password.RequireUppercase = false;
-                options.Password.RequireNonAlphanumeric = false;
-                options.Password.RequiredUniqueChars = 1;
-                options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<AppDbContext>()
-            .AddPasswordValidator<PasswordLengthValidator<ApplicationUser>>()
+        services.AddSponsoredInMailIdentity()
             .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>()
             .AddSignInManager()
             .AddDefaultTokenProviders();

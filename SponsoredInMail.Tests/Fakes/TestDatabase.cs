@@ -1,0 +1,91 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using SponsoredInMail.Core;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Data;
+using SponsoredInMail.Core.Seeding;
+
+namespace SponsoredInMail.Tests.Fakes;
+
+/// <summary>
+/// A real, migrated SQLite database in a temp file with the Core services around it and a fake clock.
+/// Each instance is its own database: no test sees another test's data.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    private TestDatabase(string path, ServiceProvider services, FakeTimeProvider clock)
+    {
+        FilePath = path;
+        Services = services;
+        Clock = clock;
+    }
+
+    public string FilePath { get; }
+    public ServiceProvider Services { get; }
+    public FakeTimeProvider Clock { get; }
+    public IDbContextFactory<AppDbContext> Factory => Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public static async Task<TestDatabase> CreateAsync(int randomSeed = 4242)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"sim-test-{Guid.NewGuid():N}.db");
+        var clock = new FakeTimeProvider(Now);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Seed:RandomSeed"] = randomSeed.ToString() })
+            .Build();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<TimeProvider>(clock)
+            .AddSponsoredInMailData($"Data Source={path};Pooling=False")
+            .AddSponsoredInMailCore(configuration);
+        services.AddSponsoredInMailIdentity();
+        var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<DatabaseInitializer>().MigrateAsync();
+        return new TestDatabase(path, provider, clock);
+    }
+
+    public async Task SeedAsync(int members)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<NetworkSeeder>().SeedAsync(members);
+    }
+
+    public AppDbContext CreateContext() => Factory.CreateDbContext();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        foreach (var file in new[] { FilePath, FilePath + "-wal", FilePath + "-shm" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // A temp file left behind is harmless.
+            }
+        }
+    }
+}
+
+/// <summary>One seeded network shared by the read-only tests of a class.</summary>
+public sealed class SeededDatabase : IAsyncLifetime
+{
+    public const int Members = 3_000;
+
+    public TestDatabase Database { get; private set; } = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync();
+        await Database.SeedAsync(Members);
+    }
+
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
+}
