@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using SponsoredInMail.Core.Seeding;
+
+namespace SponsoredInMail.Tests.Fakes;
+
+/// <summary>
+/// The whole web app on its own temp-file database, seeded with a small network on start-up just as a
+/// first run would be.
+/// </summary>
+public class AppFactory : WebApplicationFactory<Program>
+{
+    public const int Members = 600;
+
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"sim-web-{Guid.NewGuid():N}.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={_databasePath}");
+        builder.UseSetting("Seed:Members", Members.ToString());
+    }
+
+    public HttpClient CreateBrowserlessClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Logs in through the real static login form (antiforgery token and all).</summary>
+    public static async Task LoginAsync(HttpClient client, string email, string password = DemoData.Password)
+    {
+        var response = await PostLoginFormAsync(client, email, password);
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect, $"logging in as {email} redirects");
+    }
+
+    public static async Task<HttpResponseMessage> PostLoginFormAsync(HttpClient client, string email, string password)
+    {
+        var form = await client.GetStringAsync("/Account/Login");
+        var token = Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        token.ShouldNotBeNullOrEmpty("the login form carries an antiforgery token");
+        return await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["_handler"] = "login",
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        }));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // A temp file left behind is harmless.
+            }
+        }
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using Bunit;
+using Bunit.TestDoubles;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Members;
+using SponsoredInMail.Tests.Fakes;
+using SponsoredInMail.Web.Accounts;
+using SponsoredInMail.Web.Hosting;
+
+namespace SponsoredInMail.Tests.Web.Components;
+
+/// <summary>
+/// bUnit with MudBlazor's services (popover checks and transitions off, JS interop loose) and the real
+/// Core services over a seeded test database.
+/// </summary>
+public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase>
+{
+    protected BunitTestBase(SeededDatabase seeded)
+    {
+        Database = seeded.Database;
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(options =>
+        {
+            options.PopoverOptions.CheckForPopoverProvider = false;
+            options.PopoverOptions.Duration = TimeSpan.Zero;
+            options.PopoverOptions.Delay = TimeSpan.Zero;
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+        });
+        Services.AddSingleton(Database.Get<AccountService>());
+        Services.AddSingleton(Database.Get<MemberDirectory>());
+        Services.AddSingleton(Database.Get<NetworkOverview>());
+        Services.AddScoped<CurrentAccount>();
+        Authorization = AddAuthorization();
+    }
+
+    protected TestDatabase Database { get; }
+
+    protected BunitAuthorizationContext Authorization { get; }
+
+    /// <summary>Signs in as a demo login: its roles, user id, display name and linked member.</summary>
+    protected async Task SignInAsAsync(string email)
+    {
+        await using var db = Database.CreateContext();
+        var user = await db.Users.SingleAsync(u => u.Email == email);
+        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == user.Id select r.Name!).ToListAsync();
+        Authorization.SetAuthorized(user.DisplayName);
+        Authorization.SetRoles([.. roles]);
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, user.Id),
+            new(AppClaimsPrincipalFactory.DisplayNameClaim, user.DisplayName),
+        };
+        if (user.MemberId is { } memberId)
+        {
+            claims.Add(new Claim(AppClaimsPrincipalFactory.MemberIdClaim, memberId.ToString()));
+        }
+        Authorization.SetClaims([.. claims]);
+    }
+
+    protected IRenderedComponent<MudPopoverProvider> RenderPopoverProvider() => Render<MudPopoverProvider>();
+}
