@@ -15,6 +15,9 @@ public static class WebServiceRegistration
     public static WebApplicationBuilder AddSponsoredInMail(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Serve the build's static web assets (MudBlazor, scoped CSS) in every environment, not only Development,
+        // so test hosts and `dotnet run` with another environment look the same. A published app has none to load.
+        builder.WebHost.UseStaticWebAssets();
         var contentRoot = builder.Environment.ContentRootPath;
         services.AddSponsoredInMailData(sp => DataServiceCollectionExtensions.ResolveSqliteDataSource(
             sp.GetRequiredService<IConfiguration>().GetConnectionString("DefaultConnection")

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SponsoredInMail.Tests.Fakes;
+
+namespace SponsoredInMail.Tests.Browser;
+
+/// <summary>
+/// The app on a real Kestrel port and Debian's Chromium driven by Playwright. Without a Chromium the
+/// browser tests skip themselves with a clear message — unless REQUIRE_BROWSER_TESTS=1 (CI), where they fail.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private static readonly string[] ChromiumCandidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+
+    private AppFactory? _app;
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = default!;
+    public string BaseUrl { get; private set; } = "";
+    public string? SkipReason { get; private set; }
+
+    public static bool BrowserTestsRequired => Environment.GetEnvironmentVariable("REQUIRE_BROWSER_TESTS") == "1";
+
+    public async ValueTask InitializeAsync()
+    {
+        var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } configured
+            ? configured
+            : ChromiumCandidates.FirstOrDefault(File.Exists);
+        if (chromium is null || !File.Exists(chromium))
+        {
+            SkipReason = "No Chromium found (looked for CHROMIUM_PATH, " + string.Join(", ", ChromiumCandidates) +
+                "). Install it with `apt-get install -y chromium` to run the browser tests.";
+            if (BrowserTestsRequired)
+            {
+                throw new InvalidOperationException("REQUIRE_BROWSER_TESTS=1 but " + SkipReason);
+            }
+            return;
+        }
+
+        _app = new AppFactory();
+        _app.UseKestrel(0);
+        _app.StartServer();
+        BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First().Replace("[::]", "localhost").Replace("0.0.0.0", "localhost").Replace("127.0.0.1", "localhost");
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>Call first in every browser test.</summary>
+    public void SkipWhenUnavailable()
+    {
+        if (SkipReason is not null)
+        {
+            Assert.Skip(SkipReason);
+        }
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1366, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}

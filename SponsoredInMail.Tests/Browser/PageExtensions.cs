@@ -1,0 +1,39 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using SponsoredInMail.Core.Seeding;
+
+namespace SponsoredInMail.Tests.Browser;
+
+internal static class PageExtensions
+{
+    /// <summary>Logs in through the login form and waits for the interactive home page.</summary>
+    public static async Task LoginAsync(this IPage page, string email, string password = DemoData.Password)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.Locator("[name='Input.Email']").FillAsync(email);
+        await page.Locator("[name='Input.Password']").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
+        await page.WaitForInteractiveAsync();
+    }
+
+    /// <summary>Waits until the Blazor circuit is up, so clicks reach interactive components.</summary>
+    public static async Task WaitForInteractiveAsync(this IPage page)
+    {
+        await page.Locator("#app-state[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
+    /// <summary>axe-core over WCAG 2 A/AA rules; returns the serious and critical violations.</summary>
+    public static async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync(this IPage page)
+    {
+        var result = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+        return result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Impact}: {v.Id} — {v.Help} ({string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))})")
+            .ToList();
+    }
+}
