@@ -33,6 +33,7 @@ public sealed class NetworkSeeder(
 
         progress?.Report(new SeedProgress("Companies", 0, generator.Companies.Count));
         await bulkWriter.WriteCompaniesAsync(generator.Companies, ct);
+        progress?.Report(new SeedProgress("Companies", generator.Companies.Count, generator.Companies.Count));
 
         long written = 0;
         progress?.Report(new SeedProgress("Members", 0, count));
@@ -45,13 +46,16 @@ public sealed class NetworkSeeder(
         progress?.Report(new SeedProgress("Accounts and senders", 0, 1));
         var accounts = await SeedAccountsAsync(now, ct);
         var senders = await SeedSendersAsync(accounts, seed, now, ct);
+        progress?.Report(new SeedProgress("Accounts and senders", 1, 1));
 
-        progress?.Report(new SeedProgress("Opt-outs", 0, 1));
-        await bulkWriter.WriteOptOutsAsync(GenerateOptOuts(seed, count, accounts, senders, now), ct);
+        var optOuts = GenerateOptOuts(seed, count, accounts, senders, now);
+        progress?.Report(new SeedProgress("Opt-outs", 0, optOuts.Count));
+        await bulkWriter.WriteOptOutsAsync(optOuts, ct);
+        progress?.Report(new SeedProgress("Opt-outs", optOuts.Count, optOuts.Count));
 
         progress?.Report(new SeedProgress("Demo logins", 0, DemoData.Logins.Count));
         await SeedLoginsAsync(accounts, now, ct);
-        progress?.Report(new SeedProgress("Done", 1, 1));
+        progress?.Report(new SeedProgress("Demo logins", DemoData.Logins.Count, DemoData.Logins.Count));
     }
 
     /// <summary>Generates chunks on the thread pool, two ahead of the writer, and hands them over in id order.</summary>

@@ -65,7 +65,7 @@ internal static class SeedCommand
     /// <summary>Redraws one line: stage, bar, count and rate. Plain lines when output is redirected.</summary>
     private sealed class TerminalProgressBar : IProgress<SeedProgress>
     {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private Stopwatch _clock = Stopwatch.StartNew();
         private string _stage = "";
         private long _lastDrawnPercent = -1;
 
@@ -79,6 +79,7 @@ internal static class SeedCommand
                 }
                 _stage = value.Stage;
                 _lastDrawnPercent = -1;
+                _clock = Stopwatch.StartNew();
             }
             var percent = value.Total == 0 ? 100 : value.Done * 100 / value.Total;
             if (percent == _lastDrawnPercent)
