@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Members;
 using SponsoredInMail.Core.Seeding;
 
@@ -20,6 +21,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<NetworkOverview>();
         services.AddSingleton<AccountService>();
         services.AddScoped<NetworkSeeder>();
+        services.AddOptions<AudienceOptions>().Bind(configuration.GetSection(AudienceOptions.Section));
+        services.AddSingleton<AudienceIndex>();
+        services.AddSingleton<IFacetVocabulary>(sp => sp.GetRequiredService<AudienceIndex>());
         return services;
     }
 }

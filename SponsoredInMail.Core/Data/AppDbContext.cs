@@ -16,6 +16,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<AdvertiserAccount> AdvertiserAccounts => Set<AdvertiserAccount>();
     public DbSet<AccountMembership> AccountMemberships => Set<AccountMembership>();
     public DbSet<SenderPermission> SenderPermissions => Set<SenderPermission>();
+    public DbSet<Audiences.SavedAudience> SavedAudiences => Set<Audiences.SavedAudience>();
+    public DbSet<Audiences.MatchedAudience> MatchedAudiences => Set<Audiences.MatchedAudience>();
+    public DbSet<Audiences.MatchedAudienceMember> MatchedAudienceMembers => Set<Audiences.MatchedAudienceMember>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

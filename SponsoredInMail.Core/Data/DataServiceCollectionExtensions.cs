@@ -26,6 +26,7 @@ public static class DataServiceCollectionExtensions
         services.AddDbContextFactory<AppDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<DatabaseConnection>().ConnectionString));
         services.AddSingleton<IBulkWriter>(sp => new SqliteBulkWriter(sp.GetRequiredService<DatabaseConnection>().ConnectionString));
         services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton<Audiences.IAudienceSource, SqliteAudienceSource>();
         return services;
     }
 

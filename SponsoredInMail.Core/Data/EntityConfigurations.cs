@@ -91,3 +91,35 @@ internal sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<Ap
         user.HasOne<Member>().WithMany().HasForeignKey(u => u.MemberId).OnDelete(DeleteBehavior.SetNull);
     }
 }
+
+internal sealed class SavedAudienceConfiguration : IEntityTypeConfiguration<Audiences.SavedAudience>
+{
+    public void Configure(EntityTypeBuilder<Audiences.SavedAudience> audience)
+    {
+        audience.Property(a => a.Name).HasMaxLength(Audiences.AudienceRules.MaxNameLength);
+        audience.Ignore(a => a.Targeting);
+        audience.HasIndex(a => new { a.AdvertiserAccountId, a.Name }).IsUnique();
+        audience.HasOne<AdvertiserAccount>().WithMany().HasForeignKey(a => a.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class MatchedAudienceConfiguration : IEntityTypeConfiguration<Audiences.MatchedAudience>
+{
+    public void Configure(EntityTypeBuilder<Audiences.MatchedAudience> list)
+    {
+        list.Property(a => a.Name).HasMaxLength(Audiences.AudienceRules.MaxNameLength);
+        list.Property(a => a.FileName).HasMaxLength(260);
+        list.HasIndex(a => a.AdvertiserAccountId);
+        list.HasOne<AdvertiserAccount>().WithMany().HasForeignKey(a => a.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class MatchedAudienceMemberConfiguration : IEntityTypeConfiguration<Audiences.MatchedAudienceMember>
+{
+    public void Configure(EntityTypeBuilder<Audiences.MatchedAudienceMember> row)
+    {
+        row.HasKey(r => new { r.MatchedAudienceId, r.MemberId });
+        row.HasOne<Audiences.MatchedAudience>().WithMany().HasForeignKey(r => r.MatchedAudienceId).OnDelete(DeleteBehavior.Cascade);
+        row.HasOne<Member>().WithMany().HasForeignKey(r => r.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

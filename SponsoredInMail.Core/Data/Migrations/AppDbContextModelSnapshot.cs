@@ -280,6 +280,110 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.ToTable("SenderPermissions");
                 });
 
+            modelBuilder.Entity("SponsoredInMail.Core.Audiences.MatchedAudience", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MembersMatched")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RejectionsCsv")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RowsRead")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RowsRejected")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdvertiserAccountId");
+
+                    b.ToTable("MatchedAudiences");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Audiences.MatchedAudienceMember", b =>
+                {
+                    b.Property<int>("MatchedAudienceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MatchedAudienceId", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("MatchedAudienceMembers");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Audiences.SavedAudience", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetingJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdvertiserAccountId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SavedAudiences");
+                });
+
             modelBuilder.Entity("SponsoredInMail.Core.Data.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -643,6 +747,39 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.Navigation("AdvertiserAccount");
 
                     b.Navigation("Member");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Audiences.MatchedAudience", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AdvertiserAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Audiences.MatchedAudienceMember", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Audiences.MatchedAudience", null)
+                        .WithMany()
+                        .HasForeignKey("MatchedAudienceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("SponsoredInMail.Core.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Audiences.SavedAudience", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AdvertiserAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("SponsoredInMail.Core.Data.ApplicationUser", b =>
