@@ -24,6 +24,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<AudienceOptions>().Bind(configuration.GetSection(AudienceOptions.Section));
         services.AddSingleton<AudienceIndex>();
         services.AddSingleton<IFacetVocabulary>(sp => sp.GetRequiredService<AudienceIndex>());
+        services.TryAddSingleton<IAudienceUsage, NoLiveCampaignsYet>();
+        services.AddSingleton<AudienceService>();
+        services.AddSingleton<MemberActivity>();
         return services;
     }
 }

@@ -1,0 +1,249 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Common;
+using SponsoredInMail.Core.Data;
+using SponsoredInMail.Core.Members;
+
+namespace SponsoredInMail.Core.Audiences;
+
+public sealed record SavedAudienceView(
+    int Id, string Name, Targeting Targeting, string CreatedBy, DateTime CreatedAt, string UpdatedBy, DateTime UpdatedAt);
+
+public sealed record SampleMember(int Id, string Name, string Headline, string Location, Seniority Seniority, string Industry);
+
+/// <summary>Answers whether a live campaign uses an audience; campaigns (a later issue) provide the real answer.</summary>
+public interface IAudienceUsage
+{
+    Task<bool> IsUsedByLiveCampaignAsync(int savedAudienceId, CancellationToken ct);
+}
+
+/// <summary>
+/// Saved audiences of an advertiser account and live counts over the audience index. Viewers read;
+/// Managers change. Another account's audience answers exactly like a missing one.
+/// </summary>
+public sealed class AudienceService(
+    IDbContextFactory<AppDbContext> factory,
+    AccountService accounts,
+    AudienceIndex index,
+    IAudienceUsage usage,
+    IOptions<AudienceOptions> options,
+    TimeProvider clock)
+{
+    public int MinimumAudienceSize => options.Value.MinimumAudienceSize;
+
+    public async Task<IReadOnlyList<SavedAudienceView>> ListAsync(string actorUserId, int accountId, CancellationToken ct = default)
+    {
+        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        {
+            return [];
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await (from a in db.SavedAudiences.AsNoTracking()
+                          where a.AdvertiserAccountId == accountId
+                          join c in db.Users on a.CreatedByUserId equals c.Id
+                          join u in db.Users on a.UpdatedByUserId equals u.Id
+                          orderby a.Name
+                          select new { a.Id, a.Name, a.TargetingJson, Created = c.DisplayName, a.CreatedAt, Updated = u.DisplayName, a.UpdatedAt })
+                         .ToListAsync(ct);
+        return rows.Select(r => new SavedAudienceView(r.Id, r.Name, Targeting.FromJson(r.TargetingJson), r.Created, r.CreatedAt, r.Updated, r.UpdatedAt)).ToList();
+    }
+
+    public async Task<SavedAudienceView?> GetAsync(string actorUserId, int accountId, int audienceId, CancellationToken ct = default) =>
+        (await ListAsync(actorUserId, accountId, ct)).FirstOrDefault(a => a.Id == audienceId);
+
+    /// <summary>Counts a targeting for the account (Viewers may count). Refuses an invalid targeting.</summary>
+    public async Task<Result<AudienceBreakdown>> CountAsync(string actorUserId, int accountId, Targeting targeting, CancellationToken ct = default)
+    {
+        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        {
+            return Result.Fail("account", "Advertiser account not found.");
+        }
+        await index.WhenReady.WaitAsync(ct);
+        var validation = TargetingValidator.Validate(targeting, index, accountId);
+        return validation.Succeeded ? Result<AudienceBreakdown>.Ok(index.Count(targeting, accountId)) : validation;
+    }
+
+    /// <summary>Ten (or <paramref name="count"/>) random members matching the targeting, for the builder's sample panel.</summary>
+    public async Task<IReadOnlyList<SampleMember>> SampleAsync(string actorUserId, int accountId, Targeting targeting, int count = 10, int? seed = null, CancellationToken ct = default)
+    {
+        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null || !TargetingValidator.Validate(targeting, index, accountId).Succeeded)
+        {
+            return [];
+        }
+        await index.WhenReady.WaitAsync(ct);
+        var ids = index.Sample(targeting, accountId, Math.Clamp(count, 1, 50), seed ?? Random.Shared.Next());
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var members = await db.Members.AsNoTracking().Where(m => ids.Contains(m.Id)).ToListAsync(ct);
+        return members.Select(m => new SampleMember(m.Id, m.FullName, m.Headline, $"{m.Region}, {Taxonomy.CountryName(m.CountryCode)}", m.Seniority, m.Industry))
+            .OrderBy(m => m.Name).ToList();
+    }
+
+    /// <summary>The readable sentence of a targeting, with matched lists named.</summary>
+    public async Task<string> DescribeAsync(int accountId, Targeting targeting, CancellationToken ct = default)
+    {
+        var listIds = targeting.IncludedValues(Facet.MatchedAudience).Concat(targeting.ExcludedValues(Facet.MatchedAudience))
+            .Select(v => int.TryParse(v, out var id) ? id : 0).Where(id => id > 0).ToList();
+        var names = new Dictionary<string, string>();
+        if (listIds.Count > 0)
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            names = await db.MatchedAudiences.Where(a => a.AdvertiserAccountId == accountId && listIds.Contains(a.Id))
+                .ToDictionaryAsync(a => a.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), a => a.Name, ct);
+        }
+        return TargetingDescription.Describe(targeting, new NamedLists(index, names));
+    }
+
+    public async Task<Result<int>> CreateAsync(string actorUserId, int accountId, string name, Targeting targeting, CancellationToken ct = default)
+    {
+        var check = await CheckWriteAsync(actorUserId, accountId, null, name, targeting, ct);
+        if (!check.Succeeded)
+        {
+            return check;
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var audience = new SavedAudience
+        {
+            AdvertiserAccountId = accountId, Name = name.Trim(), TargetingJson = targeting.ToJson(),
+            CreatedByUserId = actorUserId, CreatedAt = now, UpdatedByUserId = actorUserId, UpdatedAt = now,
+        };
+        db.SavedAudiences.Add(audience);
+        await db.SaveChangesAsync(ct);
+        return Result<int>.Ok(audience.Id);
+    }
+
+    public async Task<Result> UpdateAsync(string actorUserId, int accountId, int audienceId, string name, Targeting targeting, CancellationToken ct = default)
+    {
+        var check = await CheckWriteAsync(actorUserId, accountId, audienceId, name, targeting, ct);
+        if (!check.Succeeded)
+        {
+            return check;
+        }
+        return await ChangeAsync(accountId, audienceId, actorUserId, a =>
+        {
+            a.Name = name.Trim();
+            a.TargetingJson = targeting.ToJson();
+        }, ct);
+    }
+
+    public async Task<Result> RenameAsync(string actorUserId, int accountId, int audienceId, string name, CancellationToken ct = default)
+    {
+        var check = await CheckWriteAsync(actorUserId, accountId, audienceId, name, null, ct);
+        return check.Succeeded ? await ChangeAsync(accountId, audienceId, actorUserId, a => a.Name = name.Trim(), ct) : check;
+    }
+
+    public async Task<Result<int>> DuplicateAsync(string actorUserId, int accountId, int audienceId, CancellationToken ct = default)
+    {
+        var original = await GetAsync(actorUserId, accountId, audienceId, ct);
+        if (original is null)
+        {
+            return Result.Fail("audience", "Audience not found.");
+        }
+        var existing = (await ListAsync(actorUserId, accountId, ct)).Select(a => a.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var name = $"Copy of {original.Name}";
+        for (var n = 2; existing.Contains(name); n++)
+        {
+            name = $"Copy {n} of {original.Name}";
+        }
+        if (name.Length > AudienceRules.MaxNameLength)
+        {
+            name = name[..AudienceRules.MaxNameLength];
+        }
+        return await CreateAsync(actorUserId, accountId, name, original.Targeting, ct);
+    }
+
+    public async Task<Result> DeleteAsync(string actorUserId, int accountId, int audienceId, CancellationToken ct = default)
+    {
+        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) != AccountRole.Manager)
+        {
+            return Result.Fail("account", "Only a Manager of this account can delete audiences.");
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var audience = await db.SavedAudiences.FirstOrDefaultAsync(a => a.Id == audienceId && a.AdvertiserAccountId == accountId, ct);
+        if (audience is null)
+        {
+            return Result.Fail("audience", "Audience not found.");
+        }
+        if (await usage.IsUsedByLiveCampaignAsync(audienceId, ct))
+        {
+            return Result.Fail("audience", $"'{audience.Name}' is used by a live campaign; pause or end the campaign before deleting it.");
+        }
+        db.SavedAudiences.Remove(audience);
+        await db.SaveChangesAsync(ct);
+        return Result.Ok;
+    }
+
+    private async Task<Result> CheckWriteAsync(string actorUserId, int accountId, int? audienceId, string name, Targeting? targeting, CancellationToken ct)
+    {
+        var role = await accounts.GetRoleAsync(actorUserId, accountId, ct);
+        if (role is null)
+        {
+            return Result.Fail("account", "Advertiser account not found.");
+        }
+        if (role != AccountRole.Manager)
+        {
+            return Result.Fail("account", "Only a Manager of this account can change audiences.");
+        }
+        var errors = new List<FieldError>();
+        var trimmed = name?.Trim() ?? "";
+        if (trimmed.Length == 0)
+        {
+            errors.Add(new FieldError("name", "Give the audience a name."));
+        }
+        else if (trimmed.Length > AudienceRules.MaxNameLength)
+        {
+            errors.Add(new FieldError("name", $"The name can be at most {AudienceRules.MaxNameLength} characters; it has {trimmed.Length}."));
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (audienceId is { } id && !await db.SavedAudiences.AnyAsync(a => a.Id == id && a.AdvertiserAccountId == accountId, ct))
+        {
+            return Result.Fail("audience", "Audience not found.");
+        }
+        if (trimmed.Length > 0)
+        {
+            var clash = await db.SavedAudiences.AnyAsync(a => a.AdvertiserAccountId == accountId && a.Id != (audienceId ?? 0)
+                && a.Name.ToUpper() == trimmed.ToUpper(), ct);
+            if (clash)
+            {
+                errors.Add(new FieldError("name", $"This account already has an audience named '{trimmed}'."));
+            }
+        }
+        if (targeting is not null)
+        {
+            await index.WhenReady.WaitAsync(ct);
+            errors.AddRange(TargetingValidator.Validate(targeting, index, accountId).Errors);
+        }
+        return errors.Count == 0 ? Result.Ok : Result.Fail(errors);
+    }
+
+    private async Task<Result> ChangeAsync(int accountId, int audienceId, string actorUserId, Action<SavedAudience> change, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var audience = await db.SavedAudiences.FirstOrDefaultAsync(a => a.Id == audienceId && a.AdvertiserAccountId == accountId, ct);
+        if (audience is null)
+        {
+            return Result.Fail("audience", "Audience not found.");
+        }
+        change(audience);
+        audience.UpdatedByUserId = actorUserId;
+        audience.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        return Result.Ok;
+    }
+
+    /// <summary>Labels matched lists by their names; everything else as the index labels it.</summary>
+    private sealed class NamedLists(IFacetVocabulary inner, Dictionary<string, string> names) : IFacetVocabulary
+    {
+        public bool IsKnown(Facet facet, string value, int accountId) => inner.IsKnown(facet, value, accountId);
+
+        public string Label(Facet facet, string value) =>
+            facet == Facet.MatchedAudience && names.TryGetValue(value, out var name) ? name : inner.Label(facet, value);
+    }
+}
+
+/// <summary>Until campaigns exist (issue 5) no audience is in use; the campaigns feature replaces this registration.</summary>
+internal sealed class NoLiveCampaignsYet : IAudienceUsage
+{
+    public Task<bool> IsUsedByLiveCampaignAsync(int savedAudienceId, CancellationToken ct) => Task.FromResult(false);
+}
