@@ -79,18 +79,43 @@ public sealed class AudienceService(
             .OrderBy(m => m.Name).ToList();
     }
 
+    /// <summary>Facet values for the pickers, with member counts; matched lists only of this account, by name.</summary>
+    public async Task<IReadOnlyList<FacetValue>> SuggestAsync(string actorUserId, int accountId, Facet facet, string? search, CancellationToken ct = default)
+    {
+        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        {
+            return [];
+        }
+        await index.WhenReady.WaitAsync(ct);
+        if (facet != Facet.MatchedAudience)
+        {
+            return index.Suggest(facet, search, accountId);
+        }
+        var names = await MatchedListNamesAsync(accountId, ct);
+        return index.Suggest(facet, null, accountId, 100)
+            .Select(v => v with { Label = names.GetValueOrDefault(v.Value, v.Label) })
+            .Where(v => string.IsNullOrWhiteSpace(search) || v.Label.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase))
+            .ToList();
+    }
+
+    /// <summary>Label of a chosen value as the pickers show it.</summary>
+    public async Task<string> LabelAsync(int accountId, Facet facet, string value, CancellationToken ct = default) =>
+        facet == Facet.MatchedAudience && (await MatchedListNamesAsync(accountId, ct)).TryGetValue(value, out var name)
+            ? name
+            : index.Label(facet, value);
+
+    private async Task<Dictionary<string, string>> MatchedListNamesAsync(int accountId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.MatchedAudiences.AsNoTracking().Where(a => a.AdvertiserAccountId == accountId)
+            .ToDictionaryAsync(a => a.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), a => a.Name, ct);
+    }
+
     /// <summary>The readable sentence of a targeting, with matched lists named.</summary>
     public async Task<string> DescribeAsync(int accountId, Targeting targeting, CancellationToken ct = default)
     {
-        var listIds = targeting.IncludedValues(Facet.MatchedAudience).Concat(targeting.ExcludedValues(Facet.MatchedAudience))
-            .Select(v => int.TryParse(v, out var id) ? id : 0).Where(id => id > 0).ToList();
-        var names = new Dictionary<string, string>();
-        if (listIds.Count > 0)
-        {
-            await using var db = await factory.CreateDbContextAsync(ct);
-            names = await db.MatchedAudiences.Where(a => a.AdvertiserAccountId == accountId && listIds.Contains(a.Id))
-                .ToDictionaryAsync(a => a.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), a => a.Name, ct);
-        }
+        var usesLists = targeting.IncludedValues(Facet.MatchedAudience).Count + targeting.ExcludedValues(Facet.MatchedAudience).Count > 0;
+        var names = usesLists ? await MatchedListNamesAsync(accountId, ct) : [];
         return TargetingDescription.Describe(targeting, new NamedLists(index, names));
     }
 

@@ -1,0 +1,46 @@
+using Microsoft.Playwright;
+
+namespace SponsoredInMail.Tests.Browser;
+
+/// <summary>A marketer builds an audience in Chromium: pick facets, watch the live count, save, find it in the list.</summary>
+[Collection(BrowserCollection.Name)]
+public class AudienceJourneyTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task AMarketerBuildsCountsAndSavesAnAudience()
+    {
+        browser.SkipWhenUnavailable();
+        var page = await browser.NewPageAsync();
+        await page.LoginAsync("maria@contoso.example");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audiences", Exact = true }).ClickAsync();
+        await page.GetByTestId("new-audience").ClickAsync();
+        await page.Locator("#app-state[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.GetByTestId("audience-name").FillAsync("US and UK decision makers");
+        await PickAsync(page, "include-Location", "United States");
+        await Assertions.Expect(page.GetByTestId("matching")).Not.ToHaveTextAsync("0");
+        var countryOnly = await page.GetByTestId("matching").TextContentAsync();
+        await PickAsync(page, "include-Location", "United Kingdom");
+        await PickAsync(page, "include-Seniority", "Director");
+
+        await Assertions.Expect(page.GetByTestId("targeting-sentence")).ToHaveTextAsync("in (United States OR United Kingdom) AND Director");
+        await Assertions.Expect(page.GetByTestId("matching")).Not.ToHaveTextAsync(countryOnly!);
+        await Assertions.Expect(page.GetByTestId("minimum-warning")).ToBeVisibleAsync();
+        (await page.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
+
+        await page.GetByTestId("save-audience").ClickAsync();
+        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/audiences/\\d+$"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to audiences" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("audience-list")).ToContainTextAsync("US and UK decision makers");
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task PickAsync(IPage page, string picker, string label)
+    {
+        var input = page.GetByTestId(picker).Locator("input");
+        await input.ClickAsync();
+        await input.FillAsync(label);
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = label + " (" }).First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId(picker).Locator(".mud-chip")).ToContainTextAsync([label]);
+    }
+}
