@@ -85,6 +85,7 @@ public sealed class SeededDatabase : IAsyncLifetime
     {
         Database = await TestDatabase.CreateAsync();
         await Database.SeedAsync(Members);
+        await Database.Get<SponsoredInMail.Core.Audiences.AudienceIndex>().RebuildAsync(Database.Get<SponsoredInMail.Core.Audiences.IAudienceSource>());
     }
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();

@@ -35,6 +35,8 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(Database.Get<AccountService>());
         Services.AddSingleton(Database.Get<MemberDirectory>());
         Services.AddSingleton(Database.Get<NetworkOverview>());
+        Services.AddSingleton(Database.Get<MemberActivity>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Audiences.AudienceService>());
         Services.AddScoped<CurrentAccount>();
         Authorization = AddAuthorization();
     }
@@ -64,4 +66,16 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
     }
 
     protected IRenderedComponent<MudPopoverProvider> RenderPopoverProvider() => Render<MudPopoverProvider>();
+
+    protected async Task<string> UserIdAsync(string email)
+    {
+        await using var db = Database.CreateContext();
+        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+    }
+
+    protected async Task<int> AccountIdAsync(string name)
+    {
+        await using var db = Database.CreateContext();
+        return await db.AdvertiserAccounts.Where(a => a.Name == name).Select(a => a.Id).SingleAsync();
+    }
 }

@@ -95,10 +95,4 @@ public class PageTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         home.WaitForAssertion(() => home.Find("[data-testid=pending-sender-requests]").TextContent.ShouldBe("2"));
     }
-
-    private async Task<int> AccountIdAsync(string name)
-    {
-        await using var db = Database.CreateContext();
-        return await db.AdvertiserAccounts.Where(a => a.Name == name).Select(a => a.Id).SingleAsync();
-    }
 }
