@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IFacetVocabulary>(sp => sp.GetRequiredService<AudienceIndex>());
         services.TryAddSingleton<IAudienceUsage, NoLiveCampaignsYet>();
         services.AddSingleton<AudienceService>();
+        services.AddSingleton<MatchedAudienceImporter>();
         services.AddSingleton<MemberActivity>();
         return services;
     }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using SponsoredInMail.Core.Members;
 
 namespace SponsoredInMail.Core.Data;
@@ -14,4 +15,10 @@ public interface IBulkWriter
     Task WriteMembersAsync(IAsyncEnumerable<Member[]> chunks, Action<int>? onChunkWritten, CancellationToken ct);
 
     Task WriteOptOutsAsync(IReadOnlyList<MemberOptOut> optOuts, CancellationToken ct);
+
+    /// <summary>
+    /// Writes the member rows of a matched audience inside the caller's open transaction (on its connection),
+    /// so that the list and its members are committed, or rolled back, together. Duplicate ids are written once.
+    /// </summary>
+    Task WriteMatchedMembersAsync(DbTransaction transaction, int matchedAudienceId, IReadOnlyCollection<int> memberIds, CancellationToken ct);
 }

@@ -1,4 +1,5 @@
 using SponsoredInMail.Web.Components;
+using SponsoredInMail.Web.Endpoints;
 
 namespace SponsoredInMail.Web.Hosting;
 
@@ -15,6 +16,7 @@ public static class WebPipeline
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
+        app.MapMatchedListEndpoints();
         return app;
     }
 }

@@ -72,6 +72,27 @@ internal sealed class SqliteBulkWriter(string connectionString) : IBulkWriter
         await transaction.CommitAsync(ct);
     }
 
+    public async Task WriteMatchedMembersAsync(DbTransaction transaction, int matchedAudienceId, IReadOnlyCollection<int> memberIds, CancellationToken ct)
+    {
+        if (transaction is not SqliteTransaction { Connection: { } connection } sqlite)
+        {
+            throw new ArgumentException("Expected an open SQLite transaction (the DbContext's, from GetDbTransaction()).", nameof(transaction));
+        }
+        await using var insert = Prepare(connection, sqlite,
+            "INSERT INTO MatchedAudienceMembers (MatchedAudienceId, MemberId) VALUES ($list, $member)", "$list", "$member");
+        var written = 0;
+        // Ascending ids append to the primary key's B-tree instead of splitting pages all over it.
+        foreach (var memberId in memberIds.Distinct().Order())
+        {
+            if (++written % 10_000 == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+            Bind(insert, matchedAudienceId, memberId);
+            insert.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>The text form EF Core's SQLite provider writes for DateTime, so both sort and compare alike.</summary>
     internal static string SqliteTimestamp(DateTime utc) =>
         utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
