@@ -108,6 +108,40 @@ public class AppHostTests(AppFactory app) : IClassFixture<AppFactory>
     }
 
     [Fact]
+    public async Task RejectedRowsDownloadOnlyForTheListsOwnAccount()
+    {
+        var (contoso, listId) = await UploadContosoListAsync();
+        var maria = app.CreateBrowserlessClient();
+        await AppFactory.LoginAsync(maria, "maria@contoso.example");
+        var ben = app.CreateBrowserlessClient();
+        await AppFactory.LoginAsync(ben, "ben@northwind.example");
+
+        var own = await maria.GetAsync($"/accounts/{contoso}/matched-lists/{listId}/rejections.csv", Ct);
+        var foreign = await ben.GetAsync($"/accounts/{contoso}/matched-lists/{listId}/rejections.csv", Ct);
+
+        own.StatusCode.ShouldBe(HttpStatusCode.OK);
+        own.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
+        (await own.Content.ReadAsStringAsync(Ct)).ShouldContain("'=SUM(A1:A9)");
+        foreign.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    private async Task<(int Account, int ListId)> UploadContosoListAsync()
+    {
+        var factory = app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(Ct);
+        var contoso = await db.AdvertiserAccounts.Where(a => a.Name == "Contoso Cloud").Select(a => a.Id).SingleAsync(Ct);
+        var maria = await db.Users.Where(u => u.Email == "maria@contoso.example").Select(u => u.Id).SingleAsync(Ct);
+        var companies = await db.Companies.OrderBy(c => c.Id).Select(c => c.Name).Take(5).ToListAsync(Ct);
+        var csv = "company\n" + string.Join("\n", companies) + "\n=SUM(A1:A9)\n";
+        await app.Services.GetRequiredService<SponsoredInMail.Core.Audiences.AudienceIndex>().WhenReady;
+        var result = await app.Services.GetRequiredService<SponsoredInMail.Core.Audiences.MatchedAudienceImporter>().ImportAsync(
+            maria, contoso, $"Targets {Guid.NewGuid():N}", SponsoredInMail.Core.Audiences.MatchedListKind.Companies, "targets.csv",
+            new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), null, Ct);
+        result.Succeeded.ShouldBeTrue(result.Outcome.ToString());
+        return (contoso, result.Value!.Id);
+    }
+
+    [Fact]
     public async Task UnknownRoutesGetAFriendlyNotFoundPage()
     {
         var client = app.CreateBrowserlessClient();
