@@ -1,4 +1,7 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using SponsoredInMail.Core.Data;
 
 namespace SponsoredInMail.Tests.Browser;
 
@@ -33,6 +36,46 @@ public class AudienceJourneyTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to audiences" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("audience-list")).ToContainTextAsync("US and UK decision makers");
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AMarketerUploadsACompanyListAndTargetsIt()
+    {
+        browser.SkipWhenUnavailable();
+        var companies = await BiggestCompaniesAsync(40);
+        var csv = "company,website\n" + string.Join("\n", companies.Select(c => $"\"{c}\",")) + "\n,missing.example\n";
+        var page = await browser.NewPageAsync();
+        await page.LoginAsync("ben@northwind.example");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audiences", Exact = true }).ClickAsync();
+
+        await page.GetByTestId("upload-list").ClickAsync();
+        await page.GetByTestId("list-name").FillAsync("Target accounts");
+        await page.Locator(".mud-dialog input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "targets.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv),
+        });
+        await page.GetByTestId("start-upload").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("upload-result")).ToBeVisibleAsync();
+        (await page.GetByTestId("members-matched").TextContentAsync()).ShouldNotBe("0");
+        (await page.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("matched-lists")).ToContainTextAsync("Target accounts");
+        await Assertions.Expect(page.GetByTestId("matched-lists")).ToContainTextAsync("1 (download)");
+
+        await page.GetByTestId("new-audience").ClickAsync();
+        await page.Locator("#app-state[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await PickAsync(page, "include-Location", "United States");
+        await PickAsync(page, "include-MatchedAudience", "Target accounts");
+        await Assertions.Expect(page.GetByTestId("targeting-sentence")).ToHaveTextAsync("in United States AND Target accounts");
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<List<string>> BiggestCompaniesAsync(int take)
+    {
+        var factory = browser.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        return await db.Companies.OrderByDescending(c => db.Members.Count(m => m.CompanyId == c.Id)).Select(c => c.Name).Take(take).ToListAsync();
     }
 
     private static async Task PickAsync(IPage page, string picker, string label)

@@ -21,6 +21,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public string BaseUrl { get; private set; } = "";
     public string? SkipReason { get; private set; }
 
+    /// <summary>The app's services, to arrange data the journey needs (e.g. real company names).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The app is not running.");
+
     public static bool BrowserTestsRequired => Environment.GetEnvironmentVariable("REQUIRE_BROWSER_TESTS") == "1";
 
     public async ValueTask InitializeAsync()
