@@ -81,7 +81,7 @@ public sealed partial class AudienceIndex
         {
             state.LastSponsored[delivery.MemberId] = minute;
         }
-        if (state.LastSponsored[delivery.MemberId] > ToMinute(Now()) - audienceOptions.Value.AnyAdvertiserCapDays * 1440)
+        if (state.LastSponsored[delivery.MemberId] >= ToMinute(Now()) - audienceOptions.Value.AnyAdvertiserCapDays * 1440)
         {
             Bits.Set(state.CappedAny, delivery.MemberId);
         }

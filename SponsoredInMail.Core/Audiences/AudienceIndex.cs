@@ -90,7 +90,7 @@ public sealed partial class AudienceIndex(IOptions<AudienceOptions> audienceOpti
                 var cutoff = ToMinute(Now()) - audienceOptions.Value.SameAdvertiserCapDays * 1440;
                 foreach (var (memberId, minute) in receipts)
                 {
-                    if (minute > cutoff && (uint)(memberId >> 6) < (uint)set.Length)
+                    if (minute >= cutoff && (uint)(memberId >> 6) < (uint)set.Length)
                     {
                         set[memberId >> 6] &= ~(1UL << (memberId & 63));
                     }
@@ -281,7 +281,7 @@ public sealed partial class AudienceIndex(IOptions<AudienceOptions> audienceOpti
                 {
                     state.Active[id >> 6] |= 1UL << (id & 63);
                 }
-                if (state.LastSponsored[id] > capCutoff)
+                if (state.LastSponsored[id] >= capCutoff)
                 {
                     state.CappedAny[id >> 6] |= 1UL << (id & 63);
                 }

@@ -11,6 +11,23 @@ public sealed class ActivityOptions
 
 public sealed class ActivityPolicy(Microsoft.Extensions.Options.IOptions<ActivityOptions> options)
 {
+    /// <summary>
+    /// Members with LastActiveAt at or after this are active. The cutoff falls on a whole minute so the
+    /// database and the audience index (which keeps minutes) always agree.
+    /// </summary>
     public DateTime ActiveSince(TimeProvider clock) =>
-        clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.ActiveWithinDays);
+        TimeRules.MinuteFloor(clock.GetUtcNow().UtcDateTime).AddDays(-options.Value.ActiveWithinDays);
+}
+
+/// <summary>Time rules shared by the database queries and the audience index.</summary>
+public static class TimeRules
+{
+    public static DateTime MinuteFloor(DateTime utc) =>
+        new(utc.Ticks - utc.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+
+    /// <summary>
+    /// A member who received a sponsored message at or after this moment is still under a cap of
+    /// <paramref name="capDays"/> days. Whole-minute cutoff: never lets a message through early.
+    /// </summary>
+    public static DateTime CappedSince(DateTime nowUtc, int capDays) => MinuteFloor(nowUtc).AddDays(-capDays);
 }

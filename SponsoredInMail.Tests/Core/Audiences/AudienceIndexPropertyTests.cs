@@ -51,7 +51,8 @@ public class AudienceIndexPropertyTests : IAsyncLifetime
             if (i % 100 == 99)
             {
                 // Let time pass so that activity and both frequency caps expire for some members.
-                _db.Clock.Advance(TimeSpan.FromDays(random.Next(1, 20)));
+                // Seconds, not whole days: cutoffs then fall inside minutes, where rounding bugs live.
+                _db.Clock.Advance(TimeSpan.FromSeconds(random.Next(86_400, 20 * 86_400)));
                 ApplyRandomChanges(random);
             }
         }
@@ -104,12 +105,12 @@ public class AudienceIndexPropertyTests : IAsyncLifetime
                     Change(member, OptOutScope.Sender, null, _reference.AnySender(random), true);
                     break;
                 case 3:
-                    var delivery = new DeliveryFact(member, random.Next(2) == 0 ? _account : _otherAccount, now.AddMinutes(-random.Next(0, 70 * 1440)));
+                    var delivery = new DeliveryFact(member, random.Next(2) == 0 ? _account : _otherAccount, now.AddSeconds(-random.Next(0, 70 * 86_400)));
                     _index.OnSponsoredDelivery(delivery);
                     _reference.Deliveries.Add(delivery);
                     break;
                 default:
-                    var seen = now.AddMinutes(-random.Next(0, 40 * 1440));
+                    var seen = now.AddSeconds(-random.Next(0, 40 * 86_400));
                     _index.OnMemberActive(member, seen);
                     _reference.Members[member] = _reference.Members[member] with
                     {
@@ -231,9 +232,9 @@ public class AudienceIndexPropertyTests : IAsyncLifetime
             var reachable = matching.Where(m => !OptOuts.Contains((m.Id, OptOutScope.All, null, null))
                 && !OptOuts.Contains((m.Id, OptOutScope.Advertiser, account, null))
                 && (sender is null || !OptOuts.Contains((m.Id, OptOutScope.Sender, null, sender)))).ToList();
-            var uncapped = reachable.Where(m => !Deliveries.Any(d => d.MemberId == m.Id && d.DeliveredAt > now.AddDays(-30))
-                && !Deliveries.Any(d => d.MemberId == m.Id && d.AdvertiserAccountId == account && d.DeliveredAt > now.AddDays(-60))).ToList();
-            var deliverable = uncapped.Count(m => m.LastActiveAt >= now.AddDays(-30));
+            var uncapped = reachable.Where(m => !Deliveries.Any(d => d.MemberId == m.Id && d.DeliveredAt >= TimeRules.CappedSince(now, 30))
+                && !Deliveries.Any(d => d.MemberId == m.Id && d.AdvertiserAccountId == account && d.DeliveredAt >= TimeRules.CappedSince(now, 60))).ToList();
+            var deliverable = uncapped.Count(m => m.LastActiveAt >= TimeRules.MinuteFloor(now).AddDays(-30));
             return new AudienceBreakdown(matching.Count, matching.Count - reachable.Count, reachable.Count - uncapped.Count,
                 uncapped.Count - deliverable, deliverable);
         }

@@ -1,0 +1,214 @@
+using System.Globalization;
+
+namespace SponsoredInMail.Benchmarks;
+
+/// <summary>Parses <c>SCENARIO [options]</c>, prints help, and dispatches to the scenario.</summary>
+internal static class CommandLine
+{
+    public const string HelpText = """
+        SponsoredInMail.Benchmarks: timed harness for the product's hot paths (not BenchmarkDotNet).
+
+        Usage:
+          dotnet run -c Release --project SponsoredInMail.Benchmarks -- audience-count --members N [options]
+
+        Scenarios:
+          audience-count   Seeds (or reuses) a SQLite network of N members with the product's seeder, builds the
+                           in-memory AudienceIndex from it, counts a fixed, seeded mix of realistic targetings with
+                           AudienceIndex.Count and times them, then computes the same breakdown (matching, opted out,
+                           frequency-capped, inactive, deliverable) with plain SQL on the same database, checks that
+                           every count is equal, and times the SQL.
+
+        Options:
+          --members N        Members in the network (required, at least 10; "1_000_000" is accepted).
+          --queries Q        Targetings counted with the index (default 200).
+          --sql-queries S    How many of those (the first S) are also counted, timed and verified with SQL
+                             (default: Q up to 100,000 members, else min(Q, 30); 0 skips SQL, speedup is then 0).
+          --warmup W         Untimed index counts before the timed pass, and untimed SQL queries before the SQL
+                             pass (default 10 for the index, min(W, 2) for SQL).
+          --db PATH          SQLite file to use. If it already holds exactly N members it is reused as is (no
+                             seeding); if it is missing or empty it is created and seeded; any other member count
+                             is an error. Without --db a temp file is used.
+          --keep-db          Keep a database file this run created (a reused file is never deleted).
+          --now INSTANT      Count as of this UTC instant, e.g. 2026-12-03T20:14:30Z (default: the time the run
+                             starts). The clock is frozen at it for the whole run either way.
+          -h, --help         This text.
+
+        Output: progress and details on stderr; on success exactly one line on stdout:
+          RESULT scenario=audience-count members=N index_median_ms=… index_p95_ms=… sql_median_ms=… speedup=…
+                 index_bytes_per_member=… build_s=…
+        Exit codes: 0 success, 1 count mismatch between index and SQL (or a failure), 2 bad command line.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            return Usage("no scenario given.");
+        }
+        if (args.Any(a => a is "-h" or "--help"))
+        {
+            Console.Out.WriteLine(HelpText);
+            return 0;
+        }
+        switch (args[0])
+        {
+            case "audience-count":
+                AudienceCountOptions options;
+                try
+                {
+                    options = AudienceCountOptions.Parse(args.AsSpan(1));
+                }
+                catch (UsageException e)
+                {
+                    return Usage(e.Message);
+                }
+                try
+                {
+                    return await new AudienceCountScenario(options).RunAsync();
+                }
+                catch (UsageException e)
+                {
+                    return Usage(e.Message);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    Console.Error.WriteLine($"error: the benchmark failed: {e}");
+                    return 1;
+                }
+            default:
+                return Usage(args[0].StartsWith('-')
+                    ? $"expected a scenario before the options, got '{args[0]}'."
+                    : $"unknown scenario '{args[0]}' (known: audience-count).");
+        }
+    }
+
+    private static int Usage(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        Console.Error.WriteLine("Run with --help for usage.");
+        return 2;
+    }
+}
+
+internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>Options of the audience-count scenario.</summary>
+internal sealed record AudienceCountOptions(
+    int Members, int Queries, int SqlQueries, int Warmup, string? DbPath, bool KeepDb, DateTimeOffset? Now)
+{
+    public const int DefaultQueries = 200;
+    public const int DefaultWarmup = 10;
+
+    public static AudienceCountOptions Parse(ReadOnlySpan<string> args)
+    {
+        int? members = null;
+        int? queries = null;
+        int? sqlQueries = null;
+        int? warmup = null;
+        string? db = null;
+        var keepDb = false;
+        DateTimeOffset? now = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string name;
+            string? inlineValue = null;
+            var equals = arg.IndexOf('=');
+            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 2)
+            {
+                name = arg[..equals];
+                inlineValue = arg[(equals + 1)..];
+            }
+            else
+            {
+                name = arg;
+            }
+            if (!seen.Add(name))
+            {
+                throw new UsageException($"option {name} given twice.");
+            }
+
+            switch (name)
+            {
+                case "--members":
+                    members = ParseCount(name, Value(args, ref i, name, inlineValue), min: SponsoredInMail.Core.Seeding.DemoData.ReservedProfiles);
+                    break;
+                case "--queries":
+                    queries = ParseCount(name, Value(args, ref i, name, inlineValue), min: 1);
+                    break;
+                case "--sql-queries":
+                    sqlQueries = ParseCount(name, Value(args, ref i, name, inlineValue), min: 0);
+                    break;
+                case "--warmup":
+                    warmup = ParseCount(name, Value(args, ref i, name, inlineValue), min: 0);
+                    break;
+                case "--db":
+                    db = Value(args, ref i, name, inlineValue);
+                    if (string.IsNullOrWhiteSpace(db))
+                    {
+                        throw new UsageException("--db needs a file path.");
+                    }
+                    break;
+                case "--now":
+                    var text = Value(args, ref i, name, inlineValue);
+                    if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+                    {
+                        throw new UsageException($"--now expects a date and time such as 2026-12-03T20:14:30Z, got '{text}'.");
+                    }
+                    now = instant;
+                    break;
+                case "--keep-db":
+                    if (inlineValue is not null)
+                    {
+                        throw new UsageException("--keep-db takes no value.");
+                    }
+                    keepDb = true;
+                    break;
+                default:
+                    throw new UsageException(arg.StartsWith('-')
+                        ? $"unknown option '{name}' for audience-count (known: --members, --queries, --sql-queries, --warmup, --db, --keep-db, --now, --help)."
+                        : $"unexpected argument '{arg}'.");
+            }
+        }
+
+        if (members is not { } n)
+        {
+            throw new UsageException("audience-count needs --members N.");
+        }
+        var q = queries ?? DefaultQueries;
+        var s = sqlQueries ?? (n <= 100_000 ? q : Math.Min(q, 30));
+        if (s > q)
+        {
+            throw new UsageException($"--sql-queries ({s}) cannot exceed --queries ({q}): SQL verifies the index's counts.");
+        }
+        return new AudienceCountOptions(n, q, s, warmup ?? DefaultWarmup, db is null ? null : Path.GetFullPath(db), keepDb, now);
+    }
+
+    private static string Value(ReadOnlySpan<string> args, ref int i, string name, string? inlineValue)
+    {
+        if (inlineValue is not null)
+        {
+            return inlineValue;
+        }
+        if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+        {
+            throw new UsageException($"option {name} needs a value.");
+        }
+        return args[++i];
+    }
+
+    private static int ParseCount(string name, string text, int min)
+    {
+        if (!int.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new UsageException($"{name} expects a whole number, got '{text}'.");
+        }
+        if (value < min)
+        {
+            throw new UsageException($"{name} must be at least {min}, got {value}.");
+        }
+        return value;
+    }
+}
