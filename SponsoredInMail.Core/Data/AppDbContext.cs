@@ -19,6 +19,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Audiences.SavedAudience> SavedAudiences => Set<Audiences.SavedAudience>();
     public DbSet<Audiences.MatchedAudience> MatchedAudiences => Set<Audiences.MatchedAudience>();
     public DbSet<Audiences.MatchedAudienceMember> MatchedAudienceMembers => Set<Audiences.MatchedAudienceMember>();
+    public DbSet<Ads.Ad> Ads => Set<Ads.Ad>();
+    public DbSet<Ads.BannerImage> BannerImages => Set<Ads.BannerImage>();
+    public DbSet<Ads.LeadGenForm> LeadGenForms => Set<Ads.LeadGenForm>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

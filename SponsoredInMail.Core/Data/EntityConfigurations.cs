@@ -123,3 +123,43 @@ internal sealed class MatchedAudienceMemberConfiguration : IEntityTypeConfigurat
         row.HasOne<Member>().WithMany().HasForeignKey(r => r.MemberId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class AdConfiguration : IEntityTypeConfiguration<Ads.Ad>
+{
+    public void Configure(EntityTypeBuilder<Ads.Ad> ad)
+    {
+        ad.Property(a => a.Name).HasMaxLength(Ads.AdLimits.NameMax);
+        ad.Property(a => a.LandingUrl).HasMaxLength(Ads.AdLimits.UrlMax);
+        ad.Ignore(a => a.Conversation);
+        ad.HasIndex(a => new { a.AdvertiserAccountId, a.Status });
+        ad.HasIndex(a => new { a.AdvertiserAccountId, a.SenderMemberId });
+        ad.HasOne<AdvertiserAccount>().WithMany().HasForeignKey(a => a.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
+        ad.HasOne<Member>().WithMany().HasForeignKey(a => a.SenderMemberId).OnDelete(DeleteBehavior.Restrict);
+        ad.HasOne<Ads.LeadGenForm>().WithMany().HasForeignKey(a => a.LeadFormId).OnDelete(DeleteBehavior.Restrict);
+        ad.HasOne<Ads.BannerImage>().WithMany().HasForeignKey(a => a.BannerImageId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class BannerImageConfiguration : IEntityTypeConfiguration<Ads.BannerImage>
+{
+    public void Configure(EntityTypeBuilder<Ads.BannerImage> banner)
+    {
+        banner.Property(b => b.FileName).HasMaxLength(260);
+        banner.Property(b => b.ContentType).HasMaxLength(40);
+        banner.HasOne<AdvertiserAccount>().WithMany().HasForeignKey(b => b.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class LeadGenFormConfiguration : IEntityTypeConfiguration<Ads.LeadGenForm>
+{
+    public void Configure(EntityTypeBuilder<Ads.LeadGenForm> form)
+    {
+        form.Property(f => f.Name).HasMaxLength(Ads.AdLimits.NameMax);
+        form.Property(f => f.PrivacyPolicyUrl).HasMaxLength(Ads.AdLimits.UrlMax);
+        form.Property(f => f.ThankYouUrl).HasMaxLength(Ads.AdLimits.UrlMax);
+        form.Ignore(f => f.ProfileFields);
+        form.Ignore(f => f.Questions);
+        form.HasIndex(f => f.AdvertiserAccountId);
+        form.HasOne<AdvertiserAccount>().WithMany().HasForeignKey(f => f.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
