@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Ads;
 using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Members;
 using SponsoredInMail.Core.Seeding;
@@ -27,6 +28,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IAudienceUsage, NoLiveCampaignsYet>();
         services.AddSingleton<AudienceService>();
         services.AddSingleton<MatchedAudienceImporter>();
+        services.AddOptions<AdOptions>().Bind(configuration.GetSection(AdOptions.Section));
+        services.AddSingleton<AdService>();
         services.AddSingleton<MemberActivity>();
         return services;
     }
