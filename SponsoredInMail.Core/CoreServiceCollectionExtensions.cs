@@ -30,6 +30,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MatchedAudienceImporter>();
         services.AddOptions<AdOptions>().Bind(configuration.GetSection(AdOptions.Section));
         services.AddSingleton<AdService>();
+        services.AddSingleton<LeadFormService>();
         services.AddSingleton<MemberActivity>();
         return services;
     }

@@ -205,6 +205,23 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
             : new AdPreview(MessageRenderer.RenderMessageAd(ad, sender, member), null);
     }
 
+    /// <summary>A handful of members to preview personalization with, one of them with personalization off.</summary>
+    public async Task<IReadOnlyList<(int Id, string Label)>> PreviewMembersAsync(string actorUserId, int accountId, CancellationToken ct = default)
+    {
+        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        {
+            return [];
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var personalized = await db.Members.AsNoTracking().Where(m => !m.PersonalizationOff).OrderBy(m => m.Id).Take(6)
+            .Select(m => new { m.Id, m.FirstName, m.LastName, m.JobTitle, Company = m.Company!.Name, m.PersonalizationOff }).ToListAsync(ct);
+        var off = await db.Members.AsNoTracking().Where(m => m.PersonalizationOff).OrderBy(m => m.Id).Take(1)
+            .Select(m => new { m.Id, m.FirstName, m.LastName, m.JobTitle, Company = m.Company!.Name, m.PersonalizationOff }).ToListAsync(ct);
+        return personalized.Concat(off)
+            .Select(m => (m.Id, m.PersonalizationOff ? $"{m.FirstName} {m.LastName} (personalization off)" : $"{m.FirstName} {m.LastName} · {m.JobTitle} at {m.Company}"))
+            .ToList();
+    }
+
     private async Task<Result> SetArchivedAsync(string actorUserId, int accountId, int adId, bool archived, CancellationToken ct)
     {
         if (await ManagerCheckAsync(actorUserId, accountId, ct) is { } refused)

@@ -17,6 +17,7 @@ public static class WebPipeline
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapMatchedListEndpoints();
+        app.MapBannerEndpoints();
         return app;
     }
 }
