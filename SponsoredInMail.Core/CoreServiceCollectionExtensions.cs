@@ -31,6 +31,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<AdOptions>().Bind(configuration.GetSection(AdOptions.Section));
         services.AddSingleton<AdService>();
         services.AddSingleton<LeadFormService>();
+        services.AddSingleton<SenderService>();
         services.AddSingleton<MemberActivity>();
         return services;
     }

@@ -28,7 +28,7 @@ public class NavMenuTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         nav.WaitForAssertion(() => nav.Markup.ShouldContain("Account &amp; team"));
         nav.FindAll("a[href='/admin/members']").ShouldBeEmpty();
-        nav.FindAll("a[href^='/accounts/']").Count.ShouldBe(3);
+        nav.FindAll("a[href^='/accounts/']").Count.ShouldBe(4);
     }
 
     [Theory]
