@@ -37,6 +37,10 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(Database.Get<NetworkOverview>());
         Services.AddSingleton(Database.Get<MemberActivity>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Audiences.AudienceService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Audiences.MatchedAudienceImporter>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Ads.AdService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Ads.LeadFormService>());
+        Services.AddSingleton(Database.Get<SenderService>());
         Services.AddScoped<CurrentAccount>();
         Authorization = AddAuthorization();
     }
