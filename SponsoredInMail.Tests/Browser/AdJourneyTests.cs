@@ -36,6 +36,74 @@ public class AdJourneyTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task AMarketerBuildsAThreeMessageConversationWithALeadFormAndClicksThroughIt()
+    {
+        browser.SkipWhenUnavailable();
+        var page = await browser.NewPageAsync(1400, 1100);
+        await page.LoginAsync("ben@northwind.example");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Lead gen forms", Exact = true }).ClickAsync();
+        await page.GetByTestId("new-lead-form").ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.GetByTestId("lf-name").FillAsync("Buyer's guide form");
+        await page.GetByTestId("lf-headline").FillAsync("Get the 2026 buyer's guide");
+        await page.GetByTestId("lf-privacy").FillAsync("https://northwind.example/privacy");
+        await Assertions.Expect(page.GetByTestId("lead-form-preview")).ToContainTextAsync("Get the 2026 buyer's guide");
+        (await page.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
+        await page.GetByTestId("save-lead-form").ClickAsync();
+        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/lead-forms/\\d+$"));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Ads", Exact = true }).ClickAsync();
+        await page.GetByTestId("new-conversation-ad").ClickAsync();
+        await WaitInteractiveAsync(page);
+        await page.GetByTestId("ad-name").FillAsync("Analytics qualifier");
+        await page.GetByTestId("ad-subject").FillAsync("Quick question, %FIRSTNAME%");
+        await page.GetByTestId("add-message").ClickAsync();
+        await page.GetByTestId("add-message").ClickAsync();
+        var messages = page.GetByTestId("conversation-message");
+        await Assertions.Expect(messages).ToHaveCountAsync(3);
+
+        await messages.Nth(0).GetByTestId("message-text").FillAsync("Are you evaluating analytics tools this year?");
+        var first = messages.Nth(0).GetByTestId("conversation-button-row").First;
+        await first.GetByTestId("button-text").FillAsync("Tell me more");
+        await ChooseAsync(page, first.GetByTestId("button-target"), "Message 2");
+        await messages.Nth(1).GetByTestId("message-text").FillAsync("Great: our buyer's guide compares the top tools.");
+        var second = messages.Nth(1).GetByTestId("conversation-button-row").First;
+        await second.GetByTestId("button-text").FillAsync("Get the guide");
+        await ChooseAsync(page, second.GetByTestId("button-action"), "Lead gen form");
+        await ChooseAsync(page, second.GetByTestId("button-form"), "Buyer's guide form");
+        await messages.Nth(2).GetByTestId("message-text").FillAsync("No problem. Here is our blog.");
+        await messages.Nth(2).GetByTestId("conversation-button-row").First.GetByTestId("button-text").FillAsync("Thanks");
+        await messages.Nth(0).GetByTestId("add-button").ClickAsync();
+        var later = messages.Nth(0).GetByTestId("conversation-button-row").Nth(2);
+        await later.GetByTestId("button-text").FillAsync("Maybe later");
+        await ChooseAsync(page, later.GetByTestId("button-action"), "Next message");
+        await ChooseAsync(page, later.GetByTestId("button-target"), "Message 3");
+
+        await Assertions.Expect(page.GetByTestId("graph-problems")).ToHaveCountAsync(0);
+        var preview = page.GetByTestId("ad-preview");
+        await preview.GetByRole(AriaRole.Button, new() { Name = "Tell me more" }).ClickAsync();
+        await Assertions.Expect(preview.GetByTestId("conversation-bubble")).ToHaveCountAsync(2);
+        await preview.GetByRole(AriaRole.Button, new() { Name = "Get the guide" }).ClickAsync();
+        await Assertions.Expect(preview.GetByTestId("conversation-outcome")).ToHaveTextAsync("Opens the lead gen form.");
+        (await page.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
+
+        await page.GetByTestId("save-ad").ClickAsync();
+        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/ads/\\d+$"));
+        await page.Context.CloseAsync();
+    }
+
+    private static Task WaitInteractiveAsync(IPage page) =>
+        page.Locator("#app-state[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    private static async Task ChooseAsync(IPage page, ILocator select, string option)
+    {
+        await select.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = option }).First.ClickAsync();
+        await Assertions.Expect(select).ToHaveValueAsync(option);
+    }
+
+    [Fact]
     public async Task TooLongFieldsAreNamedAndNothingIsSaved()
     {
         browser.SkipWhenUnavailable();
