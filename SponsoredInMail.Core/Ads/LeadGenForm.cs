@@ -15,6 +15,21 @@ public enum ProfileField
     Country = 7,
 }
 
+public static class ProfileFieldNames
+{
+    public static string Of(ProfileField field) => field switch
+    {
+        ProfileField.FirstName => "First name",
+        ProfileField.LastName => "Last name",
+        ProfileField.Email => "E-mail",
+        ProfileField.Company => "Company",
+        ProfileField.JobTitle => "Job title",
+        ProfileField.Seniority => "Seniority",
+        ProfileField.Country => "Country",
+        _ => field.ToString(),
+    };
+}
+
 [JsonConverter(typeof(JsonStringEnumConverter<QuestionKind>))]
 public enum QuestionKind
 {

@@ -125,6 +125,29 @@ public class AppHostTests(AppFactory app) : IClassFixture<AppFactory>
         foreign.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task BannersAreServedOnlyToTheirAccountsMarketers()
+    {
+        var factory = app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(Ct);
+        var contoso = await db.AdvertiserAccounts.Where(a => a.Name == "Contoso Cloud").Select(a => a.Id).SingleAsync(Ct);
+        var mariaId = await db.Users.Where(u => u.Email == "maria@contoso.example").Select(u => u.Id).SingleAsync(Ct);
+        var png = new byte[64];
+        new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R', 0, 0, 1, 44, 0, 0, 0, 250 }.CopyTo(png, 0);
+        var banner = await app.Services.GetRequiredService<SponsoredInMail.Core.Ads.AdService>().UploadBannerAsync(mariaId, contoso, "b.png", png, Ct);
+        var maria = app.CreateBrowserlessClient();
+        await AppFactory.LoginAsync(maria, "maria@contoso.example");
+        var ben = app.CreateBrowserlessClient();
+        await AppFactory.LoginAsync(ben, "ben@northwind.example");
+
+        var own = await maria.GetAsync($"/accounts/{contoso}/banners/{banner.Value}", Ct);
+        var foreign = await ben.GetAsync($"/accounts/{contoso}/banners/{banner.Value}", Ct);
+
+        own.StatusCode.ShouldBe(HttpStatusCode.OK);
+        own.Content.Headers.ContentType!.MediaType.ShouldBe("image/png");
+        foreign.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
     private async Task<(int Account, int ListId)> UploadContosoListAsync()
     {
         var factory = app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
