@@ -57,6 +57,20 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public AppDbContext CreateContext() => Factory.CreateDbContext();
 
+    /// <summary>The user id of a demo login.</summary>
+    public async Task<string> UserIdAsync(string email)
+    {
+        await using var db = CreateContext();
+        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+    }
+
+    /// <summary>The id of a demo advertiser account.</summary>
+    public async Task<int> AccountIdAsync(string name)
+    {
+        await using var db = CreateContext();
+        return await db.AdvertiserAccounts.Where(a => a.Name == name).Select(a => a.Id).SingleAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();

@@ -135,17 +135,9 @@ public class AccountServiceTests : IAsyncLifetime
         details.Senders.Count(s => s.Status == SenderPermissionStatus.Pending).ShouldBe(1);
     }
 
-    private async Task<string> UserIdAsync(string email)
-    {
-        await using var db = _db.CreateContext();
-        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync(Ct);
-    }
+    private Task<string> UserIdAsync(string email) => _db.UserIdAsync(email);
 
-    private async Task<int> AccountIdAsync(string name)
-    {
-        await using var db = _db.CreateContext();
-        return await db.AdvertiserAccounts.Where(a => a.Name == name).Select(a => a.Id).SingleAsync(Ct);
-    }
+    private Task<int> AccountIdAsync(string name) => _db.AccountIdAsync(name);
 
     private async Task<int> SeatCountAsync()
     {

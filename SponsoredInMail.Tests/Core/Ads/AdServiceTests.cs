@@ -25,13 +25,11 @@ public class AdServiceTests : IAsyncLifetime
         _db = await TestDatabase.CreateAsync();
         await _db.SeedAsync(400);
         _ads = _db.Get<AdService>();
-        await using var db = _db.CreateContext();
-        _maria = await db.Users.Where(u => u.Email == "maria@contoso.example").Select(u => u.Id).SingleAsync();
-        _ben = await db.Users.Where(u => u.Email == "ben@northwind.example").Select(u => u.Id).SingleAsync();
-        _contoso = await db.AdvertiserAccounts.Where(a => a.Name == "Contoso Cloud").Select(a => a.Id).SingleAsync();
-        _northwind = await db.AdvertiserAccounts.Where(a => a.Name == "Northwind Analytics").Select(a => a.Id).SingleAsync();
-        _contosoSender = await db.SenderPermissions.Where(p => p.AdvertiserAccountId == _contoso && p.Status == SenderPermissionStatus.Granted)
-            .Select(p => p.MemberId).FirstAsync();
+        _maria = await _db.UserIdAsync("maria@contoso.example");
+        _ben = await _db.UserIdAsync("ben@northwind.example");
+        _contoso = await _db.AccountIdAsync("Contoso Cloud");
+        _northwind = await _db.AccountIdAsync("Northwind Analytics");
+        _contosoSender = await SenderOfAsync(_contoso);
     }
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();

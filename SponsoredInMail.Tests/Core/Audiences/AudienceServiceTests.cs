@@ -27,11 +27,10 @@ public class AudienceServiceTests : IAsyncLifetime
         await _db.SeedAsync(1_500);
         await _db.Get<AudienceIndex>().RebuildAsync(_db.Get<IAudienceSource>());
         _audiences = _db.Get<AudienceService>();
-        await using var db = _db.CreateContext();
-        _maria = await db.Users.Where(u => u.Email == "maria@contoso.example").Select(u => u.Id).SingleAsync();
-        _ben = await db.Users.Where(u => u.Email == "ben@northwind.example").Select(u => u.Id).SingleAsync();
-        _contoso = await db.AdvertiserAccounts.Where(a => a.Name == "Contoso Cloud").Select(a => a.Id).SingleAsync();
-        _northwind = await db.AdvertiserAccounts.Where(a => a.Name == "Northwind Analytics").Select(a => a.Id).SingleAsync();
+        _maria = await _db.UserIdAsync("maria@contoso.example");
+        _ben = await _db.UserIdAsync("ben@northwind.example");
+        _contoso = await _db.AccountIdAsync("Contoso Cloud");
+        _northwind = await _db.AccountIdAsync("Northwind Analytics");
     }
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();

@@ -71,15 +71,7 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
 
     protected IRenderedComponent<MudPopoverProvider> RenderPopoverProvider() => Render<MudPopoverProvider>();
 
-    protected async Task<string> UserIdAsync(string email)
-    {
-        await using var db = Database.CreateContext();
-        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-    }
+    protected Task<string> UserIdAsync(string email) => Database.UserIdAsync(email);
 
-    protected async Task<int> AccountIdAsync(string name)
-    {
-        await using var db = Database.CreateContext();
-        return await db.AdvertiserAccounts.Where(a => a.Name == name).Select(a => a.Id).SingleAsync();
-    }
+    protected Task<int> AccountIdAsync(string name) => Database.AccountIdAsync(name);
 }
