@@ -72,6 +72,35 @@ public class AdEditorTests(SeededDatabase seeded) : BunitTestBase(seeded)
     }
 
     [Fact]
+    public async Task TheConversationBuilderShowsEachMessageAndListsProblemsLinkedToThem()
+    {
+        await SignInAsAsync("maria@contoso.example");
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        await using var db = Database.CreateContext();
+        var sender = await db.SenderPermissions.Where(p => p.AdvertiserAccountId == contoso && p.Status == SenderPermissionStatus.Granted).Select(p => p.MemberId).FirstAsync(Xunit.TestContext.Current.CancellationToken);
+        var script = new ConversationScript("m1",
+        [
+            new("m1", "Evaluating tools?", [new("yes", "Yes", ButtonAction.NextMessage, "m2"), new("ni", "Not interested", ButtonAction.End)]),
+            new("m2", "Here is the guide", [new("url", "Open", ButtonAction.Url, Url: "https://contoso.example/guide")]),
+        ]);
+        var created = await Database.Get<AdService>().CreateAsync(await UserIdAsync("maria@contoso.example"), contoso,
+            new AdInput($"Conversation {Guid.NewGuid():N}", AdFormat.ConversationAd, sender, "Quick question", Conversation: script), Xunit.TestContext.Current.CancellationToken);
+        created.Succeeded.ShouldBeTrue(created.Outcome.ToString());
+
+        var page = Render<AdEditorPage>(p => p.Add(x => x.AccountId, contoso).Add(x => x.AdId, created.Value));
+        page.WaitForAssertion(() => page.FindAll("[data-testid=conversation-message]").Count.ShouldBe(2));
+        page.FindAll("[data-testid=graph-problems]").ShouldBeEmpty();
+        page.Find("[data-testid=add-message]").Click();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=conversation-message]").Count.ShouldBe(3));
+        var problems = page.Find("[data-testid=graph-problems]");
+        problems.TextContent.ShouldContain("cannot be reached from the first message");
+        problems.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ShouldContain("#msg-m3");
+        page.FindAll("[data-testid=conversation]").Count.ShouldBe(1);
+    }
+
+    [Fact]
     public void TheSponsoredMessageIsLabelledAndRendersSanitizedHtml()
     {
         var message = new RenderedMessageAd(new SenderCard("Sam Rivera", "VP Sales"), "Hi <b>there</b>", "<p>Read <a href=\"https://a.example\">this</a></p>",
