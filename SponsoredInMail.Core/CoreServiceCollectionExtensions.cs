@@ -25,7 +25,8 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<AudienceOptions>().Bind(configuration.GetSection(AudienceOptions.Section));
         services.AddSingleton<AudienceIndex>();
         services.AddSingleton<IFacetVocabulary>(sp => sp.GetRequiredService<AudienceIndex>());
-        services.TryAddSingleton<IAudienceUsage, NoLiveCampaignsYet>();
+        services.TryAddSingleton<IAudienceUsage, Campaigns.CampaignAudienceUsage>();
+        services.AddOptions<Campaigns.CampaignOptions>().Bind(configuration.GetSection(Campaigns.CampaignOptions.Section));
         services.AddSingleton<AudienceService>();
         services.AddSingleton<MatchedAudienceImporter>();
         services.AddOptions<AdOptions>().Bind(configuration.GetSection(AdOptions.Section));

@@ -266,9 +266,3 @@ public sealed class AudienceService(
             facet == Facet.MatchedAudience && names.TryGetValue(value, out var name) ? name : inner.Label(facet, value);
     }
 }
-
-/// <summary>Until campaigns exist (issue 5) no audience is in use; the campaigns feature replaces this registration.</summary>
-internal sealed class NoLiveCampaignsYet : IAudienceUsage
-{
-    public Task<bool> IsUsedByLiveCampaignAsync(int savedAudienceId, CancellationToken ct) => Task.FromResult(false);
-}

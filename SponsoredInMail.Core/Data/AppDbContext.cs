@@ -22,6 +22,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Ads.Ad> Ads => Set<Ads.Ad>();
     public DbSet<Ads.BannerImage> BannerImages => Set<Ads.BannerImage>();
     public DbSet<Ads.LeadGenForm> LeadGenForms => Set<Ads.LeadGenForm>();
+    public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
+    public DbSet<Campaigns.CampaignStatusChange> CampaignStatusChanges => Set<Campaigns.CampaignStatusChange>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

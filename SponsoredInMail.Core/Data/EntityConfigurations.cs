@@ -163,3 +163,28 @@ internal sealed class LeadGenFormConfiguration : IEntityTypeConfiguration<Ads.Le
         form.HasOne<AdvertiserAccount>().WithMany().HasForeignKey(f => f.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaigns.Campaign>
+{
+    public void Configure(EntityTypeBuilder<Campaigns.Campaign> campaign)
+    {
+        campaign.Property(c => c.Name).HasMaxLength(Campaigns.CampaignRules.NameMax);
+        campaign.Property(c => c.RejectionReason).HasMaxLength(2_000);
+        campaign.HasIndex(c => new { c.AdvertiserAccountId, c.Status });
+        campaign.HasIndex(c => c.SavedAudienceId);
+        campaign.HasOne<AdvertiserAccount>().WithMany().HasForeignKey(c => c.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
+        // A finished campaign lets its audience go (deletion is refused only while a campaign is live).
+        campaign.HasOne<Audiences.SavedAudience>().WithMany().HasForeignKey(c => c.SavedAudienceId).OnDelete(DeleteBehavior.SetNull);
+        campaign.HasOne<Ads.Ad>().WithMany().HasForeignKey(c => c.AdId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class CampaignStatusChangeConfiguration : IEntityTypeConfiguration<Campaigns.CampaignStatusChange>
+{
+    public void Configure(EntityTypeBuilder<Campaigns.CampaignStatusChange> change)
+    {
+        change.Property(c => c.Reason).HasMaxLength(2_000);
+        change.HasIndex(c => new { c.CampaignId, c.At });
+        change.HasOne<Campaigns.Campaign>().WithMany().HasForeignKey(c => c.CampaignId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -580,6 +580,115 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.ToTable("SavedAudiences");
                 });
 
+            modelBuilder.Entity("SponsoredInMail.Core.Campaigns.Campaign", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AdId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BidCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DailyBudgetCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("EndAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LaunchedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LifetimeBudgetCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Objective")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SavedAudienceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SpentCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdId");
+
+                    b.HasIndex("SavedAudienceId");
+
+                    b.HasIndex("AdvertiserAccountId", "Status");
+
+                    b.ToTable("Campaigns");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Campaigns.CampaignStatusChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("To")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "At");
+
+                    b.ToTable("CampaignStatusChanges");
+                });
+
             modelBuilder.Entity("SponsoredInMail.Core.Data.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1017,6 +1126,34 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
                         .WithMany()
                         .HasForeignKey("AdvertiserAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Campaigns.Campaign", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Ads.Ad", null)
+                        .WithMany()
+                        .HasForeignKey("AdId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AdvertiserAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("SponsoredInMail.Core.Audiences.SavedAudience", null)
+                        .WithMany()
+                        .HasForeignKey("SavedAudienceId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Campaigns.CampaignStatusChange", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

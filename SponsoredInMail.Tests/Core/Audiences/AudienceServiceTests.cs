@@ -133,6 +133,30 @@ public class AudienceServiceTests : IAsyncLifetime
         (await CountRowsAsync()).ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData(SponsoredInMail.Core.Campaigns.CampaignStatus.Active, false)]
+    [InlineData(SponsoredInMail.Core.Campaigns.CampaignStatus.InReview, false)]
+    [InlineData(SponsoredInMail.Core.Campaigns.CampaignStatus.Completed, true)]
+    [InlineData(SponsoredInMail.Core.Campaigns.CampaignStatus.Draft, true)]
+    public async Task OnlyCampaignsThatAreLiveKeepAnAudienceFromBeingDeleted(SponsoredInMail.Core.Campaigns.CampaignStatus status, bool deletable)
+    {
+        var id = (await _audiences.CreateAsync(_maria, _contoso, "Used", UsDirectors, Ct)).Value;
+        await using (var db = _db.CreateContext())
+        {
+            db.Campaigns.Add(new SponsoredInMail.Core.Campaigns.Campaign
+            {
+                Name = "Spring", AdvertiserAccountId = _contoso, SavedAudienceId = id, Status = status, BidCents = 50, LifetimeBudgetCents = 10_000,
+                CreatedByUserId = _maria, UpdatedByUserId = _maria,
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var result = await _audiences.DeleteAsync(_maria, _contoso, id, Ct);
+
+        result.Succeeded.ShouldBe(deletable);
+        (await CountRowsAsync()).ShouldBe(deletable ? 0 : 1);
+    }
+
     [Fact]
     public async Task TheCountMatchesTheDatabaseForASimpleTargeting()
     {

@@ -1,0 +1,64 @@
+namespace SponsoredInMail.Core.Campaigns;
+
+public enum CampaignObjective
+{
+    WebsiteVisits = 1,
+    LeadGeneration = 2,
+}
+
+/// <summary>SPEC §2 campaign states; <see cref="CampaignStateMachine"/> says which moves are allowed.</summary>
+public enum CampaignStatus
+{
+    Draft = 1,
+    InReview = 2,
+    Approved = 3,
+    Active = 4,
+    Paused = 5,
+    Completed = 6,
+    Rejected = 7,
+    Canceled = 8,
+    Archived = 9,
+}
+
+/// <summary>A campaign of an advertiser account: who (audience), what (ad), for how much (bid, budgets) and when.</summary>
+public class Campaign
+{
+    public int Id { get; set; }
+    public int AdvertiserAccountId { get; set; }
+    public required string Name { get; set; }
+    public CampaignObjective Objective { get; set; }
+    public int? SavedAudienceId { get; set; }
+    public int? AdId { get; set; }
+
+    /// <summary>Cost per send in cents (integer minor units, never floating point).</summary>
+    public long BidCents { get; set; }
+
+    public long LifetimeBudgetCents { get; set; }
+    public long? DailyBudgetCents { get; set; }
+
+    /// <summary>Sum of the prices of this campaign's deliveries, in cents.</summary>
+    public long SpentCents { get; set; }
+
+    public DateTime StartAt { get; set; }
+    public DateTime? EndAt { get; set; }
+    public CampaignStatus Status { get; set; } = CampaignStatus.Draft;
+    public DateTime? LaunchedAt { get; set; }
+    public string? RejectionReason { get; set; }
+
+    public required string CreatedByUserId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public required string UpdatedByUserId { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>One move of a campaign between states: who, when, from → to, and why (rejections, cancellations).</summary>
+public class CampaignStatusChange
+{
+    public long Id { get; set; }
+    public int CampaignId { get; set; }
+    public CampaignStatus From { get; set; }
+    public CampaignStatus To { get; set; }
+    public required string ActorUserId { get; set; }
+    public DateTime At { get; set; }
+    public string? Reason { get; set; }
+}

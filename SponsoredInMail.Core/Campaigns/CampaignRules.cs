@@ -1,0 +1,6 @@
+namespace SponsoredInMail.Core.Campaigns;
+
+public static class CampaignRules
+{
+    public const int NameMax = 100;
+}
