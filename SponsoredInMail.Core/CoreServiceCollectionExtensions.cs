@@ -33,6 +33,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AdService>();
         services.AddSingleton<LeadFormService>();
         services.AddSingleton<SenderService>();
+        services.AddSingleton<Campaigns.CampaignService>();
         services.AddSingleton<MemberActivity>();
         return services;
     }

@@ -24,6 +24,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Ads.LeadGenForm> LeadGenForms => Set<Ads.LeadGenForm>();
     public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
     public DbSet<Campaigns.CampaignStatusChange> CampaignStatusChanges => Set<Campaigns.CampaignStatusChange>();
+    public DbSet<Audit.AuditEntry> AuditLog => Set<Audit.AuditEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -188,3 +188,16 @@ internal sealed class CampaignStatusChangeConfiguration : IEntityTypeConfigurati
         change.HasOne<Campaigns.Campaign>().WithMany().HasForeignKey(c => c.CampaignId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<Audit.AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<Audit.AuditEntry> entry)
+    {
+        entry.Property(e => e.EntityType).HasMaxLength(40);
+        entry.Property(e => e.EntityId).HasMaxLength(40);
+        entry.Property(e => e.Action).HasMaxLength(60);
+        entry.HasIndex(e => e.At);
+        entry.HasIndex(e => new { e.EntityType, e.EntityId });
+        entry.HasIndex(e => e.AdvertiserAccountId);
+    }
+}

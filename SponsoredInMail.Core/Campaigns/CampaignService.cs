@@ -1,0 +1,239 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Ads;
+using SponsoredInMail.Core.Audit;
+using SponsoredInMail.Core.Common;
+using SponsoredInMail.Core.Data;
+
+namespace SponsoredInMail.Core.Campaigns;
+
+/// <summary>What a marketer sets on a campaign; money in cents.</summary>
+public sealed record CampaignInput(
+    string Name, CampaignObjective Objective, int? SavedAudienceId, int? AdId, long BidCents, long LifetimeBudgetCents,
+    long? DailyBudgetCents, DateTime StartAt, DateTime? EndAt);
+
+/// <summary>
+/// Campaign drafts and their life: save, submit for review, withdraw, pause, resume, cancel, archive.
+/// Every change writes the status history and the append-only audit log in the same transaction.
+/// Managers change; Viewers read; another account's campaign answers like a missing one.
+/// </summary>
+public sealed class CampaignService(IDbContextFactory<AppDbContext> factory, AccountService accounts, Microsoft.Extensions.Options.IOptions<CampaignOptions> options, TimeProvider clock)
+{
+    private const string NotFound = "Campaign not found.";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Checks a draft's settings; <paramref name="forSubmit"/> also requires audience and ad.</summary>
+    public Result Validate(CampaignInput input, bool forSubmit)
+    {
+        var errors = new List<FieldError>();
+        FieldRules.Length(errors, "name", "Campaign name", input.Name?.Trim(), 1, CampaignRules.NameMax);
+        var floor = options.Value.BidFloorCents;
+        if (input.BidCents < floor)
+        {
+            errors.Add(new FieldError("bid", $"The bid must be at least {Money.Format(floor)} per send; it is {Money.Format(input.BidCents)}."));
+        }
+        if (input.LifetimeBudgetCents < input.BidCents || input.LifetimeBudgetCents <= 0)
+        {
+            errors.Add(new FieldError("lifetimeBudget", $"The lifetime budget must cover at least one send ({Money.Format(Math.Max(input.BidCents, floor))})."));
+        }
+        if (input.DailyBudgetCents is { } daily && (daily < input.BidCents || daily > input.LifetimeBudgetCents))
+        {
+            errors.Add(new FieldError("dailyBudget", "The daily budget must cover at least one send and not exceed the lifetime budget."));
+        }
+        if (input.EndAt is { } end && end <= input.StartAt)
+        {
+            errors.Add(new FieldError("endAt", "The end must be after the start."));
+        }
+        if (forSubmit && input.SavedAudienceId is null)
+        {
+            errors.Add(new FieldError("audience", "Choose an audience before submitting."));
+        }
+        if (forSubmit && input.AdId is null)
+        {
+            errors.Add(new FieldError("ad", "Choose an ad before submitting."));
+        }
+        return errors.Count == 0 ? Result.Ok : Result.Fail(errors);
+    }
+
+    public async Task<Result<int>> CreateDraftAsync(string actorUserId, int accountId, CampaignInput input, CancellationToken ct = default)
+    {
+        if (await ManagerCheckAsync(actorUserId, accountId, ct) is { } refused)
+        {
+            return refused;
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var check = await CheckAsync(db, accountId, input, forSubmit: false, ct);
+        if (!check.Succeeded)
+        {
+            return check;
+        }
+        var now = Now();
+        var campaign = new Campaign { Name = "", AdvertiserAccountId = accountId, CreatedByUserId = actorUserId, CreatedAt = now, UpdatedByUserId = actorUserId, UpdatedAt = now };
+        Apply(campaign, input);
+        db.Campaigns.Add(campaign);
+        await db.SaveChangesAsync(ct);
+        db.AuditLog.Add(Entry(actorUserId, campaign, "created", null, Snapshot(campaign)));
+        await db.SaveChangesAsync(ct);
+        return Result<int>.Ok(campaign.Id);
+    }
+
+    /// <summary>Edits a draft or a rejected campaign (which goes back to Draft).</summary>
+    public async Task<Result> UpdateDraftAsync(string actorUserId, int accountId, int campaignId, CampaignInput input, CancellationToken ct = default)
+    {
+        if (await ManagerCheckAsync(actorUserId, accountId, ct) is { } refused)
+        {
+            return refused;
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId && c.AdvertiserAccountId == accountId, ct);
+        if (campaign is null)
+        {
+            return Result.Fail("campaign", NotFound);
+        }
+        if (campaign.Status is not (CampaignStatus.Draft or CampaignStatus.Rejected))
+        {
+            return Result.Fail("status", $"A campaign that is {CampaignStateMachine.Describe(campaign.Status)} cannot be edited; only drafts and rejected campaigns can.");
+        }
+        var check = await CheckAsync(db, accountId, input, forSubmit: false, ct);
+        if (!check.Succeeded)
+        {
+            return check;
+        }
+        var before = Snapshot(campaign);
+        if (campaign.Status == CampaignStatus.Rejected)
+        {
+            db.CampaignStatusChanges.Add(CampaignStateMachine.Move(campaign, CampaignStatus.Draft, actorUserId, Now(), "Edited after rejection").Value!);
+        }
+        Apply(campaign, input);
+        campaign.UpdatedByUserId = actorUserId;
+        campaign.UpdatedAt = Now();
+        db.AuditLog.Add(Entry(actorUserId, campaign, "settings changed", before, Snapshot(campaign)));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return Result.Ok;
+    }
+
+    /// <summary>Puts a complete draft in the admin review queue.</summary>
+    public Task<Result> SubmitAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
+        MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.InReview, null, requireSubmittable: true, ct);
+
+    public Task<Result> WithdrawAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
+        MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Draft, "Withdrawn from review", requireSubmittable: false, ct);
+
+    public Task<Result> PauseAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
+        MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Paused, null, requireSubmittable: false, ct);
+
+    public Task<Result> ResumeAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
+        MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Active, null, requireSubmittable: false, ct);
+
+    public Task<Result> CancelAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
+        MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Canceled, null, requireSubmittable: false, ct);
+
+    public Task<Result> ArchiveAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
+        MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Archived, null, requireSubmittable: false, ct);
+
+    public async Task<Campaign?> GetAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default)
+    {
+        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        {
+            return null;
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId && c.AdvertiserAccountId == accountId, ct);
+    }
+
+    public async Task<IReadOnlyList<CampaignStatusChange>> HistoryAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default)
+    {
+        if (await GetAsync(actorUserId, accountId, campaignId, ct) is null)
+        {
+            return [];
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.CampaignStatusChanges.AsNoTracking().Where(c => c.CampaignId == campaignId).OrderBy(c => c.Id).ToListAsync(ct);
+    }
+
+    private async Task<Result> MoveAsync(string actorUserId, int accountId, int campaignId, CampaignStatus to, string? reason, bool requireSubmittable, CancellationToken ct)
+    {
+        if (await ManagerCheckAsync(actorUserId, accountId, ct) is { } refused)
+        {
+            return refused;
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId && c.AdvertiserAccountId == accountId, ct);
+        if (campaign is null)
+        {
+            return Result.Fail("campaign", NotFound);
+        }
+        if (requireSubmittable)
+        {
+            var check = await CheckAsync(db, accountId, ToInput(campaign), forSubmit: true, ct);
+            if (!check.Succeeded)
+            {
+                return check;
+            }
+        }
+        var before = campaign.Status;
+        var moved = CampaignStateMachine.Move(campaign, to, actorUserId, Now(), reason);
+        if (!moved.Succeeded)
+        {
+            return moved.Outcome;
+        }
+        db.CampaignStatusChanges.Add(moved.Value!);
+        db.AuditLog.Add(Entry(actorUserId, campaign, $"status {before} → {to}", before.ToString(), to.ToString()));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return Result.Ok;
+    }
+
+    /// <summary>The rules plus the account checks: the audience and ad must be this account's, the ad active.</summary>
+    private async Task<Result> CheckAsync(AppDbContext db, int accountId, CampaignInput input, bool forSubmit, CancellationToken ct)
+    {
+        var errors = Validate(input, forSubmit).Errors.ToList();
+        if (input.SavedAudienceId is { } audience && !await db.SavedAudiences.AnyAsync(a => a.Id == audience && a.AdvertiserAccountId == accountId, ct))
+        {
+            errors.Add(new FieldError("audience", "Choose one of this account's saved audiences."));
+        }
+        if (input.AdId is { } ad && !await db.Ads.AnyAsync(a => a.Id == ad && a.AdvertiserAccountId == accountId && a.Status == AdStatus.Active, ct))
+        {
+            errors.Add(new FieldError("ad", "Choose one of this account's active ads."));
+        }
+        return errors.Count == 0 ? Result.Ok : Result.Fail(errors);
+    }
+
+    private async Task<Result?> ManagerCheckAsync(string actorUserId, int accountId, CancellationToken ct) =>
+        await accounts.GetRoleAsync(actorUserId, accountId, ct) switch
+        {
+            null => Result.Fail("account", "Advertiser account not found."),
+            AccountRole.Manager => null,
+            _ => Result.Fail("account", "Only a Manager of this account can change campaigns."),
+        };
+
+    private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+
+    private AuditEntry Entry(string actor, Campaign campaign, string action, string? before, string? after) => new()
+    {
+        At = Now(), ActorUserId = actor, AdvertiserAccountId = campaign.AdvertiserAccountId, EntityType = "Campaign",
+        EntityId = campaign.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = action, Before = before, After = after,
+    };
+
+    private static string Snapshot(Campaign c) => JsonSerializer.Serialize(ToInput(c), Json);
+
+    private static CampaignInput ToInput(Campaign c) =>
+        new(c.Name, c.Objective, c.SavedAudienceId, c.AdId, c.BidCents, c.LifetimeBudgetCents, c.DailyBudgetCents, c.StartAt, c.EndAt);
+
+    private static void Apply(Campaign campaign, CampaignInput input)
+    {
+        campaign.Name = input.Name.Trim();
+        campaign.Objective = input.Objective;
+        campaign.SavedAudienceId = input.SavedAudienceId;
+        campaign.AdId = input.AdId;
+        campaign.BidCents = input.BidCents;
+        campaign.LifetimeBudgetCents = input.LifetimeBudgetCents;
+        campaign.DailyBudgetCents = input.DailyBudgetCents;
+        campaign.StartAt = input.StartAt;
+        campaign.EndAt = input.EndAt;
+    }
+}

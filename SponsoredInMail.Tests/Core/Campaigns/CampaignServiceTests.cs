@@ -1,0 +1,148 @@
+using Microsoft.EntityFrameworkCore;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Ads;
+using SponsoredInMail.Core.Audiences;
+using SponsoredInMail.Core.Campaigns;
+using SponsoredInMail.Tests.Fakes;
+
+namespace SponsoredInMail.Tests.Core.Campaigns;
+
+/// <summary>Campaign drafts: rules, roles, tenant isolation, submission, and the history and audit they leave.</summary>
+public class CampaignServiceTests : IAsyncLifetime
+{
+    private TestDatabase _db = default!;
+    private CampaignService _campaigns = default!;
+    private string _maria = "";
+    private string _ben = "";
+    private int _contoso;
+    private int _northwind;
+    private int _audience;
+    private int _ad;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private CampaignInput Draft(int? audience = null, int? ad = null) =>
+        new("Spring launch", CampaignObjective.LeadGeneration, audience, ad, 60, 50_000, 5_000, TestDatabase.Now.UtcDateTime.AddDays(1), TestDatabase.Now.UtcDateTime.AddDays(15));
+
+    public async ValueTask InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        await _db.SeedAsync(600);
+        await _db.Get<AudienceIndex>().RebuildAsync(_db.Get<IAudienceSource>());
+        _campaigns = _db.Get<CampaignService>();
+        _maria = await _db.UserIdAsync("maria@contoso.example");
+        _ben = await _db.UserIdAsync("ben@northwind.example");
+        _contoso = await _db.AccountIdAsync("Contoso Cloud");
+        _northwind = await _db.AccountIdAsync("Northwind Analytics");
+        _audience = (await _db.Get<AudienceService>().CreateAsync(_maria, _contoso, "US", new Targeting([new(Facet.Location, ["US"])], []), Ct)).Value;
+        await using var db = _db.CreateContext();
+        var sender = await db.SenderPermissions.Where(p => p.AdvertiserAccountId == _contoso && p.Status == SenderPermissionStatus.Granted).Select(p => p.MemberId).FirstAsync(Ct);
+        _ad = (await _db.Get<AdService>().CreateAsync(_maria, _contoso, new AdInput("Ad", AdFormat.MessageAd, sender, "Hi", "Hello", "Go", CtaTarget.LandingUrl, "https://contoso.example"), Ct)).Value;
+    }
+
+    public ValueTask DisposeAsync() => _db.DisposeAsync();
+
+    [Fact]
+    public async Task AManagerSavesADraftAndTheAuditLogSaysSo()
+    {
+        var id = await CreateAsync();
+
+        var campaign = await _campaigns.GetAsync(_maria, _contoso, id, Ct);
+        campaign!.Status.ShouldBe(CampaignStatus.Draft);
+        campaign.BidCents.ShouldBe(60);
+        await using var db = _db.CreateContext();
+        (await db.AuditLog.SingleAsync(e => e.EntityId == id.ToString(), Ct)).Action.ShouldBe("created");
+    }
+
+    [Theory]
+    [InlineData(24, 50_000, null, "bid", "The bid must be at least $0.25 per send; it is $0.24.")]
+    [InlineData(60, 59, null, "lifetimeBudget", "The lifetime budget must cover at least one send ($0.60).")]
+    [InlineData(60, 50_000, 59L, "dailyBudget", "The daily budget must cover at least one send and not exceed the lifetime budget.")]
+    [InlineData(60, 50_000, 60_000L, "dailyBudget", "The daily budget must cover at least one send and not exceed the lifetime budget.")]
+    public async Task BadMoneyIsRefusedWithTheFieldAndNothingIsSaved(long bid, long lifetime, long? daily, string field, string message)
+    {
+        var result = await _campaigns.CreateDraftAsync(_maria, _contoso, Draft() with { BidCents = bid, LifetimeBudgetCents = lifetime, DailyBudgetCents = daily }, Ct);
+
+        result.Outcome.ErrorFor(field).ShouldBe(message);
+        await using var db = _db.CreateContext();
+        (await db.Campaigns.CountAsync(Ct)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task TheEndMustComeAfterTheStart() =>
+        (await _campaigns.CreateDraftAsync(_maria, _contoso, Draft() with { EndAt = Draft().StartAt }, Ct)).Outcome.ErrorFor("endAt").ShouldNotBeNull();
+
+    [Fact]
+    public async Task AnotherAccountsAudienceOrAdCannotBeUsed()
+    {
+        var result = await _campaigns.CreateDraftAsync(_ben, _northwind, Draft(_audience, _ad), Ct);
+
+        result.Outcome.Errors.Select(e => e.Field).ShouldBe(["audience", "ad"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task AViewerCannotChangeAndAnotherAccountSeesNothing()
+    {
+        var id = await CreateAsync();
+
+        (await _campaigns.CreateDraftAsync(_maria, _northwind, Draft(), Ct)).Outcome.ErrorFor("account").ShouldBe("Only a Manager of this account can change campaigns.");
+        (await _campaigns.GetAsync(_ben, _northwind, id, Ct)).ShouldBeNull();
+        (await _campaigns.GetAsync(_ben, _contoso, id, Ct)).ShouldBeNull();
+        (await _campaigns.SubmitAsync(_ben, _northwind, id, Ct)).ErrorFor("campaign").ShouldBe("Campaign not found.");
+    }
+
+    [Fact]
+    public async Task SubmittingNeedsAnAudienceAndAnAd()
+    {
+        var id = await CreateAsync(withAudienceAndAd: false);
+
+        var result = await _campaigns.SubmitAsync(_maria, _contoso, id, Ct);
+
+        result.Errors.Select(e => e.Field).ShouldBe(["audience", "ad"], ignoreOrder: true);
+        (await _campaigns.GetAsync(_maria, _contoso, id, Ct))!.Status.ShouldBe(CampaignStatus.Draft);
+    }
+
+    [Fact]
+    public async Task SubmitWithdrawAndTheHistoryOfMoves()
+    {
+        var id = await CreateAsync();
+
+        (await _campaigns.SubmitAsync(_maria, _contoso, id, Ct)).Succeeded.ShouldBeTrue();
+        (await _campaigns.UpdateDraftAsync(_maria, _contoso, id, Draft(_audience, _ad) with { Name = "Changed" }, Ct)).ErrorFor("status")
+            .ShouldBe("A campaign that is in review cannot be edited; only drafts and rejected campaigns can.");
+        (await _campaigns.PauseAsync(_maria, _contoso, id, Ct)).ErrorFor("status").ShouldBe("A campaign that is in review cannot become paused.");
+        (await _campaigns.WithdrawAsync(_maria, _contoso, id, Ct)).Succeeded.ShouldBeTrue();
+
+        var history = await _campaigns.HistoryAsync(_maria, _contoso, id, Ct);
+        history.Select(h => (h.From, h.To)).ShouldBe([(CampaignStatus.Draft, CampaignStatus.InReview), (CampaignStatus.InReview, CampaignStatus.Draft)]);
+        await using var db = _db.CreateContext();
+        (await db.AuditLog.CountAsync(e => e.EntityId == id.ToString(), Ct)).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task EditingARejectedCampaignReturnsItToDraft()
+    {
+        var id = await CreateAsync();
+        await _campaigns.SubmitAsync(_maria, _contoso, id, Ct);
+        await using (var db = _db.CreateContext())
+        {
+            var campaign = await db.Campaigns.SingleAsync(c => c.Id == id, Ct);
+            campaign.Status = CampaignStatus.Rejected;
+            campaign.RejectionReason = "Misleading claim in the subject.";
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var result = await _campaigns.UpdateDraftAsync(_maria, _contoso, id, Draft(_audience, _ad) with { Name = "Fixed" }, Ct);
+
+        result.Succeeded.ShouldBeTrue(result.ToString());
+        var fixedCampaign = await _campaigns.GetAsync(_maria, _contoso, id, Ct);
+        fixedCampaign!.Status.ShouldBe(CampaignStatus.Draft);
+        fixedCampaign.Name.ShouldBe("Fixed");
+    }
+
+    private async Task<int> CreateAsync(bool withAudienceAndAd = true)
+    {
+        var created = await _campaigns.CreateDraftAsync(_maria, _contoso, withAudienceAndAd ? Draft(_audience, _ad) : Draft(), Ct);
+        created.Succeeded.ShouldBeTrue(created.Outcome.ToString());
+        return created.Value;
+    }
+}
