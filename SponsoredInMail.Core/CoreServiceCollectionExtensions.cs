@@ -34,6 +34,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<LeadFormService>();
         services.AddSingleton<SenderService>();
         services.AddSingleton<Campaigns.CampaignService>();
+        services.AddSingleton<Campaigns.ReviewService>();
         services.AddSingleton<MemberActivity>();
         return services;
     }

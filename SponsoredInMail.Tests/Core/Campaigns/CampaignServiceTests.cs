@@ -139,6 +139,31 @@ public class CampaignServiceTests : IAsyncLifetime
         fixedCampaign.Name.ShouldBe("Fixed");
     }
 
+    [Fact]
+    public async Task AnAdminApprovesOrRejectsWithAReasonTheMarketerSees()
+    {
+        var approved = await CreateAsync();
+        var rejected = await CreateAsync();
+        await _campaigns.SubmitAsync(_maria, _contoso, approved, Ct);
+        await _campaigns.SubmitAsync(_maria, _contoso, rejected, Ct);
+        var review = _db.Get<ReviewService>();
+        var admin = await _db.UserIdAsync("admin@sponsoredinmail.example");
+
+        (await review.QueueAsync(admin, Ct)).Select(r => r.CampaignId).ShouldBe([approved, rejected], ignoreOrder: true);
+        (await review.QueueAsync(_maria, Ct)).ShouldBeEmpty();
+        (await review.ApproveAsync(_maria, approved, Ct)).ErrorFor("account").ShouldBe("Only an admin can review campaigns.");
+        (await review.RejectAsync(admin, rejected, RejectionCode.Other, " ", Ct)).ErrorFor("details").ShouldNotBeNull();
+        (await review.ApproveAsync(admin, approved, Ct)).Succeeded.ShouldBeTrue();
+        (await review.RejectAsync(admin, rejected, RejectionCode.MisleadingClaim, "\"Guaranteed 300% ROI\" cannot be substantiated.", Ct)).Succeeded.ShouldBeTrue();
+        (await review.ApproveAsync(admin, approved, Ct)).ErrorFor("status").ShouldBe("A campaign that is approved cannot become approved.");
+
+        (await _campaigns.GetAsync(_maria, _contoso, approved, Ct))!.Status.ShouldBe(CampaignStatus.Approved);
+        var seen = await _campaigns.GetAsync(_maria, _contoso, rejected, Ct);
+        seen!.Status.ShouldBe(CampaignStatus.Rejected);
+        seen.RejectionReason.ShouldBe("Misleading claim: \"Guaranteed 300% ROI\" cannot be substantiated.");
+        (await review.QueueAsync(admin, Ct)).ShouldBeEmpty();
+    }
+
     private async Task<int> CreateAsync(bool withAudienceAndAd = true)
     {
         var created = await _campaigns.CreateDraftAsync(_maria, _contoso, withAudienceAndAd ? Draft(_audience, _ad) : Draft(), Ct);

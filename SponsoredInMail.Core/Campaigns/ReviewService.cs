@@ -1,0 +1,110 @@
+using Microsoft.EntityFrameworkCore;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Audit;
+using SponsoredInMail.Core.Common;
+using SponsoredInMail.Core.Data;
+
+namespace SponsoredInMail.Core.Campaigns;
+
+/// <summary>Why an admin rejects a campaign (SPEC §2 review examples), plus free text.</summary>
+public enum RejectionCode
+{
+    MisleadingClaim = 1,
+    BrokenLandingPage = 2,
+    ExcessiveCapitals = 3,
+    MissingPrivacyPolicy = 4,
+    Other = 5,
+}
+
+public sealed record ReviewItem(int CampaignId, string CampaignName, int AccountId, string AccountName, DateTime SubmittedAt);
+
+/// <summary>The admin review queue: every campaign is approved or rejected (with a reason) before it can send.</summary>
+public sealed class ReviewService(IDbContextFactory<AppDbContext> factory, TimeProvider clock)
+{
+    public const int ReasonMax = 2_000;
+
+    public static string Describe(RejectionCode code) => code switch
+    {
+        RejectionCode.MisleadingClaim => "Misleading claim",
+        RejectionCode.BrokenLandingPage => "Broken landing page",
+        RejectionCode.ExcessiveCapitals => "Excessive capitals",
+        RejectionCode.MissingPrivacyPolicy => "Missing privacy policy on the lead form",
+        _ => "Other",
+    };
+
+    /// <summary>Campaigns waiting for review, oldest submission first.</summary>
+    public async Task<IReadOnlyList<ReviewItem>> QueueAsync(string adminUserId, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (!await IsAdminAsync(db, adminUserId, ct))
+        {
+            return [];
+        }
+        var rows = await (from c in db.Campaigns.AsNoTracking()
+                          where c.Status == CampaignStatus.InReview
+                          join a in db.AdvertiserAccounts on c.AdvertiserAccountId equals a.Id
+                          select new
+                          {
+                              c.Id, c.Name, AccountId = a.Id, AccountName = a.Name,
+                              Submitted = db.CampaignStatusChanges.Where(h => h.CampaignId == c.Id && h.To == CampaignStatus.InReview).Max(h => (DateTime?)h.At) ?? c.UpdatedAt,
+                          }).ToListAsync(ct);
+        return rows.Select(r => new ReviewItem(r.Id, r.Name, r.AccountId, r.AccountName, r.Submitted)).OrderBy(r => r.SubmittedAt).ToList();
+    }
+
+    public Task<Result> ApproveAsync(string adminUserId, int campaignId, CancellationToken ct = default) =>
+        DecideAsync(adminUserId, campaignId, CampaignStatus.Approved, null, ct);
+
+    public Task<Result> RejectAsync(string adminUserId, int campaignId, RejectionCode code, string? details, CancellationToken ct = default)
+    {
+        var text = details?.Trim() ?? "";
+        if (!Enum.IsDefined(code))
+        {
+            return Task.FromResult(Result.Fail("reason", "Choose a reason for the rejection."));
+        }
+        if (code == RejectionCode.Other && text.Length == 0)
+        {
+            return Task.FromResult(Result.Fail("details", "Say what is wrong: the marketer needs it to fix the campaign."));
+        }
+        if (text.Length > ReasonMax)
+        {
+            return Task.FromResult(Result.Fail("details", $"The explanation can be at most {ReasonMax:N0} characters; it has {text.Length:N0}."));
+        }
+        var reason = text.Length == 0 ? Describe(code) + "." : $"{Describe(code)}: {text}";
+        return DecideAsync(adminUserId, campaignId, CampaignStatus.Rejected, reason, ct);
+    }
+
+    private async Task<Result> DecideAsync(string adminUserId, int campaignId, CampaignStatus to, string? reason, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (!await IsAdminAsync(db, adminUserId, ct))
+        {
+            return Result.Fail("account", "Only an admin can review campaigns.");
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, ct);
+        if (campaign is null)
+        {
+            return Result.Fail("campaign", "Campaign not found.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var moved = CampaignStateMachine.Move(campaign, to, adminUserId, now, reason);
+        if (!moved.Succeeded)
+        {
+            return moved.Outcome;
+        }
+        campaign.RejectionReason = to == CampaignStatus.Rejected ? reason : null;
+        db.CampaignStatusChanges.Add(moved.Value!);
+        db.AuditLog.Add(new AuditEntry
+        {
+            At = now, ActorUserId = adminUserId, AdvertiserAccountId = campaign.AdvertiserAccountId, EntityType = "Campaign",
+            EntityId = campaign.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Action = to == CampaignStatus.Approved ? "approved" : "rejected", Before = moved.Value!.From.ToString(), After = reason ?? to.ToString(),
+        });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return Result.Ok;
+    }
+
+    private static Task<bool> IsAdminAsync(AppDbContext db, string userId, CancellationToken ct) =>
+        (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == userId && r.Name == AppRoles.Admin select ur).AnyAsync(ct);
+}
