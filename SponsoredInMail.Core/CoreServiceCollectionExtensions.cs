@@ -35,6 +35,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SenderService>();
         services.AddSingleton<Campaigns.CampaignService>();
         services.AddSingleton<Campaigns.ReviewService>();
+        services.AddSingleton<ISenderRevocationListener, Campaigns.CampaignSenderRevocation>();
         services.AddSingleton<MemberActivity>();
         return services;
     }

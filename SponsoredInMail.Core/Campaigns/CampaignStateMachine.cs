@@ -12,7 +12,7 @@ public static class CampaignStateMachine
     {
         [CampaignStatus.Draft] = [CampaignStatus.InReview, CampaignStatus.Archived],
         // A marketer may withdraw a submission to keep editing it.
-        [CampaignStatus.InReview] = [CampaignStatus.Approved, CampaignStatus.Rejected, CampaignStatus.Draft],
+        [CampaignStatus.InReview] = [CampaignStatus.Approved, CampaignStatus.Rejected, CampaignStatus.Draft, CampaignStatus.Canceled],
         [CampaignStatus.Rejected] = [CampaignStatus.Draft, CampaignStatus.Archived],
         [CampaignStatus.Approved] = [CampaignStatus.Active, CampaignStatus.Canceled],
         [CampaignStatus.Active] = [CampaignStatus.Paused, CampaignStatus.Completed, CampaignStatus.Canceled],

@@ -164,6 +164,26 @@ public class CampaignServiceTests : IAsyncLifetime
         (await review.QueueAsync(admin, Ct)).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task RevokingTheSenderCancelsTheLiveCampaignsRunningTheirAds()
+    {
+        var live = await CreateAsync();
+        var draft = await CreateAsync();
+        await _campaigns.SubmitAsync(_maria, _contoso, live, Ct);
+        await using var db = _db.CreateContext();
+        var ad = await db.Ads.SingleAsync(a => a.Id == _ad, Ct);
+        var permission = await db.SenderPermissions.SingleAsync(p => p.AdvertiserAccountId == _contoso && p.MemberId == ad.SenderMemberId, Ct);
+
+        var revoked = await _db.Get<SenderService>().RevokeAsync(ad.SenderMemberId, permission.Id, Ct);
+
+        revoked.Succeeded.ShouldBeTrue(revoked.Outcome.ToString());
+        (await _campaigns.GetAsync(_maria, _contoso, live, Ct))!.Status.ShouldBe(CampaignStatus.Canceled);
+        (await _campaigns.HistoryAsync(_maria, _contoso, live, Ct)).Last().Reason.ShouldNotBeNull().ShouldContain("revoked permission");
+        // A draft cannot be canceled; it keeps its now-canceled ad and will be refused at submit.
+        (await _campaigns.GetAsync(_maria, _contoso, draft, Ct))!.Status.ShouldBe(CampaignStatus.Draft);
+        (await _campaigns.SubmitAsync(_maria, _contoso, draft, Ct)).ErrorFor("ad").ShouldBe("Choose one of this account's active ads.");
+    }
+
     private async Task<int> CreateAsync(bool withAudienceAndAd = true)
     {
         var created = await _campaigns.CreateDraftAsync(_maria, _contoso, withAudienceAndAd ? Draft(_audience, _ad) : Draft(), Ct);

@@ -8,7 +8,7 @@ public class CampaignStateMachineTests
     private static readonly HashSet<(CampaignStatus, CampaignStatus)> Allowed =
     [
         (CampaignStatus.Draft, CampaignStatus.InReview), (CampaignStatus.Draft, CampaignStatus.Archived),
-        (CampaignStatus.InReview, CampaignStatus.Approved), (CampaignStatus.InReview, CampaignStatus.Rejected), (CampaignStatus.InReview, CampaignStatus.Draft),
+        (CampaignStatus.InReview, CampaignStatus.Approved), (CampaignStatus.InReview, CampaignStatus.Rejected), (CampaignStatus.InReview, CampaignStatus.Draft), (CampaignStatus.InReview, CampaignStatus.Canceled),
         (CampaignStatus.Rejected, CampaignStatus.Draft), (CampaignStatus.Rejected, CampaignStatus.Archived),
         (CampaignStatus.Approved, CampaignStatus.Active), (CampaignStatus.Approved, CampaignStatus.Canceled),
         (CampaignStatus.Active, CampaignStatus.Paused), (CampaignStatus.Active, CampaignStatus.Completed), (CampaignStatus.Active, CampaignStatus.Canceled),
