@@ -28,13 +28,14 @@ public static class ConversationGraphValidator
         {
             errors.Add(new FieldError("conversation", "Choose which message opens the conversation."));
         }
+        var names = script.Messages.Select((m, i) => (m.Id, Name: Name(i, m.Text))).GroupBy(x => x.Id).ToDictionary(g => g.Key, g => g.First().Name);
         foreach (var message in script.Messages)
         {
-            CheckMessage(message, message.Id == script.FirstMessageId, messages, isUsableLeadForm, errors, warnings);
+            CheckMessage(message, names[message.Id], message.Id == script.FirstMessageId, messages, isUsableLeadForm, errors, warnings);
         }
         if (messages.TryGetValue(script.FirstMessageId, out var first))
         {
-            CheckShape(first, messages, maxDepth, errors);
+            CheckShape(first, messages, names, maxDepth, errors);
         }
         return (errors, warnings);
     }
@@ -43,11 +44,10 @@ public static class ConversationGraphValidator
 
     public static string Field(string messageId, string buttonId) => $"messages[{messageId}].buttons[{buttonId}]";
 
-    private static void CheckMessage(ConversationMessage message, bool isFirst, Dictionary<string, ConversationMessage> messages,
+    private static void CheckMessage(ConversationMessage message, string name, bool isFirst, Dictionary<string, ConversationMessage> messages,
         Func<int, bool> isUsableLeadForm, List<FieldError> errors, List<FieldError> warnings)
     {
         var field = Field(message.Id);
-        var name = $"Message '{Preview(message.Text)}'";
         FieldRules.Length(errors, field, $"{name}: text", message.Text, 1, AdLimits.ConversationMessageMax);
         if (message.Text?.Length > AdLimits.ConversationMessageWarnAbove && message.Text.Length <= AdLimits.ConversationMessageMax)
         {
@@ -71,15 +71,15 @@ public static class ConversationGraphValidator
         }
         foreach (var button in message.Buttons)
         {
-            CheckButton(message, button, messages, isUsableLeadForm, errors);
+            CheckButton(message, name, button, messages, isUsableLeadForm, errors);
         }
     }
 
-    private static void CheckButton(ConversationMessage message, ConversationButton button, Dictionary<string, ConversationMessage> messages,
+    private static void CheckButton(ConversationMessage message, string messageName, ConversationButton button, Dictionary<string, ConversationMessage> messages,
         Func<int, bool> isUsableLeadForm, List<FieldError> errors)
     {
         var field = Field(message.Id, button.Id);
-        var label = $"Button '{button.Text}'";
+        var label = string.IsNullOrWhiteSpace(button.Text) ? $"A button of {messageName}" : $"Button '{button.Text}'";
         FieldRules.Length(errors, field, label, button.Text, 1, AdLimits.ButtonTextMax);
         switch (button.Action)
         {
@@ -101,7 +101,7 @@ public static class ConversationGraphValidator
     }
 
     /// <summary>Reachability, cycles and depth, walking from the first message.</summary>
-    private static void CheckShape(ConversationMessage first, Dictionary<string, ConversationMessage> messages, int maxDepth, List<FieldError> errors)
+    private static void CheckShape(ConversationMessage first, Dictionary<string, ConversationMessage> messages, Dictionary<string, string> names, int maxDepth, List<FieldError> errors)
     {
         var state = new Dictionary<string, int>(); // 1 = on the current path, 2 = done
         var depth = new Dictionary<string, int>();
@@ -128,11 +128,11 @@ public static class ConversationGraphValidator
         var longest = Walk(first);
         foreach (var id in cycles)
         {
-            errors.Add(new FieldError(Field(id), $"Message '{Preview(messages[id].Text)}' leads back into a loop; every path must end in a URL, a lead form or an end."));
+            errors.Add(new FieldError(Field(id), $"{names[id]} leads back into a loop; every path must end in a URL, a lead form or an end."));
         }
         foreach (var message in messages.Values.Where(m => !state.ContainsKey(m.Id)))
         {
-            errors.Add(new FieldError(Field(message.Id), $"Message '{Preview(message.Text)}' cannot be reached from the first message."));
+            errors.Add(new FieldError(Field(message.Id), $"{names[message.Id]} cannot be reached from the first message."));
         }
         if (longest > maxDepth)
         {
@@ -148,6 +148,10 @@ public static class ConversationGraphValidator
 
     public static bool IsNotInterested(ConversationButton button) =>
         button.Action == ButtonAction.End && string.Equals(button.Text?.Trim(), AdLimits.NotInterested, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"Message 2 ('Great: grab the guide…')", or just "Message 2" while it has no text.</summary>
+    private static string Name(int index, string? text) =>
+        string.IsNullOrWhiteSpace(text) ? $"Message {index + 1}" : $"Message {index + 1} ('{Preview(text)}')";
 
     private static string Preview(string? text)
     {

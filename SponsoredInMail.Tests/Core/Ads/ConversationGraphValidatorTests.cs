@@ -36,7 +36,7 @@ public class ConversationGraphValidatorTests
     {
         var script = ThreeMessages() with { Messages = [.. ThreeMessages().Messages, new ConversationMessage("m4", "Orphan", [new("e", "End", ButtonAction.End)])] };
 
-        Check(script).Errors.ShouldContain(e => e.Field == "messages[m4]" && e.Message == "Message 'Orphan' cannot be reached from the first message.");
+        Check(script).Errors.ShouldContain(e => e.Field == "messages[m4]" && e.Message == "Message 4 ('Orphan') cannot be reached from the first message.");
     }
 
     [Fact]
