@@ -39,6 +39,18 @@ public sealed class AccountService(IDbContextFactory<AppDbContext> factory, Time
             .FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>
+    /// Null when the caller is a Manager of the account; otherwise the refusal every write command returns:
+    /// "not found" without a seat (another account looks like no account), "only a Manager" for a Viewer.
+    /// </summary>
+    public async Task<Result?> RequireManagerAsync(string userId, int accountId, string toDoWhat, CancellationToken ct = default) =>
+        await GetRoleAsync(userId, accountId, ct) switch
+        {
+            null => Result.Fail("account", "Advertiser account not found."),
+            AccountRole.Manager => null,
+            _ => Result.Fail("account", $"Only a Manager of this account can {toDoWhat}."),
+        };
+
     /// <summary>Account page data, or null when the caller has no seat on the account.</summary>
     public async Task<AccountDetails?> GetDetailsAsync(string userId, int accountId, CancellationToken ct = default)
     {

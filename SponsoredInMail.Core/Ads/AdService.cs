@@ -81,7 +81,7 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
 
     public async Task<Result<int>> CreateAsync(string actorUserId, int accountId, AdInput input, CancellationToken ct = default)
     {
-        if (await ManagerCheckAsync(actorUserId, accountId, ct) is { } refused)
+        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change ads", ct) is { } refused)
         {
             return refused;
         }
@@ -101,7 +101,7 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
 
     public async Task<Result> UpdateAsync(string actorUserId, int accountId, int adId, AdInput input, CancellationToken ct = default)
     {
-        if (await ManagerCheckAsync(actorUserId, accountId, ct) is { } refused)
+        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change ads", ct) is { } refused)
         {
             return refused;
         }
@@ -156,7 +156,7 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
     /// <summary>Stores a banner after checking it is a 300×250 JPG or PNG of at most 2 MB.</summary>
     public async Task<Result<int>> UploadBannerAsync(string actorUserId, int accountId, string fileName, byte[] bytes, CancellationToken ct = default)
     {
-        if (await ManagerCheckAsync(actorUserId, accountId, ct) is { } refused)
+        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change ads", ct) is { } refused)
         {
             return refused;
         }
@@ -224,7 +224,7 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
 
     private async Task<Result> SetArchivedAsync(string actorUserId, int accountId, int adId, bool archived, CancellationToken ct)
     {
-        if (await ManagerCheckAsync(actorUserId, accountId, ct) is { } refused)
+        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change ads", ct) is { } refused)
         {
             return refused;
         }
@@ -245,13 +245,6 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
         return Result.Ok;
     }
 
-    private async Task<Result?> ManagerCheckAsync(string actorUserId, int accountId, CancellationToken ct) =>
-        await accounts.GetRoleAsync(actorUserId, accountId, ct) switch
-        {
-            null => Result.Fail("account", "Advertiser account not found."),
-            AccountRole.Manager => null,
-            _ => Result.Fail("account", "Only a Manager of this account can change ads."),
-        };
 
     private async Task<AdContext> ContextAsync(AppDbContext db, int accountId, AdInput input, CancellationToken ct)
     {

@@ -58,7 +58,7 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> factory, Acc
 
     public async Task<Result<int>> CreateDraftAsync(string actorUserId, int accountId, CampaignInput input, CancellationToken ct = default)
     {
-        if (await ManagerCheckAsync(actorUserId, accountId, ct) is { } refused)
+        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change campaigns", ct) is { } refused)
         {
             return refused;
         }
@@ -81,7 +81,7 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> factory, Acc
     /// <summary>Edits a draft or a rejected campaign (which goes back to Draft).</summary>
     public async Task<Result> UpdateDraftAsync(string actorUserId, int accountId, int campaignId, CampaignInput input, CancellationToken ct = default)
     {
-        if (await ManagerCheckAsync(actorUserId, accountId, ct) is { } refused)
+        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change campaigns", ct) is { } refused)
         {
             return refused;
         }
@@ -156,7 +156,7 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> factory, Acc
 
     private async Task<Result> MoveAsync(string actorUserId, int accountId, int campaignId, CampaignStatus to, string? reason, bool requireSubmittable, CancellationToken ct)
     {
-        if (await ManagerCheckAsync(actorUserId, accountId, ct) is { } refused)
+        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change campaigns", ct) is { } refused)
         {
             return refused;
         }
@@ -203,13 +203,6 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> factory, Acc
         return errors.Count == 0 ? Result.Ok : Result.Fail(errors);
     }
 
-    private async Task<Result?> ManagerCheckAsync(string actorUserId, int accountId, CancellationToken ct) =>
-        await accounts.GetRoleAsync(actorUserId, accountId, ct) switch
-        {
-            null => Result.Fail("account", "Advertiser account not found."),
-            AccountRole.Manager => null,
-            _ => Result.Fail("account", "Only a Manager of this account can change campaigns."),
-        };
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
 
