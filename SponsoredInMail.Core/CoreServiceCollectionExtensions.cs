@@ -37,6 +37,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Campaigns.ReviewService>();
         services.AddSingleton<ISenderRevocationListener, Campaigns.CampaignSenderRevocation>();
         services.AddSingleton<MemberActivity>();
+        services.AddOptions<Deliveries.DeliveryOptions>().Bind(configuration.GetSection(Deliveries.DeliveryOptions.Section));
+        services.AddSingleton<Deliveries.DeliveryMonitor>();
+        services.AddSingleton<Deliveries.DeliveryEngine>();
+        services.AddSingleton<Campaigns.CampaignOverview>();
+        services.AddSingleton<Audit.AuditLogQuery>();
         return services;
     }
 }

@@ -61,6 +61,15 @@ public sealed partial class AudienceIndex
     /// <summary>The delivery engine sent a sponsored message: both frequency caps start for this member.</summary>
     public void OnSponsoredDelivery(DeliveryFact delivery) => Write(state => ApplyDelivery(state, delivery));
 
+    /// <summary>A batch of sends of one account at one moment (one lock for the whole batch).</summary>
+    public void OnSponsoredDeliveries(int advertiserAccountId, DateTime deliveredAt, IReadOnlyList<int> memberIds) => Write(state =>
+    {
+        foreach (var memberId in memberIds)
+        {
+            ApplyDelivery(state, new DeliveryFact(memberId, advertiserAccountId, deliveredAt));
+        }
+    });
+
     /// <summary>An uploaded list was matched and saved.</summary>
     public void OnMatchedAudienceSaved(int matchedAudienceId, int accountId, IReadOnlyCollection<int> memberIds) =>
         Write(state => state.Matched[matchedAudienceId] = new MatchedList(accountId, memberIds.Distinct().Order().ToArray()));

@@ -44,10 +44,7 @@ public sealed partial class AudienceIndex(IOptions<AudienceOptions> audienceOpti
             state.Matched[id] = new MatchedList(accountId, memberIds.Order().ToArray());
         }
         var since = clock.GetUtcNow().UtcDateTime.AddDays(-Math.Max(audienceOptions.Value.AnyAdvertiserCapDays, audienceOptions.Value.SameAdvertiserCapDays));
-        foreach (var delivery in await source.ReadRecentDeliveriesAsync(since, ct))
-        {
-            ApplyDelivery(state, delivery);
-        }
+        await source.ReadRecentDeliveriesAsync(since, delivery => ApplyDelivery(state, delivery), ct);
 
         _lock.EnterWriteLock();
         try
@@ -71,36 +68,7 @@ public sealed partial class AudienceIndex(IOptions<AudienceOptions> audienceOpti
         var scratch = ArrayPool<ulong>.Shared.Rent(state.Words);
         try
         {
-            var set = matching.AsSpan(0, state.Words);
-            var work = scratch.AsSpan(0, state.Words);
-            Match(state, targeting, accountId, set, work);
-            var matchingCount = Bits.PopCount(set);
-
-            Bits.AndNot(set, state.OptedOutAll);
-            ClearMembers(set, state.OptedOutOfAdvertiser.GetValueOrDefault(accountId));
-            if (senderMemberId is { } sender)
-            {
-                ClearMembers(set, state.OptedOutOfSender.GetValueOrDefault(sender));
-            }
-            var reachable = Bits.PopCount(set);
-
-            Bits.AndNot(set, state.CappedAny);
-            if (state.AccountReceipts.TryGetValue(accountId, out var receipts))
-            {
-                var cutoff = ToMinute(Now()) - audienceOptions.Value.SameAdvertiserCapDays * 1440;
-                foreach (var (memberId, minute) in receipts)
-                {
-                    if (minute >= cutoff && (uint)(memberId >> 6) < (uint)set.Length)
-                    {
-                        set[memberId >> 6] &= ~(1UL << (memberId & 63));
-                    }
-                }
-            }
-            var uncapped = Bits.PopCount(set);
-
-            Bits.And(set, state.Active);
-            var deliverable = Bits.PopCount(set);
-            return new AudienceBreakdown(matchingCount, matchingCount - reachable, reachable - uncapped, uncapped - deliverable, deliverable);
+            return Deliverable(state, targeting, accountId, senderMemberId, matching.AsSpan(0, state.Words), scratch.AsSpan(0, state.Words));
         }
         finally
         {
@@ -108,6 +76,62 @@ public sealed partial class AudienceIndex(IOptions<AudienceOptions> audienceOpti
             ArrayPool<ulong>.Shared.Return(matching);
             ArrayPool<ulong>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>
+    /// The members who can receive a message of this account and sender now (matching, not opted out, under
+    /// neither cap, active), as a bitset indexed by member id. The delivery engine re-checks each in the database.
+    /// </summary>
+    public ulong[] DeliverableSet(Targeting targeting, int accountId, int? senderMemberId)
+    {
+        RefreshTimeDerivedSets();
+        _lock.EnterReadLock();
+        var state = _state;
+        var scratch = ArrayPool<ulong>.Shared.Rent(state.Words);
+        try
+        {
+            var set = new ulong[state.Words];
+            Deliverable(state, targeting, accountId, senderMemberId, set, scratch.AsSpan(0, state.Words));
+            return set;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+            ArrayPool<ulong>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>Narrows <paramref name="set"/> step by step to the deliverable members, counting each step.</summary>
+    private AudienceBreakdown Deliverable(IndexState state, Targeting targeting, int accountId, int? senderMemberId, Span<ulong> set, Span<ulong> work)
+    {
+        Match(state, targeting, accountId, set, work);
+        var matchingCount = Bits.PopCount(set);
+
+        Bits.AndNot(set, state.OptedOutAll);
+        ClearMembers(set, state.OptedOutOfAdvertiser.GetValueOrDefault(accountId));
+        if (senderMemberId is { } sender)
+        {
+            ClearMembers(set, state.OptedOutOfSender.GetValueOrDefault(sender));
+        }
+        var reachable = Bits.PopCount(set);
+
+        Bits.AndNot(set, state.CappedAny);
+        if (state.AccountReceipts.TryGetValue(accountId, out var receipts))
+        {
+            var cutoff = ToMinute(Now()) - audienceOptions.Value.SameAdvertiserCapDays * 1440;
+            foreach (var (memberId, minute) in receipts)
+            {
+                if (minute >= cutoff && (uint)(memberId >> 6) < (uint)set.Length)
+                {
+                    set[memberId >> 6] &= ~(1UL << (memberId & 63));
+                }
+            }
+        }
+        var uncapped = Bits.PopCount(set);
+
+        Bits.And(set, state.Active);
+        var deliverable = Bits.PopCount(set);
+        return new AudienceBreakdown(matchingCount, matchingCount - reachable, reachable - uncapped, uncapped - deliverable, deliverable);
     }
 
     /// <summary>Up to <paramref name="count"/> random member ids among those matching the targeting.</summary>

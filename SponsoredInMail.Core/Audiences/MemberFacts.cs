@@ -25,6 +25,6 @@ public interface IAudienceSource
     Task<IReadOnlyList<MemberOptOut>> ReadOptOutsAsync(CancellationToken ct);
     Task<IReadOnlyList<(int Id, int AccountId, int[] MemberIds)>> ReadMatchedAudiencesAsync(CancellationToken ct);
 
-    /// <summary>Sponsored deliveries recent enough to cap anyone now (none exist before the delivery engine).</summary>
-    Task<IReadOnlyList<DeliveryFact>> ReadRecentDeliveriesAsync(DateTime since, CancellationToken ct);
+    /// <summary>Streams the sponsored deliveries recent enough to cap anyone now.</summary>
+    Task ReadRecentDeliveriesAsync(DateTime since, Action<DeliveryFact> onDelivery, CancellationToken ct);
 }

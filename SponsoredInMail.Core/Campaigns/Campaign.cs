@@ -30,6 +30,15 @@ public class Campaign
     public int? SavedAudienceId { get; set; }
     public int? AdId { get; set; }
 
+    /// <summary>
+    /// The audience's targeting as JSON, frozen when the campaign is submitted: what the admin approved is
+    /// what sends, even if the saved audience is edited or deleted later.
+    /// </summary>
+    public string? TargetingJson { get; set; }
+
+    /// <summary>The audience's name at submit, for display once the saved audience has gone.</summary>
+    public string? AudienceName { get; set; }
+
     /// <summary>Cost per send in cents (integer minor units, never floating point).</summary>
     public long BidCents { get; set; }
 

@@ -18,7 +18,9 @@ public sealed record CampaignInput(
 /// Every change writes the status history and the append-only audit log in the same transaction.
 /// Managers change; Viewers read; another account's campaign answers like a missing one.
 /// </summary>
-public sealed class CampaignService(IDbContextFactory<AppDbContext> factory, AccountService accounts, Microsoft.Extensions.Options.IOptions<CampaignOptions> options, TimeProvider clock)
+public sealed class CampaignService(
+    IDbContextFactory<AppDbContext> factory, AccountService accounts, Audiences.AudienceIndex index,
+    Microsoft.Extensions.Options.IOptions<CampaignOptions> options, Microsoft.Extensions.Options.IOptions<Audiences.AudienceOptions> audienceOptions, TimeProvider clock)
 {
     private const string NotFound = "Campaign not found.";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -115,6 +117,53 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> factory, Acc
         return Result.Ok;
     }
 
+    /// <summary>
+    /// Changes what may change while a campaign is approved, active or paused: bid, budgets and end. The engine
+    /// reads them at its next batch. A lifetime budget lowered to or below the spend stops the campaign
+    /// (nothing is refunded: spend stays the sum of the sends made).
+    /// </summary>
+    public async Task<Result> UpdateRunningAsync(string actorUserId, int accountId, int campaignId, long bidCents, long lifetimeBudgetCents, long? dailyBudgetCents, DateTime? endAt, CancellationToken ct = default)
+    {
+        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change campaigns", ct) is { } refused)
+        {
+            return refused;
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId && c.AdvertiserAccountId == accountId, ct);
+        if (campaign is null)
+        {
+            return Result.Fail("campaign", NotFound);
+        }
+        if (campaign.Status is not (CampaignStatus.Approved or CampaignStatus.Active or CampaignStatus.Paused))
+        {
+            return Result.Fail("status", $"A campaign that is {CampaignStateMachine.Describe(campaign.Status)} has no running settings to change.");
+        }
+        var input = ToInput(campaign) with { BidCents = bidCents, LifetimeBudgetCents = lifetimeBudgetCents, DailyBudgetCents = dailyBudgetCents, EndAt = endAt };
+        // A lifetime budget below the spend is allowed (it stops the campaign); the other rules hold as for drafts.
+        var errors = Validate(input with { LifetimeBudgetCents = Math.Max(lifetimeBudgetCents, Math.Max(bidCents, 1)) }, forSubmit: false).Errors.ToList();
+        if (lifetimeBudgetCents <= 0)
+        {
+            errors.Add(new FieldError("lifetimeBudget", "The lifetime budget must be more than zero."));
+        }
+        if (endAt is { } end && end <= Now() && campaign.Status != CampaignStatus.Approved)
+        {
+            errors.Add(new FieldError("endAt", "The new end must be in the future."));
+        }
+        if (errors.Count > 0)
+        {
+            return Result.Fail(errors);
+        }
+        var before = Snapshot(campaign);
+        Apply(campaign, input);
+        campaign.UpdatedByUserId = actorUserId;
+        campaign.UpdatedAt = Now();
+        db.AuditLog.Add(Entry(actorUserId, campaign, "running settings changed", before, Snapshot(campaign)));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return Result.Ok;
+    }
+
     /// <summary>Puts a complete draft in the admin review queue.</summary>
     public Task<Result> SubmitAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
         MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.InReview, null, requireSubmittable: true, ct);
@@ -127,6 +176,45 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> factory, Acc
 
     public Task<Result> ResumeAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
         MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Active, null, requireSubmittable: false, ct);
+
+    /// <summary>
+    /// Starts an approved campaign: the delivery engine sends from its start time. Refused when the end has
+    /// passed or fewer members than the minimum audience can receive it now.
+    /// </summary>
+    public Task<Result> LaunchAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
+        MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Active, null, requireSubmittable: false, ct);
+
+    /// <summary>A new draft with the same settings ("copy of …"); the copy is not submitted.</summary>
+    public async Task<Result<int>> DuplicateAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default)
+    {
+        var original = await GetAsync(actorUserId, accountId, campaignId, ct);
+        if (original is null)
+        {
+            return Result.Fail("campaign", NotFound);
+        }
+        var input = ToInput(original);
+        var name = $"Copy of {original.Name}";
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            // The copy keeps the audience and ad only while they are still usable by a draft.
+            if (input.SavedAudienceId is { } audience && !await db.SavedAudiences.AnyAsync(a => a.Id == audience, ct))
+            {
+                input = input with { SavedAudienceId = null };
+            }
+            if (input.AdId is { } ad && !await db.Ads.AnyAsync(a => a.Id == ad && a.Status == AdStatus.Active, ct))
+            {
+                input = input with { AdId = null };
+            }
+        }
+        var now = Now();
+        input = input with
+        {
+            Name = name.Length > CampaignRules.NameMax ? name[..CampaignRules.NameMax] : name,
+            StartAt = input.StartAt < now ? now : input.StartAt,
+            EndAt = input.EndAt is { } end && end <= (input.StartAt < now ? now : input.StartAt) ? null : input.EndAt,
+        };
+        return await CreateDraftAsync(actorUserId, accountId, input, ct);
+    }
 
     public Task<Result> CancelAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
         MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Canceled, null, requireSubmittable: false, ct);
@@ -175,8 +263,22 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> factory, Acc
                 return check;
             }
         }
+        if (to == CampaignStatus.InReview)
+        {
+            var audience = await db.SavedAudiences.AsNoTracking().FirstAsync(a => a.Id == campaign.SavedAudienceId, ct);
+            campaign.TargetingJson = audience.TargetingJson;
+            campaign.AudienceName = audience.Name;
+        }
+        if (to == CampaignStatus.Active && campaign.Status == CampaignStatus.Approved && await LaunchProblemAsync(db, campaign, ct) is { } problem)
+        {
+            return problem;
+        }
         var before = campaign.Status;
         var moved = CampaignStateMachine.Move(campaign, to, actorUserId, Now(), reason);
+        if (moved.Succeeded && to == CampaignStatus.Active && campaign.LaunchedAt is null)
+        {
+            campaign.LaunchedAt = Now();
+        }
         if (!moved.Succeeded)
         {
             return moved.Outcome;
@@ -203,6 +305,26 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> factory, Acc
         return errors.Count == 0 ? Result.Ok : Result.Fail(errors);
     }
 
+
+    private async Task<Result?> LaunchProblemAsync(AppDbContext db, Campaign campaign, CancellationToken ct)
+    {
+        var sender = await db.Ads.Where(a => a.Id == campaign.AdId).Select(a => (int?)a.SenderMemberId).FirstOrDefaultAsync(ct);
+        if (campaign.EndAt is { } end && end <= Now())
+        {
+            return Result.Fail("endAt", "The campaign's end date has passed; duplicate it with a new schedule instead.");
+        }
+        if (campaign.TargetingJson is null)
+        {
+            return Result.Fail("audience", "The campaign has no audience.");
+        }
+        var minimum = audienceOptions.Value.MinimumAudienceSize;
+        var deliverable = index.Count(Audiences.Targeting.FromJson(campaign.TargetingJson), campaign.AdvertiserAccountId, sender).Deliverable;
+        if (deliverable < minimum)
+        {
+            return Result.Fail("audience", $"Only {deliverable:N0} members can receive this campaign now; at least {minimum:N0} are needed to launch.");
+        }
+        return null;
+    }
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
 

@@ -18,8 +18,13 @@ public enum RejectionCode
 
 public sealed record ReviewItem(int CampaignId, string CampaignName, int AccountId, string AccountName, DateTime SubmittedAt);
 
+/// <summary>Everything an admin weighs before approving: the ad as members see it, who gets it, where it leads.</summary>
+public sealed record ReviewDetail(
+    Campaign Campaign, string AccountName, Ads.Ad? Ad, Ads.AdPreview? Preview, Ads.LeadGenForm? LeadForm,
+    string AudienceDescription, Audiences.AudienceBreakdown? Audience, IReadOnlyList<string> LandingUrls, IReadOnlyList<CampaignStatusChange> History);
+
 /// <summary>The admin review queue: every campaign is approved or rejected (with a reason) before it can send.</summary>
-public sealed class ReviewService(IDbContextFactory<AppDbContext> factory, TimeProvider clock)
+public sealed class ReviewService(IDbContextFactory<AppDbContext> factory, Audiences.AudienceIndex index, TimeProvider clock)
 {
     public const int ReasonMax = 2_000;
 
@@ -49,6 +54,68 @@ public sealed class ReviewService(IDbContextFactory<AppDbContext> factory, TimeP
                               Submitted = db.CampaignStatusChanges.Where(h => h.CampaignId == c.Id && h.To == CampaignStatus.InReview).Max(h => (DateTime?)h.At) ?? c.UpdatedAt,
                           }).ToListAsync(ct);
         return rows.Select(r => new ReviewItem(r.Id, r.Name, r.AccountId, r.AccountName, r.Submitted)).OrderBy(r => r.SubmittedAt).ToList();
+    }
+
+    /// <summary>The campaign under review with its ad preview, audience and links; null for non-admins or unknown ids.</summary>
+    public async Task<ReviewDetail?> GetAsync(string adminUserId, int campaignId, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (!await IsAdminAsync(db, adminUserId, ct))
+        {
+            return null;
+        }
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, ct);
+        if (campaign is null)
+        {
+            return null;
+        }
+        var account = await db.AdvertiserAccounts.Where(a => a.Id == campaign.AdvertiserAccountId).Select(a => a.Name).FirstAsync(ct);
+        var ad = await db.Ads.AsNoTracking().FirstOrDefaultAsync(a => a.Id == campaign.AdId, ct);
+        Ads.AdPreview? preview = null;
+        Ads.LeadGenForm? form = null;
+        var urls = new List<string>();
+        if (ad is not null)
+        {
+            var sender = await db.Members.AsNoTracking().Where(m => m.Id == ad.SenderMemberId)
+                .Select(m => new Ads.SenderCard(m.FirstName + " " + m.LastName, m.Headline)).FirstOrDefaultAsync(ct) ?? new Ads.SenderCard("Unknown sender", "");
+            preview = ad.Format == Ads.AdFormat.ConversationAd
+                ? new Ads.AdPreview(null, Ads.MessageRenderer.RenderConversation(ad, sender, null))
+                : new Ads.AdPreview(Ads.MessageRenderer.RenderMessageAd(ad, sender, null), null);
+            var formIds = new List<int>();
+            if (ad.LeadFormId is { } formId)
+            {
+                formIds.Add(formId);
+            }
+            if (ad.LandingUrl is { Length: > 0 } landing)
+            {
+                urls.Add(landing);
+            }
+            if (ad.Conversation is { } script)
+            {
+                foreach (var button in script.Messages.SelectMany(m => m.Buttons))
+                {
+                    if (button.Url is { Length: > 0 } url)
+                    {
+                        urls.Add(url);
+                    }
+                    if (button.LeadFormId is { } id)
+                    {
+                        formIds.Add(id);
+                    }
+                }
+            }
+            if (formIds.Count > 0)
+            {
+                form = await db.LeadGenForms.AsNoTracking().FirstOrDefaultAsync(f => f.Id == formIds[0], ct);
+            }
+        }
+        var targetingJson = campaign.TargetingJson
+            ?? await db.SavedAudiences.Where(a => a.Id == campaign.SavedAudienceId).Select(a => a.TargetingJson).FirstOrDefaultAsync(ct);
+        var targeting = targetingJson is null ? null : Audiences.Targeting.FromJson(targetingJson);
+        var description = targeting is null ? "No audience" : Audiences.TargetingDescription.Describe(targeting, index);
+        var breakdown = targeting is null || !index.IsReady ? null : index.Count(targeting, campaign.AdvertiserAccountId, ad?.SenderMemberId);
+        var history = await db.CampaignStatusChanges.AsNoTracking().Where(h => h.CampaignId == campaignId).OrderBy(h => h.Id).ToListAsync(ct);
+        return new ReviewDetail(campaign, account, ad, preview, form, description, breakdown, urls.Distinct().ToList(), history);
     }
 
     public Task<Result> ApproveAsync(string adminUserId, int campaignId, CancellationToken ct = default) =>

@@ -25,6 +25,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
     public DbSet<Campaigns.CampaignStatusChange> CampaignStatusChanges => Set<Campaigns.CampaignStatusChange>();
     public DbSet<Audit.AuditEntry> AuditLog => Set<Audit.AuditEntry>();
+    public DbSet<Deliveries.Delivery> Deliveries => Set<Deliveries.Delivery>();
+    public DbSet<Deliveries.CampaignDailyStat> CampaignDailyStats => Set<Deliveries.CampaignDailyStat>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -27,6 +27,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<IBulkWriter>(sp => new SqliteBulkWriter(sp.GetRequiredService<DatabaseConnection>().ConnectionString));
         services.AddSingleton<DatabaseInitializer>();
         services.AddSingleton<Audiences.IAudienceSource, SqliteAudienceSource>();
+        services.AddSingleton<Deliveries.IDeliveryStore, SqliteDeliveryStore>();
         return services;
     }
 

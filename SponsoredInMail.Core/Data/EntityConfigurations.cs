@@ -170,6 +170,7 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaigns
     {
         campaign.Property(c => c.Name).HasMaxLength(Campaigns.CampaignRules.NameMax);
         campaign.Property(c => c.RejectionReason).HasMaxLength(2_000);
+        campaign.HasIndex(c => c.Status);
         campaign.HasIndex(c => new { c.AdvertiserAccountId, c.Status });
         campaign.HasIndex(c => c.SavedAudienceId);
         campaign.HasOne<AdvertiserAccount>().WithMany().HasForeignKey(c => c.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
@@ -199,5 +200,26 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<Audit.A
         entry.HasIndex(e => e.At);
         entry.HasIndex(e => new { e.EntityType, e.EntityId });
         entry.HasIndex(e => e.AdvertiserAccountId);
+    }
+}
+
+internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Deliveries.Delivery>
+{
+    public void Configure(EntityTypeBuilder<Deliveries.Delivery> delivery)
+    {
+        // Invariant 1: one delivery per (campaign, member), whatever crashes or races happen.
+        delivery.HasIndex(d => new { d.CampaignId, d.MemberId }).IsUnique();
+        // The frequency-cap state: a member's sponsored messages by time (both caps read it).
+        delivery.HasIndex(d => new { d.MemberId, d.DeliveredAt, d.AdvertiserAccountId });
+        delivery.HasOne<Campaigns.Campaign>().WithMany().HasForeignKey(d => d.CampaignId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class CampaignDailyStatConfiguration : IEntityTypeConfiguration<Deliveries.CampaignDailyStat>
+{
+    public void Configure(EntityTypeBuilder<Deliveries.CampaignDailyStat> stat)
+    {
+        stat.HasKey(s => new { s.CampaignId, s.Day });
+        stat.HasOne<Campaigns.Campaign>().WithMany().HasForeignKey(s => s.CampaignId).OnDelete(DeleteBehavior.Restrict);
     }
 }

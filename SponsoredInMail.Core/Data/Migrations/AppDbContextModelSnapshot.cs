@@ -640,6 +640,9 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.Property<int>("AdvertiserAccountId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AudienceName")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("BidCents")
                         .HasColumnType("INTEGER");
 
@@ -686,6 +689,9 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TargetingJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
@@ -698,6 +704,8 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.HasIndex("AdId");
 
                     b.HasIndex("SavedAudienceId");
+
+                    b.HasIndex("Status");
 
                     b.HasIndex("AdvertiserAccountId", "Status");
 
@@ -810,6 +818,56 @@ namespace SponsoredInMail.Core.Data.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Deliveries.CampaignDailyStat", b =>
+                {
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Sends")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SpendCents")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CampaignId", "Day");
+
+                    b.ToTable("CampaignDailyStats");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Deliveries.Delivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PriceCents")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "MemberId")
+                        .IsUnique();
+
+                    b.HasIndex("MemberId", "DeliveredAt", "AdvertiserAccountId");
+
+                    b.ToTable("Deliveries");
                 });
 
             modelBuilder.Entity("SponsoredInMail.Core.Members.Company", b =>
@@ -1212,6 +1270,24 @@ namespace SponsoredInMail.Core.Data.Migrations
                         .WithMany()
                         .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Deliveries.CampaignDailyStat", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Deliveries.Delivery", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("SponsoredInMail.Core.Members.Member", b =>

@@ -55,9 +55,19 @@ internal sealed class SqliteAudienceSource(DatabaseConnection database, IDbConte
         return lists.Select(l => (l.Id, l.AdvertiserAccountId, members.GetValueOrDefault(l.Id, []))).ToList();
     }
 
-    /// <summary>No deliveries exist until the delivery engine lands; it will read them here.</summary>
-    public Task<IReadOnlyList<DeliveryFact>> ReadRecentDeliveriesAsync(DateTime since, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<DeliveryFact>>([]);
+    public async Task ReadRecentDeliveriesAsync(DateTime since, Action<DeliveryFact> onDelivery, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection(database.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MemberId, AdvertiserAccountId, DeliveredAt FROM Deliveries WHERE DeliveredAt >= $since";
+        command.Parameters.AddWithValue("$since", since);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            onDelivery(new DeliveryFact(reader.GetInt32(0), reader.GetInt32(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)));
+        }
+    }
 
     private static string Intern(Dictionary<string, string> pool, string value)
     {

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Audiences;
+using SponsoredInMail.Core.Data;
+using SponsoredInMail.Core.Deliveries;
+
+namespace SponsoredInMail.Core.Campaigns;
+
+/// <summary>One row of an account's campaign list: settings, audience size now, and delivery so far.</summary>
+public sealed record CampaignSummary(
+    int Id, string Name, CampaignStatus Status, CampaignObjective Objective, string? AudienceName, string? AdName,
+    long BidCents, long LifetimeBudgetCents, long? DailyBudgetCents, long SpentCents, int Sends, int? AudienceSize,
+    DateTime StartAt, DateTime? EndAt, DateTime UpdatedAt);
+
+/// <summary>
+/// The live progress panel: sent of eligible (sent plus those who can still receive it now), spend of budget,
+/// today's spend of the daily budget, and the current rate.
+/// </summary>
+public sealed record CampaignProgress(
+    CampaignStatus Status, int Sent, int Eligible, long SpentCents, long LifetimeBudgetCents, long SpentTodayCents,
+    long? DailyBudgetCents, double SendsPerSecond, string? LastReason);
+
+/// <summary>Read models for the campaign list and campaign page; a campaign of another account reads as missing.</summary>
+public sealed class CampaignOverview(
+    IDbContextFactory<AppDbContext> factory, AccountService accounts, AudienceIndex index, DeliveryMonitor monitor, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<CampaignSummary>> ListAsync(string actorUserId, int accountId, CancellationToken ct = default)
+    {
+        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        {
+            return [];
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await (from c in db.Campaigns.AsNoTracking()
+                          where c.AdvertiserAccountId == accountId
+                          orderby c.UpdatedAt descending
+                          select new
+                          {
+                              Campaign = c,
+                              Saved = db.SavedAudiences.Where(a => a.Id == c.SavedAudienceId).Select(a => new { a.Name, a.TargetingJson }).FirstOrDefault(),
+                              Ad = db.Ads.Where(a => a.Id == c.AdId).Select(a => new { a.Name, a.SenderMemberId }).FirstOrDefault(),
+                              Sends = db.CampaignDailyStats.Where(s => s.CampaignId == c.Id).Sum(s => (int?)s.Sends) ?? 0,
+                          }).ToListAsync(ct);
+        return rows.Select(r =>
+        {
+            var c = r.Campaign;
+            var targeting = c.TargetingJson ?? r.Saved?.TargetingJson;
+            int? size = targeting is null || !index.IsReady ? null
+                : index.Count(Targeting.FromJson(targeting), accountId, r.Ad?.SenderMemberId).Deliverable;
+            return new CampaignSummary(c.Id, c.Name, c.Status, c.Objective, c.AudienceName ?? r.Saved?.Name, r.Ad?.Name, c.BidCents,
+                c.LifetimeBudgetCents, c.DailyBudgetCents, c.SpentCents, r.Sends, size, c.StartAt, c.EndAt, c.UpdatedAt);
+        }).ToList();
+    }
+
+    public async Task<CampaignProgress?> ProgressAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default)
+    {
+        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        {
+            return null;
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId && c.AdvertiserAccountId == accountId, ct);
+        if (campaign is null)
+        {
+            return null;
+        }
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var stats = await db.CampaignDailyStats.AsNoTracking().Where(s => s.CampaignId == campaignId).ToListAsync(ct);
+        var sent = stats.Sum(s => s.Sends);
+        var sender = await db.Ads.Where(a => a.Id == campaign.AdId).Select(a => (int?)a.SenderMemberId).FirstOrDefaultAsync(ct);
+        var reason = await db.CampaignStatusChanges.AsNoTracking().Where(h => h.CampaignId == campaignId)
+            .OrderByDescending(h => h.Id).Select(h => h.Reason).FirstOrDefaultAsync(ct);
+        var stillReachable = campaign.TargetingJson is null || !index.IsReady || !CampaignStateMachine.IsLive(campaign.Status) ? 0
+            : index.Count(Targeting.FromJson(campaign.TargetingJson), accountId, sender).Deliverable;
+        return new CampaignProgress(campaign.Status, sent, sent + stillReachable, campaign.SpentCents, campaign.LifetimeBudgetCents,
+            stats.Where(s => s.Day == today).Sum(s => s.SpendCents), campaign.DailyBudgetCents, monitor.SendsPerSecond(campaignId), reason);
+    }
+}

@@ -1,0 +1,42 @@
+namespace SponsoredInMail.Core.Deliveries;
+
+/// <summary>
+/// One sponsored message sent to one member by one campaign, at the price charged for it. At most one per
+/// (campaign, member) — a unique index says so — and the (member, time) index is the frequency-cap state.
+/// </summary>
+public class Delivery
+{
+    public long Id { get; set; }
+    public int CampaignId { get; set; }
+    public int MemberId { get; set; }
+    public int AdvertiserAccountId { get; set; }
+
+    /// <summary>The campaign's CPS bid at the moment of the send, in cents.</summary>
+    public long PriceCents { get; set; }
+
+    public DateTime DeliveredAt { get; set; }
+}
+
+/// <summary>A campaign's sends and spend on one UTC day; the daily budget is checked against it.</summary>
+public class CampaignDailyStat
+{
+    public int CampaignId { get; set; }
+    public DateOnly Day { get; set; }
+    public int Sends { get; set; }
+    public long SpendCents { get; set; }
+}
+
+/// <summary>Configuration section "Delivery" (batch size and pacing of the engine; the activity window is there too).</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Delivery";
+
+    /// <summary>Members checked and sent per transaction.</summary>
+    public int BatchSize { get; set; } = 10_000;
+
+    /// <summary>How long the hosted engine waits when nothing could be sent.</summary>
+    public int IdleDelayMilliseconds { get; set; } = 1_000;
+
+    /// <summary>When false the app does not run the engine (tests drive it by hand).</summary>
+    public bool RunInBackground { get; set; } = true;
+}
