@@ -155,7 +155,9 @@ public sealed class CampaignService(
             return Result.Fail(errors);
         }
         var before = Snapshot(campaign);
-        Apply(campaign, input);
+        // Lowered below what is already spent: the budget becomes the spend, so the campaign stops and the
+        // record still reads "spend never above budget". Nothing is refunded.
+        Apply(campaign, input with { LifetimeBudgetCents = Math.Max(lifetimeBudgetCents, campaign.SpentCents) });
         campaign.UpdatedByUserId = actorUserId;
         campaign.UpdatedAt = Now();
         db.AuditLog.Add(Entry(actorUserId, campaign, "running settings changed", before, Snapshot(campaign)));

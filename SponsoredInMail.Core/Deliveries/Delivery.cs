@@ -24,6 +24,9 @@ public class CampaignDailyStat
     public DateOnly Day { get; set; }
     public int Sends { get; set; }
     public long SpendCents { get; set; }
+
+    /// <summary>The daily budget in force at the last charge (null: none), so the daily limit stays checkable after edits.</summary>
+    public long? DailyBudgetCents { get; set; }
 }
 
 /// <summary>Configuration section "Delivery" (batch size and pacing of the engine; the activity window is there too).</summary>

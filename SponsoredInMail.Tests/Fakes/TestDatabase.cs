@@ -31,12 +31,13 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<TestDatabase> CreateAsync(int randomSeed = 4242)
+    public static async Task<TestDatabase> CreateAsync(int randomSeed = 4242, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var path = Path.Combine(Path.GetTempPath(), $"sim-test-{Guid.NewGuid():N}.db");
         var clock = new FakeTimeProvider(Now);
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Seed:RandomSeed"] = randomSeed.ToString() })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Seed:RandomSeed"] = randomSeed.ToString(), ["Delivery:RunInBackground"] = "false" })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection()
             .AddLogging()

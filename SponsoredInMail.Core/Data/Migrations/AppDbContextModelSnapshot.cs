@@ -828,6 +828,9 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DailyBudgetCents")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Sends")
                         .HasColumnType("INTEGER");
 

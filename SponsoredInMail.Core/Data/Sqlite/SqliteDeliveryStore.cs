@@ -83,13 +83,15 @@ internal sealed class SqliteDeliveryStore(DatabaseConnection database) : IDelive
             await using var charge = connection.CreateCommand();
             charge.CommandText = """
                 UPDATE Campaigns SET SpentCents = SpentCents + $amount WHERE Id = $campaign;
-                INSERT INTO CampaignDailyStats (CampaignId, Day, Sends, SpendCents) VALUES ($campaign, $day, $sends, $amount)
-                ON CONFLICT (CampaignId, Day) DO UPDATE SET Sends = Sends + excluded.Sends, SpendCents = SpendCents + excluded.SpendCents;
+                INSERT INTO CampaignDailyStats (CampaignId, Day, Sends, SpendCents, DailyBudgetCents) VALUES ($campaign, $day, $sends, $amount, $daily)
+                ON CONFLICT (CampaignId, Day) DO UPDATE SET Sends = Sends + excluded.Sends, SpendCents = SpendCents + excluded.SpendCents,
+                    DailyBudgetCents = excluded.DailyBudgetCents;
                 """;
             charge.Parameters.AddWithValue("$campaign", batch.CampaignId);
             charge.Parameters.AddWithValue("$amount", sent.Count * price);
             charge.Parameters.AddWithValue("$sends", sent.Count);
             charge.Parameters.AddWithValue("$day", day);
+            charge.Parameters.AddWithValue("$daily", (object?)campaign.DailyBudgetCents ?? DBNull.Value);
             await charge.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);

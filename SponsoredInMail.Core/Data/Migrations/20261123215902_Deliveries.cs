@@ -30,7 +30,8 @@ namespace SponsoredInMail.Core.Data.Migrations
                     CampaignId = table.Column<int>(type: "INTEGER", nullable: false),
                     Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
                     Sends = table.Column<int>(type: "INTEGER", nullable: false),
-                    SpendCents = table.Column<long>(type: "INTEGER", nullable: false)
+                    SpendCents = table.Column<long>(type: "INTEGER", nullable: false),
+                    DailyBudgetCents = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {

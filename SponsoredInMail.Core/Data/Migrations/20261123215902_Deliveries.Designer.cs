@@ -11,7 +11,7 @@ using SponsoredInMail.Core.Data;
 namespace SponsoredInMail.Core.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123215633_Deliveries")]
+    [Migration("20261123215902_Deliveries")]
     partial class Deliveries
     {
         /// <inheritdoc />
@@ -830,6 +830,9 @@ namespace SponsoredInMail.Core.Data.Migrations
 
                     b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("DailyBudgetCents")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Sends")
                         .HasColumnType("INTEGER");
