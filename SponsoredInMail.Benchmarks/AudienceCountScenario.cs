@@ -214,7 +214,7 @@ internal sealed class AudienceCountScenario(AudienceCountOptions options)
         }
     }
 
-    private static async Task<long> ScalarAsync(string path, string sql, long orElse = 0)
+    internal static async Task<long> ScalarAsync(string path, string sql, long orElse = 0)
     {
         await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         await connection.OpenAsync();
@@ -224,7 +224,7 @@ internal sealed class AudienceCountScenario(AudienceCountOptions options)
     }
 
     /// <summary>Seeding progress on stderr: every stage, and members every 10%.</summary>
-    private sealed class SeedProgressLog : IProgress<SeedProgress>
+    internal sealed class SeedProgressLog : IProgress<SeedProgress>
     {
         private string _stage = "";
         private long _nextMembers;

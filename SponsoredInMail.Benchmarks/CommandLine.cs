@@ -10,6 +10,15 @@ internal static class CommandLine
 
         Usage:
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- audience-count --members N [options]
+          dotnet run -c Release --project SponsoredInMail.Benchmarks -- send-run --members N [--batch B] [--db PATH --keep-db]
+          dotnet run -c Release --project SponsoredInMail.Benchmarks -- send-run --db PATH --resume
+
+        send-run           Seeds N members (all made active), launches one campaign at the whole network with budget
+                           to spare, runs the delivery engine until the campaign completes, then checks invariants 1-3
+                           with plain SQL. --resume continues the run stored in --db (e.g. after a kill);
+                           --prepare-only seeds and launches into --db and stops (the crash test uses both).
+                           Prints: RESULT scenario=send-run members=N sends=… seconds=… sends_per_s=… peak_mb=…
+                           invariant_violations=…
 
         Scenarios:
           audience-count   Seeds (or reuses) a SQLite network of N members with the product's seeder, builds the
@@ -75,10 +84,24 @@ internal static class CommandLine
                     Console.Error.WriteLine($"error: the benchmark failed: {e}");
                     return 1;
                 }
+            case "send-run":
+                try
+                {
+                    return await new SendRunScenario(SendRunOptions.Parse(args[1..])).RunAsync();
+                }
+                catch (UsageException e)
+                {
+                    return Usage(e.Message);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    Console.Error.WriteLine($"error: the benchmark failed: {e}");
+                    return 1;
+                }
             default:
                 return Usage(args[0].StartsWith('-')
                     ? $"expected a scenario before the options, got '{args[0]}'."
-                    : $"unknown scenario '{args[0]}' (known: audience-count).");
+                    : $"unknown scenario '{args[0]}' (known: audience-count, send-run).");
         }
     }
 

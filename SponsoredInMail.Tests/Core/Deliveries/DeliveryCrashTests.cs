@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+
+namespace SponsoredInMail.Tests.Core.Deliveries;
+
+/// <summary>
+/// Kills the process running a send part way (SIGKILL, not a graceful stop), restarts it, lets it finish, and
+/// checks with plain SQL that every eligible member got exactly one delivery and invariants 1–3 hold.
+/// The send runs in the benchmark program (send-run --resume), which the test project builds first.
+/// </summary>
+public class DeliveryCrashTests
+{
+    private const int Members = 20_000;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AKilledSendRunResumesWithoutRepeatingOrSkippingAnyone()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"sim-crash-{Guid.NewGuid():N}.db");
+        try
+        {
+            (await RunToEndAsync("send-run", "--members", Members.ToString(), "--db", path, "--prepare-only")).ShouldBe(0);
+
+            using (var victim = Start("send-run", "--db", path, "--resume", "--batch", "250", "--round-delay-ms", "40"))
+            {
+                var watch = Stopwatch.StartNew();
+                while (await CountAsync(path, "SELECT COUNT(*) FROM Deliveries") < 1_000)
+                {
+                    victim.HasExited.ShouldBeFalse("the send finished or failed before it could be killed");
+                    watch.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(2));
+                    await Task.Delay(15, Ct);
+                }
+                victim.Kill(entireProcessTree: true);
+                await victim.WaitForExitAsync(Ct);
+            }
+            var atKill = await CountAsync(path, "SELECT COUNT(*) FROM Deliveries");
+            var eligible = await CountAsync(path, EligibleSql("COUNT(*)"));
+            atKill.ShouldBeLessThan(eligible, "the kill came after the run had finished");
+
+            // The restarted run finishes; its exit code says the SQL invariant check found nothing and the campaign completed.
+            (await RunToEndAsync("send-run", "--db", path, "--resume", "--batch", "2000")).ShouldBe(0);
+
+            (await CountAsync(path, "SELECT COUNT(*) FROM Deliveries")).ShouldBe(eligible);
+            (await CountAsync(path, "SELECT COUNT(*) FROM (SELECT MemberId FROM Deliveries GROUP BY MemberId HAVING COUNT(*) > 1)")).ShouldBe(0);
+            (await CountAsync(path, $"SELECT COUNT(*) FROM ({EligibleSql("m.Id")} EXCEPT SELECT MemberId FROM Deliveries)")).ShouldBe(0);
+            (await CountAsync(path, "SELECT COUNT(*) FROM Campaigns c WHERE c.SpentCents <> (SELECT SUM(PriceCents) FROM Deliveries d WHERE d.CampaignId = c.Id)")).ShouldBe(0);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>Members the benchmark campaign may reach: everyone (all active) except those opted out of it.</summary>
+    private static string EligibleSql(string select) => $"""
+        SELECT {select} FROM Members AS m
+        WHERE NOT EXISTS (
+          SELECT 1 FROM MemberOptOuts AS o, Campaigns AS c JOIN Ads AS a ON a.Id = c.AdId
+          WHERE o.MemberId = m.Id AND (o.Scope = 1 OR (o.Scope = 2 AND o.AdvertiserAccountId = c.AdvertiserAccountId) OR (o.Scope = 3 AND o.SenderMemberId = a.SenderMemberId)))
+        """;
+
+    private static async Task<long> CountAsync(string path, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<int> RunToEndAsync(params string[] args)
+    {
+        using var process = Start(args);
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var errors = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine(await output + await errors);
+        return process.ExitCode;
+    }
+
+    private static Process Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(BenchmarkDll());
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(start)!;
+        if (!args.Contains("--prepare-only") && args.Contains("--round-delay-ms"))
+        {
+            // Drain the victim's output so it never blocks on a full pipe.
+            _ = process.StandardOutput.ReadToEndAsync(Ct);
+            _ = process.StandardError.ReadToEndAsync(Ct);
+        }
+        return process;
+    }
+
+    /// <summary>The benchmark program built beside this test assembly (same configuration).</summary>
+    private static string BenchmarkDll()
+    {
+        var here = AppContext.BaseDirectory; // …/SponsoredInMail.Tests/bin/{Configuration}/net10.0/
+        var framework = Path.GetFileName(Path.TrimEndingDirectorySeparator(here));
+        var configuration = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(here)));
+        var root = Path.GetFullPath(Path.Combine(here, "..", "..", "..", ".."));
+        var dll = Path.Combine(root, "SponsoredInMail.Benchmarks", "bin", configuration!, framework, "SponsoredInMail.Benchmarks.dll");
+        File.Exists(dll).ShouldBeTrue($"build the solution first: {dll} is missing");
+        return dll;
+    }
+}
