@@ -35,6 +35,17 @@ public sealed class DeliveryScenario : IAsyncDisposable
     /// <summary>A second engine over the same database and index, as another worker or a restarted process would be.</summary>
     public DeliveryEngine NewEngine() => ActivatorUtilities.CreateInstance<DeliveryEngine>(Database.Services);
 
+    /// <summary>
+    /// An engine with its own audience index built from the database now, as another process would have: it
+    /// never hears of the other engines' sends, so only the database's re-check keeps it within the rules.
+    /// </summary>
+    public async Task<DeliveryEngine> NewProcessEngineAsync()
+    {
+        var index = ActivatorUtilities.CreateInstance<AudienceIndex>(Database.Services);
+        await index.RebuildAsync(Database.Get<IAudienceSource>());
+        return ActivatorUtilities.CreateInstance<DeliveryEngine>(Database.Services, index);
+    }
+
     public async Task<int> AccountAsync(string name) => await Database.AccountIdAsync(name);
 
     /// <summary>An Active campaign of the account, its ad sent by the account's first granted sender.</summary>
