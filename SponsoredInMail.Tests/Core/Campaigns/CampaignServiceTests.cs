@@ -25,7 +25,8 @@ public class CampaignServiceTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
+        // A small network: the launch minimum is lowered to fit it.
+        _db = await TestDatabase.CreateAsync(settings: new Dictionary<string, string?> { ["Audiences:MinimumAudienceSize"] = "20" });
         await _db.SeedAsync(600);
         await _db.Get<AudienceIndex>().RebuildAsync(_db.Get<IAudienceSource>());
         _campaigns = _db.Get<CampaignService>();
@@ -182,6 +183,86 @@ public class CampaignServiceTests : IAsyncLifetime
         // A draft cannot be canceled; it keeps its now-canceled ad and will be refused at submit.
         (await _campaigns.GetAsync(_maria, _contoso, draft, Ct))!.Status.ShouldBe(CampaignStatus.Draft);
         (await _campaigns.SubmitAsync(_maria, _contoso, draft, Ct)).ErrorFor("ad").ShouldBe("Choose one of this account's active ads.");
+    }
+
+    [Fact]
+    public async Task AnApprovedCampaignLaunchesOnlyForItsOwnManagers()
+    {
+        var id = await ApprovedAsync();
+        var ben = _ben;
+        var viewerAtNorthwind = _maria;
+        await using (var db = _db.CreateContext())
+        {
+            // Ben gets a Viewer seat at Contoso for this test.
+            db.AccountMemberships.Add(new AccountMembership { AdvertiserAccountId = _contoso, UserId = ben, Role = AccountRole.Viewer });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        (await _campaigns.LaunchAsync(ben, _contoso, id, Ct)).Succeeded.ShouldBeFalse();
+        (await _campaigns.LaunchAsync(viewerAtNorthwind, _northwind, id, Ct)).Succeeded.ShouldBeFalse();
+        (await _campaigns.GetAsync(_maria, _contoso, id, Ct))!.Status.ShouldBe(CampaignStatus.Approved);
+
+        (await _campaigns.LaunchAsync(_maria, _contoso, id, Ct)).Succeeded.ShouldBeTrue();
+        var campaign = await _campaigns.GetAsync(_maria, _contoso, id, Ct);
+        campaign!.Status.ShouldBe(CampaignStatus.Active);
+        campaign.LaunchedAt.ShouldBe(TestDatabase.Now.UtcDateTime);
+    }
+
+    [Fact]
+    public async Task LaunchIsRefusedBelowTheMinimumDeliverableAudience()
+    {
+        await using (var db = _db.CreateContext())
+        {
+            // Most of the audience opts out of everything; the index hears of it as the inbox would tell it.
+            var index = _db.Get<AudienceIndex>();
+            var optOuts = await db.Members.Where(m => m.CountryCode == "US").OrderBy(m => m.Id).Select(m => m.Id).ToListAsync(Ct);
+            foreach (var member in optOuts)
+            {
+                index.OnOptOutChanged(member, SponsoredInMail.Core.Members.OptOutScope.All, null, null, added: true);
+            }
+        }
+        var id = await ApprovedAsync();
+
+        var result = await _campaigns.LaunchAsync(_maria, _contoso, id, Ct);
+
+        result.ErrorFor("audience").ShouldBe("Only 0 members can receive this campaign now; at least 20 are needed to launch.");
+    }
+
+    [Fact]
+    public async Task SubmittingFreezesTheAudienceTheAdminApproves()
+    {
+        var id = await CreateAsync();
+        (await _campaigns.SubmitAsync(_maria, _contoso, id, Ct)).Succeeded.ShouldBeTrue();
+        await _db.Get<AudienceService>().UpdateAsync(_maria, _contoso, _audience, "US", new Targeting([new(Facet.Location, ["GB"])], []), Ct);
+
+        var campaign = await _campaigns.GetAsync(_maria, _contoso, id, Ct);
+
+        Targeting.FromJson(campaign!.TargetingJson!).IncludedValues(Facet.Location).ShouldBe(["US"]);
+        campaign.AudienceName.ShouldBe("US");
+    }
+
+    [Fact]
+    public async Task DuplicatingMakesADraftCopyWithTheSameSettings()
+    {
+        var id = await ApprovedAsync();
+
+        var copy = await _campaigns.DuplicateAsync(_maria, _contoso, id, Ct);
+
+        var campaign = await _campaigns.GetAsync(_maria, _contoso, copy.Value, Ct);
+        campaign!.Status.ShouldBe(CampaignStatus.Draft);
+        campaign.Name.ShouldBe("Copy of Spring launch");
+        campaign.SavedAudienceId.ShouldBe(_audience);
+        campaign.BidCents.ShouldBe(60);
+        (await _campaigns.DuplicateAsync(_ben, _northwind, id, Ct)).Succeeded.ShouldBeFalse();
+    }
+
+    private async Task<int> ApprovedAsync()
+    {
+        var id = await CreateAsync();
+        (await _campaigns.SubmitAsync(_maria, _contoso, id, Ct)).Succeeded.ShouldBeTrue();
+        var admin = await _db.UserIdAsync("admin@sponsoredinmail.example");
+        (await _db.Get<ReviewService>().ApproveAsync(admin, id, Ct)).Succeeded.ShouldBeTrue();
+        return id;
     }
 
     private async Task<int> CreateAsync(bool withAudienceAndAd = true)
