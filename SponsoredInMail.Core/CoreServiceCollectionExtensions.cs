@@ -22,6 +22,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<NetworkOverview>();
         services.AddSingleton<AccountService>();
         services.AddScoped<NetworkSeeder>();
+        services.AddSingleton<DemoCampaignSeeder>();
         services.AddOptions<AudienceOptions>().Bind(configuration.GetSection(AudienceOptions.Section));
         services.AddSingleton<AudienceIndex>();
         services.AddSingleton<IFacetVocabulary>(sp => sp.GetRequiredService<AudienceIndex>());

@@ -18,6 +18,7 @@ public sealed class NetworkSeeder(
     UserManager<ApplicationUser> users,
     RoleManager<IdentityRole> roles,
     IOptions<SeedOptions> options,
+    DemoCampaignSeeder demoCampaigns,
     TimeProvider clock)
 {
     public async Task SeedAsync(int? memberCount = null, IProgress<SeedProgress>? progress = null, CancellationToken ct = default)
@@ -56,6 +57,13 @@ public sealed class NetworkSeeder(
         progress?.Report(new SeedProgress("Demo logins", 0, DemoData.Logins.Count));
         await SeedLoginsAsync(accounts, now, ct);
         progress?.Report(new SeedProgress("Demo logins", DemoData.Logins.Count, DemoData.Logins.Count));
+
+        if (options.Value.DemoCampaigns)
+        {
+            progress?.Report(new SeedProgress("Demo campaigns", 0, 1));
+            await demoCampaigns.SeedAsync(now, ct);
+            progress?.Report(new SeedProgress("Demo campaigns", 1, 1));
+        }
     }
 
     /// <summary>Generates chunks on the thread pool, two ahead of the writer, and hands them over in id order.</summary>

@@ -10,6 +10,9 @@ public sealed class SeedOptions
 
     /// <summary>Bogus seed: the same seed and member count always give the same network.</summary>
     public int RandomSeed { get; set; } = 20_160_728;
+
+    /// <summary>Adds the demo campaigns with their delivery history (off in most tests, which start empty).</summary>
+    public bool DemoCampaigns { get; set; } = true;
 }
 
 public sealed record SeedProgress(string Stage, long Done, long Total);

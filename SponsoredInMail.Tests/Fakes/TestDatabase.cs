@@ -36,7 +36,7 @@ public sealed class TestDatabase : IAsyncDisposable
         var path = Path.Combine(Path.GetTempPath(), $"sim-test-{Guid.NewGuid():N}.db");
         var clock = new FakeTimeProvider(Now);
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Seed:RandomSeed"] = randomSeed.ToString(), ["Delivery:RunInBackground"] = "false" })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Seed:RandomSeed"] = randomSeed.ToString(), ["Seed:DemoCampaigns"] = "false", ["Delivery:RunInBackground"] = "false" })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection()
