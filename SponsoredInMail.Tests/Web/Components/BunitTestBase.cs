@@ -41,6 +41,14 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Ads.AdService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Ads.LeadFormService>());
         Services.AddSingleton(Database.Get<SenderService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Audiences.AudienceIndex>());
+        Services.AddSingleton(Database.Get<Microsoft.Extensions.Options.IOptions<SponsoredInMail.Core.Audiences.AudienceOptions>>());
+        Services.AddSingleton(Database.Get<Microsoft.Extensions.Options.IOptions<SponsoredInMail.Core.Campaigns.CampaignOptions>>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.CampaignService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.CampaignOverview>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.ReviewService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Audit.AuditLogQuery>());
+        Services.AddSingleton(new UserNames(Database.Factory));
         Services.AddScoped<CurrentAccount>();
         Authorization = AddAuthorization();
     }

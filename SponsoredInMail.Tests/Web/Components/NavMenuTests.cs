@@ -15,6 +15,8 @@ public class NavMenuTests(SeededDatabase seeded) : BunitTestBase(seeded)
         var nav = Render<NavMenu>();
 
         nav.FindAll("a[href='/admin/members']").Count.ShouldBe(1);
+        nav.FindAll("a[href='/admin/review']").Count.ShouldBe(1);
+        nav.FindAll("a[href='/admin/audit']").Count.ShouldBe(1);
         nav.FindAll("a[href='/me']").ShouldBeEmpty();
         nav.Markup.ShouldNotContain("Account &amp; team");
     }
@@ -28,7 +30,9 @@ public class NavMenuTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         nav.WaitForAssertion(() => nav.Markup.ShouldContain("Account &amp; team"));
         nav.FindAll("a[href='/admin/members']").ShouldBeEmpty();
-        nav.FindAll("a[href^='/accounts/']").Count.ShouldBe(4);
+        nav.FindAll("a[href^='/accounts/']").Count.ShouldBe(5);
+        nav.FindAll("a[href$='/campaigns']").Count.ShouldBe(1);
+        nav.FindAll("a[href='/admin/review']").ShouldBeEmpty();
     }
 
     [Theory]

@@ -1,0 +1,88 @@
+using Bunit;
+using MudBlazor;
+using SponsoredInMail.Core.Campaigns;
+using SponsoredInMail.Tests.Fakes;
+using SponsoredInMail.Tests.Web.Components.Campaigns;
+using SponsoredInMail.Web.Components.Pages.Admin;
+
+namespace SponsoredInMail.Tests.Web.Components.Admin;
+
+public class AuditLogPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
+{
+    private CampaignTestData Data => new(Database);
+
+    [Fact]
+    public async Task FilteringByEntityIdShowsThatCampaignsEntriesNewestFirst()
+    {
+        await SignInAsAsync(CampaignTestData.Admin);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var id = await Data.CampaignAsync(contoso, CampaignStatus.Approved);
+        var page = Render<AuditLogPage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=audit-action]").Count.ShouldBeGreaterThan(0));
+        var types = page.FindComponent<MudSelect<string>>();
+        await page.InvokeAsync(() => types.Instance.ValueChanged.InvokeAsync("Campaign"));
+
+        page.Find("[data-testid=filter-entity-id]").Input(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=audit-count]").TextContent.Trim().ShouldBe("3 entries match"), TimeSpan.FromSeconds(5));
+        page.FindAll("[data-testid=audit-action]").Select(a => a.TextContent).ShouldBe(["approved", "status Draft → InReview", "created"]);
+        page.FindAll("[data-testid=audit-entity]").Select(e => e.TextContent).Distinct().ShouldBe([$"Campaign #{id}"]);
+    }
+
+    [Fact]
+    public async Task FilteringByActionAndActorNarrowsTheLog()
+    {
+        await SignInAsAsync(CampaignTestData.Admin);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        await Data.CampaignAsync(contoso, CampaignStatus.Approved);
+        var page = Render<AuditLogPage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=audit-action]").Count.ShouldBeGreaterThan(0));
+
+        page.Find("[data-testid=filter-action]").Input("approved");
+        page.Find("[data-testid=filter-actor]").Input("admin@");
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=audit-action]").Select(a => a.TextContent).Distinct().ShouldBe(["approved"]), TimeSpan.FromSeconds(5));
+        page.Find("[data-testid=audit-grid]").TextContent.ShouldContain("admin@sponsoredinmail.example");
+    }
+
+    [Fact]
+    public async Task AnEntityTypeAndADayWindowWithNothingInItShowNoEntries()
+    {
+        await SignInAsAsync(CampaignTestData.Admin);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        await Data.CampaignAsync(contoso, CampaignStatus.Draft);
+        var page = Render<AuditLogPage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=audit-action]").Count.ShouldBeGreaterThan(0));
+        var types = page.FindComponent<MudSelect<string>>();
+        await page.InvokeAsync(() => types.Instance.ValueChanged.InvokeAsync("Campaign"));
+        page.WaitForAssertion(() => page.FindAll("[data-testid=audit-entity]").ShouldAllBe(e => e.TextContent.StartsWith("Campaign #", StringComparison.Ordinal)));
+
+        page.Find("[data-testid=filter-from]").Change("2020-01-01");
+        page.Find("[data-testid=filter-to]").Change("2020-01-02");
+
+        page.WaitForAssertion(() => page.Find("[data-testid=audit-count]").TextContent.Trim().ShouldBe("0 entries match"));
+    }
+
+    [Fact]
+    public async Task LongSnapshotsAreCutShortWithTheFullTextOneClickAway()
+    {
+        await SignInAsAsync(CampaignTestData.Admin);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var id = await Data.CampaignAsync(contoso, CampaignStatus.Draft);
+        var page = Render<AuditLogPage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=audit-action]").Count.ShouldBeGreaterThan(0));
+        var types = page.FindComponent<MudSelect<string>>();
+        await page.InvokeAsync(() => types.Instance.ValueChanged.InvokeAsync("Campaign"));
+
+        page.Find("[data-testid=filter-entity-id]").Input(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=audit-count]").TextContent.Trim().ShouldBe("1 entry matches"), TimeSpan.FromSeconds(5));
+        var value = page.Find("[data-testid=audit-long-value]");
+        value.QuerySelector("summary")!.TextContent.Length.ShouldBeLessThan(70);
+        value.QuerySelector("pre")!.TextContent.ShouldContain("\"lifetimeBudgetCents\": 50000");
+    }
+}

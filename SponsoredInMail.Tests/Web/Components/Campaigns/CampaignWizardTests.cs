@@ -1,0 +1,210 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using SponsoredInMail.Core.Audiences;
+using SponsoredInMail.Core.Campaigns;
+using SponsoredInMail.Tests.Fakes;
+using SponsoredInMail.Web.Components.Pages.Campaigns;
+
+namespace SponsoredInMail.Tests.Web.Components.Campaigns;
+
+public class CampaignWizardTests(SeededDatabase seeded) : BunitTestBase(seeded)
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+    private CampaignTestData Data => new(Database);
+
+    [Fact]
+    public async Task TheFirstNextCreatesTheDraftAndTheUrlBecomesItsEditUrl()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var audience = await Data.AudienceAsync(CampaignTestData.Maria, contoso);
+        var name = $"Wizard {Guid.NewGuid():N}";
+        var page = Render<CampaignWizardPage>(p => p.Add(x => x.AccountId, contoso));
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-name]"));
+
+        page.Find("[data-testid=campaign-name]").Input(name);
+        await ChooseAsync(page, "campaign-audience", (int?)audience);
+        page.WaitForAssertion(() => page.Find("[data-testid=deliverable]"));
+        page.Find("[data-testid=wizard-next]").Click();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-ad]"));
+        page.FindAll("[data-testid=campaign-name]").ShouldBeEmpty();
+        await using var db = Database.CreateContext();
+        var draft = await db.Campaigns.SingleAsync(c => c.Name == name, Ct);
+        (draft.Status, draft.SavedAudienceId, draft.AdvertiserAccountId).ShouldBe((CampaignStatus.Draft, (int?)audience, contoso));
+        Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith($"/accounts/{contoso}/campaigns/{draft.Id}/edit");
+    }
+
+    [Fact]
+    public async Task AnEmptyNameIsRefusedBesideTheFieldAndNothingIsSaved()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var before = await CountAsync(contoso);
+        var page = Render<CampaignWizardPage>(p => p.Add(x => x.AccountId, contoso));
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-name]"));
+
+        page.Find("[data-testid=wizard-next]").Click();
+
+        page.WaitForAssertion(() => page.Find(".mud-input-control:has([data-testid=campaign-name]) .mud-input-helper-text").TextContent.ShouldStartWith("Campaign name"));
+        page.Find(".mud-input-control:has([data-testid=campaign-name])").ClassList.ShouldContain("mud-input-error");
+        page.FindAll("[data-testid=campaign-name]").Count.ShouldBe(1);
+        (await CountAsync(contoso)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task LaterStepsUpdateTheSameDraft()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var id = await Data.CampaignAsync(contoso, CampaignStatus.Draft);
+        var before = await CountAsync(contoso);
+        var page = await OpenAtStepAsync(contoso, id, "campaign-bid", nexts: 2);
+
+        page.Find("[data-testid=campaign-bid]").Input("1.10");
+        page.Find("[data-testid=wizard-next]").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-lifetime]"));
+        page.Find("[data-testid=campaign-daily]").Input("");
+        page.Find("[data-testid=wizard-next]").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-start-date]"));
+
+        var campaign = (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), contoso, id, Ct))!;
+        (campaign.BidCents, campaign.DailyBudgetCents).ShouldBe((110L, (long?)null));
+        (await CountAsync(contoso)).ShouldBe(before);
+        page.Find("[data-testid=utc-note]").TextContent.ShouldContain("UTC");
+    }
+
+    [Fact]
+    public async Task ABidBelowTheFloorKeepsTheUserOnTheBidStepWithTheMessage()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var id = await Data.CampaignAsync(contoso, CampaignStatus.Draft);
+        var page = await OpenAtStepAsync(contoso, id, "campaign-bid", nexts: 2);
+        page.Find("[data-testid=bid-range]").TextContent.ShouldContain("–");
+        page.Find("[data-testid=bid-reason]").TextContent.ShouldContain("Director or above");
+
+        page.Find("[data-testid=campaign-bid]").Input("0.10");
+        page.Find("[data-testid=wizard-next]").Click();
+
+        page.WaitForAssertion(() => page.Find(".mud-input-control:has([data-testid=campaign-bid]) .mud-input-helper-text").TextContent
+            .ShouldBe("The bid must be at least $0.25 per send; it is $0.10."));
+        page.FindAll("[data-testid=campaign-lifetime]").ShouldBeEmpty();
+        (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), contoso, id, Ct))!.BidCents.ShouldBe(60);
+    }
+
+    [Fact]
+    public async Task TheForecastShowsRangesFromTheDeliverableAudienceAndBudgets()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var id = await Data.CampaignAsync(contoso, CampaignStatus.Draft);
+        var campaign = (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), contoso, id, Ct))!;
+        var audience = (await Database.Get<AudienceService>().GetAsync(await UserIdAsync(CampaignTestData.Maria), contoso, campaign.SavedAudienceId!.Value, Ct))!;
+        await using var db = Database.CreateContext();
+        var sender = await db.Ads.Where(a => a.Id == campaign.AdId).Select(a => a.SenderMemberId).SingleAsync(Ct);
+        var deliverable = Database.Get<AudienceIndex>().Count(audience.Targeting, contoso, sender).Deliverable;
+        var expected = CampaignForecast.Estimate(deliverable, 60, 50_000, 5_000, 14, CampaignObjective.LeadGeneration);
+
+        var page = await OpenAtStepAsync(contoso, id, "forecast", nexts: 5);
+
+        page.Find("[data-testid=forecast-deliverable]").TextContent.ShouldBe(deliverable.ToString("N0"));
+        page.Find("[data-testid=forecast-opens]").TextContent.ShouldBe($"{expected.Opens.Low:N0} – {expected.Opens.High:N0}");
+        page.Find("[data-testid=forecast-clicks]").TextContent.ShouldBe($"{expected.Clicks.Low:N0} – {expected.Clicks.High:N0}");
+        page.Find("[data-testid=forecast-leads]").TextContent.ShouldContain("–");
+        page.Find("[data-testid=forecast-sends]").TextContent.ShouldBe(expected.Sends.Low.ToString("N0"));
+    }
+
+    [Fact]
+    public async Task SubmittingFromTheLastStepPutsTheCampaignInReviewAndOpensItsPage()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var id = await Data.CampaignAsync(contoso, CampaignStatus.Draft);
+        var page = await OpenAtStepAsync(contoso, id, "forecast", nexts: 5);
+
+        page.Find("[data-testid=wizard-submit]").Click();
+
+        page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith($"/accounts/{contoso}/campaigns/{id}"));
+        (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), contoso, id, Ct))!.Status.ShouldBe(CampaignStatus.InReview);
+    }
+
+    [Fact]
+    public async Task SubmittingWithoutAnAdSaysSoAndLeavesItADraft()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var audience = await Data.AudienceAsync(CampaignTestData.Maria, contoso);
+        var created = await Data.Campaigns.CreateDraftAsync(await UserIdAsync(CampaignTestData.Maria), contoso, CampaignTestData.Input($"No ad {Guid.NewGuid():N}", audience, null), Ct);
+        var page = await OpenAtStepAsync(contoso, created.Value, "forecast", nexts: 5);
+
+        page.Find("[data-testid=wizard-submit]").Click();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=wizard-errors]").TextContent.ShouldContain("Choose an ad before submitting. (Ad step)"));
+        (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), contoso, created.Value, Ct))!.Status.ShouldBe(CampaignStatus.Draft);
+    }
+
+    [Fact]
+    public async Task EditingARejectedCampaignShowsTheRejectionReason()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var id = await Data.CampaignAsync(contoso, CampaignStatus.Rejected);
+
+        var page = Render<CampaignWizardPage>(p => p.Add(x => x.AccountId, contoso).Add(x => x.CampaignId, id));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=rejection-reason]").TextContent.ShouldContain("Excessive capitals: The subject shouts."));
+        page.Find("[data-testid=campaign-name]");
+    }
+
+    [Fact]
+    public async Task AnActiveCampaignCannotBeEditedInTheWizard()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var id = await Data.CampaignAsync(contoso, CampaignStatus.Active);
+
+        var page = Render<CampaignWizardPage>(p => p.Add(x => x.AccountId, contoso).Add(x => x.CampaignId, id));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=not-editable]").TextContent.ShouldContain("only drafts and rejected campaigns can be edited"));
+        page.FindAll("[data-testid=wizard-next]").ShouldBeEmpty();
+    }
+
+    private async Task<IRenderedComponent<CampaignWizardPage>> OpenAtStepAsync(int account, int id, string testId, int nexts)
+    {
+        var page = Render<CampaignWizardPage>(p => p.Add(x => x.AccountId, account).Add(x => x.CampaignId, id));
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-name]"));
+        for (var i = 0; i < nexts; i++)
+        {
+            var step = i;
+            page.Find("[data-testid=wizard-next]").Click();
+            page.WaitForAssertion(() => page.FindAll("[data-testid=wizard-errors]").ShouldBeEmpty($"step {step}"));
+        }
+        page.WaitForAssertion(() => page.Find($"[data-testid={testId}]"));
+        return page;
+    }
+
+    private static async Task ChooseAsync<T>(IRenderedComponent<CampaignWizardPage> page, string testId, T value)
+    {
+        var select = page.FindComponents<MudSelect<T>>().Single(s => s.FindAll($"[data-testid={testId}]").Count > 0);
+        await page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(value));
+    }
+
+    private async Task<int> CountAsync(int account)
+    {
+        await using var db = Database.CreateContext();
+        return await db.Campaigns.CountAsync(c => c.AdvertiserAccountId == account, Ct);
+    }
+}

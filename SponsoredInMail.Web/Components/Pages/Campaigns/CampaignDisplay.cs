@@ -1,0 +1,41 @@
+using System.Globalization;
+using MudBlazor;
+using SponsoredInMail.Core.Campaigns;
+
+namespace SponsoredInMail.Web.Components.Pages.Campaigns;
+
+/// <summary>How campaign values read on screen: state labels and colours, times (always UTC), ranges, percentages.</summary>
+public static class CampaignDisplay
+{
+    public static string Label(CampaignStatus status) => status == CampaignStatus.InReview ? "In review" : status.ToString();
+
+    public static Color ColorOf(CampaignStatus status) => status switch
+    {
+        CampaignStatus.InReview => Color.Info,
+        CampaignStatus.Approved => Color.Primary,
+        CampaignStatus.Active => Color.Success,
+        CampaignStatus.Paused => Color.Warning,
+        CampaignStatus.Completed => Color.Secondary,
+        CampaignStatus.Rejected => Color.Error,
+        CampaignStatus.Canceled => Color.Dark,
+        _ => Color.Default,
+    };
+
+    public static string Objective(CampaignObjective objective) => objective switch
+    {
+        CampaignObjective.LeadGeneration => "Lead generation",
+        _ => "Website visits",
+    };
+
+    public static string Utc(DateTime at) => at.ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture) + " UTC";
+
+    public static string Utc(DateTime? at, string none) => at is { } value ? Utc(value) : none;
+
+    public static string Range(ForecastRange range, Func<long, string> format) =>
+        range.Low == range.High ? format(range.Low) : $"{format(range.Low)} – {format(range.High)}";
+
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>Share of a whole in percent, 0–100, for progress bars; 0 when there is no whole.</summary>
+    public static double Percent(long part, long whole) => whole <= 0 ? 0 : Math.Clamp(part * 100.0 / whole, 0, 100);
+}
