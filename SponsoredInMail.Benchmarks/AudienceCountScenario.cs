@@ -32,7 +32,9 @@ internal sealed class AudienceCountScenario(AudienceCountOptions options)
             .AddLogging()
             .AddSingleton<TimeProvider>(clock)
             .AddSponsoredInMailData($"Data Source={path};Pooling=False")
-            .AddSponsoredInMailCore(new ConfigurationBuilder().Build());
+            .AddSponsoredInMailCore(new ConfigurationBuilder()
+                // The network only: the SQL check counts members, not demo campaigns' deliveries.
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Seed:DemoCampaigns"] = "false" }).Build());
         services.AddSponsoredInMailIdentity();
         var provider = services.BuildServiceProvider();
         try

@@ -77,6 +77,8 @@ internal sealed class SendRunScenario(SendRunOptions options)
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Delivery:BatchSize"] = options.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // One campaign at the whole network: no demo campaigns or their history.
+            ["Seed:DemoCampaigns"] = "false",
         }).Build();
         var services = new ServiceCollection()
             .AddLogging()

@@ -21,6 +21,9 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={_databasePath}");
         builder.UseSetting("Seed:Members", Members.ToString());
+        // Tests start from the network alone; demo campaigns would use up its small audience.
+        builder.UseSetting("Seed:DemoCampaigns", "false");
+        builder.UseSetting("Delivery:IdleDelayMilliseconds", "200");
     }
 
     public HttpClient CreateBrowserlessClient() =>

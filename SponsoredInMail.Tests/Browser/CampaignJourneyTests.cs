@@ -1,0 +1,150 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Ads;
+using SponsoredInMail.Core.Audiences;
+using SponsoredInMail.Core.Data;
+using SponsoredInMail.Core.Members;
+
+namespace SponsoredInMail.Tests.Browser;
+
+/// <summary>
+/// A campaign's whole life in Chromium: the marketer builds and submits it, the admin rejects it with a reason,
+/// the marketer fixes and resubmits, the admin approves, the marketer launches and watches it send to completion.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public class CampaignJourneyTests(BrowserFixture browser)
+{
+    private static readonly Regex CampaignUrl = new("/campaigns/(\\d+)$");
+
+    [Fact]
+    public async Task SubmitRejectFixApproveLaunchAndWatchItComplete()
+    {
+        browser.SkipWhenUnavailable();
+        var (contoso, audienceName, adName) = await PrerequisitesAsync();
+
+        // The marketer builds the campaign in the wizard and submits it.
+        var marketer = await browser.NewPageAsync(1400, 1000);
+        await marketer.LoginAsync("maria@contoso.example");
+        await marketer.GetByRole(AriaRole.Link, new() { Name = "Campaigns", Exact = true }).ClickAsync();
+        await marketer.GetByTestId("new-campaign").ClickAsync();
+        await marketer.WaitForInteractiveAsync();
+        await marketer.GetByTestId("campaign-name").FillAsync("Journey: cloud guide");
+        await ChooseAsync(marketer, marketer.GetByTestId("campaign-audience"), audienceName);
+        await Assertions.Expect(marketer.GetByTestId("audience-sentence")).ToBeVisibleAsync();
+        (await marketer.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
+        await NextAsync(marketer);
+        await ChooseAsync(marketer, marketer.GetByTestId("campaign-ad"), adName);
+        await NextAsync(marketer);
+        await Assertions.Expect(marketer.GetByTestId("bid-range")).ToBeVisibleAsync();
+        await marketer.GetByTestId("campaign-bid").FillAsync("0.40");
+        await NextAsync(marketer);
+        await marketer.GetByTestId("campaign-lifetime").FillAsync("1000");
+        await NextAsync(marketer);
+        await marketer.GetByTestId("campaign-start-date").FillAsync(DateTime.UtcNow.ToString("yyyy-MM-dd"));
+        await marketer.GetByTestId("campaign-start-time").FillAsync("00:00");
+        await NextAsync(marketer);
+        await Assertions.Expect(marketer.GetByTestId("forecast-sends")).ToBeVisibleAsync();
+        (await marketer.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
+        await marketer.GetByTestId("wizard-submit").ClickAsync();
+        await marketer.WaitForURLAsync(CampaignUrl);
+        var campaignPage = marketer.Url;
+        await Assertions.Expect(marketer.GetByTestId("campaign-status").First).ToHaveAttributeAsync("data-status", "InReview");
+
+        // The admin rejects it with a reason.
+        var admin = await browser.NewPageAsync(1400, 1000);
+        await admin.LoginAsync("admin@sponsoredinmail.example");
+        await admin.GotoAsync("/admin/review");
+        await admin.WaitForInteractiveAsync();
+        await Assertions.Expect(admin.GetByTestId("review-queue")).ToContainTextAsync("Journey: cloud guide");
+        (await admin.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
+        await admin.GetByTestId("review-link").Filter(new() { HasText = "Journey: cloud guide" }).ClickAsync();
+        await admin.WaitForInteractiveAsync();
+        await Assertions.Expect(admin.GetByTestId("ad-preview")).ToBeVisibleAsync();
+        (await admin.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
+        await ChooseAsync(admin, admin.GetByTestId("reject-reason"), "Misleading claim");
+        await admin.GetByTestId("reject-details").FillAsync("\"Free forever\" is not what the landing page offers.");
+        await admin.GetByTestId("reject").ClickAsync();
+        await admin.WaitForURLAsync(url => url.EndsWith("/admin/review"));
+
+        // The marketer sees why, fixes the bid and resubmits.
+        await marketer.GotoAsync(campaignPage);
+        await marketer.WaitForInteractiveAsync();
+        await Assertions.Expect(marketer.GetByTestId("rejection-reason")).ToContainTextAsync("Free forever");
+        await marketer.GetByTestId("edit-and-resubmit").ClickAsync();
+        await marketer.WaitForInteractiveAsync();
+        for (var step = 0; step < 2; step++)
+        {
+            await NextAsync(marketer);
+        }
+        await marketer.GetByTestId("campaign-bid").FillAsync("0.45");
+        for (var step = 0; step < 3; step++)
+        {
+            await NextAsync(marketer);
+        }
+        await marketer.GetByTestId("wizard-submit").ClickAsync();
+        await marketer.WaitForURLAsync(CampaignUrl);
+        await Assertions.Expect(marketer.GetByTestId("campaign-status").First).ToHaveAttributeAsync("data-status", "InReview");
+
+        // The admin approves.
+        await admin.GotoAsync("/admin/review");
+        await admin.WaitForInteractiveAsync();
+        await admin.GetByTestId("review-link").Filter(new() { HasText = "Journey: cloud guide" }).ClickAsync();
+        await admin.WaitForInteractiveAsync();
+        await admin.GetByTestId("approve").ClickAsync();
+        await admin.WaitForURLAsync(url => url.EndsWith("/admin/review"));
+
+        // The marketer launches and watches the progress panel reach completion without reloading.
+        await marketer.GotoAsync(campaignPage);
+        await marketer.WaitForInteractiveAsync();
+        await marketer.GetByTestId("action-launch").ClickAsync();
+        await Assertions.Expect(marketer.GetByTestId("campaign-status").First).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 60_000 });
+        var sent = await marketer.GetByTestId("progress-sent").InnerTextAsync();
+        int.Parse(sent, System.Globalization.NumberStyles.AllowThousands).ShouldBeGreaterThan(0);
+        await Assertions.Expect(marketer.GetByTestId("progress-eligible")).ToHaveTextAsync(sent);
+        await Assertions.Expect(marketer.GetByTestId("progress-spent")).ToHaveTextAsync(
+            SponsoredInMail.Core.Campaigns.Money.Format(45L * int.Parse(sent, System.Globalization.NumberStyles.AllowThousands)));
+
+        await marketer.Context.CloseAsync();
+        await admin.Context.CloseAsync();
+    }
+
+    /// <summary>The audience and ad the marketer picks (their own pages are covered by other journeys).</summary>
+    private async Task<(int Account, string Audience, string Ad)> PrerequisitesAsync()
+    {
+        var factory = browser.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var account = await db.AdvertiserAccounts.SingleAsync(a => a.Name == "Contoso Cloud");
+        var maria = await db.Users.Where(u => u.Email == "maria@contoso.example").Select(u => u.Id).SingleAsync();
+        var sender = await db.SenderPermissions.Where(p => p.AdvertiserAccountId == account.Id && p.Status == SenderPermissionStatus.Granted)
+            .Select(p => p.MemberId).FirstAsync();
+        var everywhere = new Targeting([new FacetCriterion(Facet.Location, Taxonomy.Countries.Select(c => c.Code).ToList())], []);
+        var audienceName = $"Journey network {Guid.NewGuid():N}"[..24];
+        (await browser.Services.GetRequiredService<AudienceService>().CreateAsync(maria, account.Id, audienceName, everywhere)).Succeeded.ShouldBeTrue();
+        var adName = $"Journey ad {Guid.NewGuid():N}"[..18];
+        (await browser.Services.GetRequiredService<AdService>().CreateAsync(maria, account.Id,
+            new AdInput(adName, AdFormat.MessageAd, sender, "Your cloud guide, %FIRSTNAME%", "Hello %FIRSTNAME%, here is the guide.", "Get it",
+                CtaTarget.LandingUrl, "https://contoso.example/guide"))).Succeeded.ShouldBeTrue();
+        return (account.Id, audienceName, adName);
+    }
+
+    private static async Task NextAsync(IPage page)
+    {
+        var errors = page.GetByTestId("wizard-errors");
+        await page.GetByTestId("wizard-next").ClickAsync();
+        await page.WaitForTimeoutAsync(300);
+        if (await errors.IsVisibleAsync())
+        {
+            throw new ShouldAssertException($"the wizard refused the step: {await errors.InnerTextAsync()}");
+        }
+    }
+
+    private static async Task ChooseAsync(IPage page, ILocator select, string option)
+    {
+        await select.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = option }).First.ClickAsync();
+        await Assertions.Expect(select).ToHaveValueAsync(option);
+    }
+}
