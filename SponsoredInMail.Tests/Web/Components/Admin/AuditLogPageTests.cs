@@ -25,8 +25,12 @@ public class AuditLogPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         page.Find("[data-testid=filter-entity-id]").Input(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        page.WaitForAssertion(() => page.Find("[data-testid=audit-count]").TextContent.Trim().ShouldBe("3 entries match"), TimeSpan.FromSeconds(5));
-        page.FindAll("[data-testid=audit-action]").Select(a => a.TextContent).ShouldBe(["approved", "status Draft → InReview", "created"]);
+        // The count and the grid's rows reload separately: wait for both.
+        page.WaitForAssertion(() =>
+        {
+            page.Find("[data-testid=audit-count]").TextContent.Trim().ShouldBe("3 entries match");
+            page.FindAll("[data-testid=audit-action]").Select(a => a.TextContent).ShouldBe(["approved", "status Draft → InReview", "created"]);
+        }, TimeSpan.FromSeconds(5));
         page.FindAll("[data-testid=audit-entity]").Select(e => e.TextContent).Distinct().ShouldBe([$"Campaign #{id}"]);
     }
 
@@ -80,7 +84,11 @@ public class AuditLogPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         page.Find("[data-testid=filter-entity-id]").Input(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        page.WaitForAssertion(() => page.Find("[data-testid=audit-count]").TextContent.Trim().ShouldBe("1 entry matches"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() =>
+        {
+            page.Find("[data-testid=audit-count]").TextContent.Trim().ShouldBe("1 entry matches");
+            page.FindAll("[data-testid=audit-action]").Count.ShouldBe(1);
+        }, TimeSpan.FromSeconds(5));
         var value = page.Find("[data-testid=audit-long-value]");
         value.QuerySelector("summary")!.TextContent.Length.ShouldBeLessThan(70);
         value.QuerySelector("pre")!.TextContent.ShouldContain("\"lifetimeBudgetCents\": 50000");
