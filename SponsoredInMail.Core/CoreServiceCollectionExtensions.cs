@@ -43,6 +43,15 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Deliveries.DeliveryEngine>();
         services.AddSingleton<Campaigns.CampaignOverview>();
         services.AddSingleton<Audit.AuditLogQuery>();
+        services.AddOptions<Engagement.TrackingOptions>().Bind(configuration.GetSection(Engagement.TrackingOptions.Section));
+        services.AddSingleton<Engagement.TrackingTokens>();
+        services.AddSingleton<Engagement.EngagementWriter>();
+        services.AddSingleton<Engagement.EngagementService>();
+        services.AddSingleton<Engagement.AdLinkRegistry>();
+        services.AddSingleton<Engagement.OptOutService>();
+        services.AddSingleton<Engagement.LeadService>();
+        services.AddSingleton<Inbox.InboxService>();
+        services.AddSingleton<Inbox.TestSendService>();
         return services;
     }
 }

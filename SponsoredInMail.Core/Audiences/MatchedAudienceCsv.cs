@@ -232,29 +232,12 @@ internal static class MatchedAudienceCsv
     }
 
     /// <summary>Prefixes a cell with a single quote when a spreadsheet would read it as a formula (SPEC §3, CSV export).</summary>
-    public static string EscapeForSpreadsheet(string cell) =>
-        cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + cell : cell;
+    public static string EscapeForSpreadsheet(string cell) => Common.CsvExport.EscapeForSpreadsheet(cell);
 
     /// <summary>The rejections download: RFC 4180 CSV with the header line,value,reason.</summary>
-    public static string WriteRejections(IEnumerable<Rejection> rejections)
-    {
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n" }))
-        {
-            csv.WriteField("line");
-            csv.WriteField("value");
-            csv.WriteField("reason");
-            csv.NextRecord();
-            foreach (var r in rejections)
-            {
-                csv.WriteField(r.Line.ToString(CultureInfo.InvariantCulture));
-                csv.WriteField(EscapeForSpreadsheet(Shorten(r.Value)));
-                csv.WriteField(EscapeForSpreadsheet(r.Reason));
-                csv.NextRecord();
-            }
-        }
-        return text.ToString();
-    }
+    public static string WriteRejections(IEnumerable<Rejection> rejections) =>
+        Common.CsvExport.Write(["line", "value", "reason"],
+            rejections.Select(r => (IReadOnlyList<string>)[r.Line.ToString(CultureInfo.InvariantCulture), Shorten(r.Value), r.Reason]));
 
     public static bool IsValidEmail(string address)
     {

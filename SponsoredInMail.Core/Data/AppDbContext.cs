@@ -27,6 +27,12 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Audit.AuditEntry> AuditLog => Set<Audit.AuditEntry>();
     public DbSet<Deliveries.Delivery> Deliveries => Set<Deliveries.Delivery>();
     public DbSet<Deliveries.CampaignDailyStat> CampaignDailyStats => Set<Deliveries.CampaignDailyStat>();
+    public DbSet<Engagement.EngagementEvent> EngagementEvents => Set<Engagement.EngagementEvent>();
+    public DbSet<Engagement.AdLink> AdLinks => Set<Engagement.AdLink>();
+    public DbSet<Engagement.Lead> Leads => Set<Engagement.Lead>();
+    public DbSet<Engagement.AppSecret> AppSecrets => Set<Engagement.AppSecret>();
+    public DbSet<Inbox.OrganicMessage> OrganicMessages => Set<Inbox.OrganicMessage>();
+    public DbSet<Inbox.TestMessage> TestMessages => Set<Inbox.TestMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

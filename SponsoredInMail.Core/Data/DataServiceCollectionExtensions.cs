@@ -28,6 +28,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<DatabaseInitializer>();
         services.AddSingleton<Audiences.IAudienceSource, SqliteAudienceSource>();
         services.AddSingleton<Deliveries.IDeliveryStore, SqliteDeliveryStore>();
+        services.AddSingleton<Engagement.IEngagementStore, SqliteEngagementStore>();
         return services;
     }
 

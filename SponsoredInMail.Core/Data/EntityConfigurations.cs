@@ -223,3 +223,63 @@ internal sealed class CampaignDailyStatConfiguration : IEntityTypeConfiguration<
         stat.HasOne<Campaigns.Campaign>().WithMany().HasForeignKey(s => s.CampaignId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class EngagementEventConfiguration : IEntityTypeConfiguration<Engagement.EngagementEvent>
+{
+    public void Configure(EntityTypeBuilder<Engagement.EngagementEvent> e)
+    {
+        e.Property(x => x.Detail).HasMaxLength(200);
+        e.HasIndex(x => new { x.CampaignId, x.At });
+        e.HasIndex(x => new { x.DeliveryId, x.Kind });
+        e.HasOne<Deliveries.Delivery>().WithMany().HasForeignKey(x => x.DeliveryId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class AdLinkConfiguration : IEntityTypeConfiguration<Engagement.AdLink>
+{
+    public void Configure(EntityTypeBuilder<Engagement.AdLink> link)
+    {
+        link.Property(l => l.Url).HasMaxLength(2_048);
+        link.HasIndex(l => new { l.AdId, l.Kind, l.Url }).IsUnique();
+        link.HasOne<Ads.Ad>().WithMany().HasForeignKey(l => l.AdId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class LeadConfiguration : IEntityTypeConfiguration<Engagement.Lead>
+{
+    public void Configure(EntityTypeBuilder<Engagement.Lead> lead)
+    {
+        lead.HasIndex(l => l.DeliveryId).IsUnique();
+        lead.HasIndex(l => new { l.AdvertiserAccountId, l.SubmittedAt });
+        lead.HasIndex(l => l.CampaignId);
+        lead.HasOne<Deliveries.Delivery>().WithMany().HasForeignKey(l => l.DeliveryId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class AppSecretConfiguration : IEntityTypeConfiguration<Engagement.AppSecret>
+{
+    public void Configure(EntityTypeBuilder<Engagement.AppSecret> secret)
+    {
+        secret.HasKey(s => s.Name);
+        secret.Property(s => s.Name).HasMaxLength(100);
+    }
+}
+
+internal sealed class OrganicMessageConfiguration : IEntityTypeConfiguration<Inbox.OrganicMessage>
+{
+    public void Configure(EntityTypeBuilder<Inbox.OrganicMessage> message)
+    {
+        message.Property(m => m.Subject).HasMaxLength(200);
+        message.Property(m => m.Body).HasMaxLength(8_000);
+        message.HasIndex(m => new { m.ToMemberId, m.SentAt });
+    }
+}
+
+internal sealed class TestMessageConfiguration : IEntityTypeConfiguration<Inbox.TestMessage>
+{
+    public void Configure(EntityTypeBuilder<Inbox.TestMessage> message)
+    {
+        message.HasIndex(m => new { m.ToMemberId, m.SentAt });
+        message.HasOne<Ads.Ad>().WithMany().HasForeignKey(m => m.AdId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -15,6 +15,9 @@ public class Delivery
     public long PriceCents { get; set; }
 
     public DateTime DeliveredAt { get; set; }
+
+    /// <summary>The first open; later opens are stored as events but not counted again.</summary>
+    public DateTime? FirstOpenedAt { get; set; }
 }
 
 /// <summary>A campaign's sends and spend on one UTC day; the daily budget is checked against it.</summary>
@@ -24,6 +27,17 @@ public class CampaignDailyStat
     public DateOnly Day { get; set; }
     public int Sends { get; set; }
     public long SpendCents { get; set; }
+
+    /// <summary>Counted engagement of the day (see <see cref="Engagement.EngagementEvent.Counted"/>).</summary>
+    public int Opens { get; set; }
+    public int ButtonClicks { get; set; }
+    public int LinkClicks { get; set; }
+    public int BannerClicks { get; set; }
+    public int LeadFormOpens { get; set; }
+    public int Leads { get; set; }
+    public int ConversationClicks { get; set; }
+    public int NotInterested { get; set; }
+    public int OptOuts { get; set; }
 
     /// <summary>The daily budget in force at the last charge (null: none), so the daily limit stays checkable after edits.</summary>
     public long? DailyBudgetCents { get; set; }

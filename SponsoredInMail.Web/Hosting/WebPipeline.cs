@@ -18,6 +18,7 @@ public static class WebPipeline
         app.MapAdditionalIdentityEndpoints();
         app.MapMatchedListEndpoints();
         app.MapBannerEndpoints();
+        app.MapTrackingEndpoints();
         return app;
     }
 }

@@ -828,7 +828,34 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("BannerClicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ButtonClicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConversationClicks")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("DailyBudgetCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LeadFormOpens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Leads")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LinkClicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NotInterested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Opens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OptOuts")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Sends")
@@ -857,6 +884,9 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.Property<DateTime>("DeliveredAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("FirstOpenedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("MemberId")
                         .HasColumnType("INTEGER");
 
@@ -871,6 +901,198 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.HasIndex("MemberId", "DeliveredAt", "AdvertiserAccountId");
 
                     b.ToTable("Deliveries");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Engagement.AdLink", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdId", "Kind", "Url")
+                        .IsUnique();
+
+                    b.ToTable("AdLinks");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Engagement.AppSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AppSecrets");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Engagement.EngagementEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AdLinkId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "At");
+
+                    b.HasIndex("DeliveryId", "Kind");
+
+                    b.ToTable("EngagementEvents");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Engagement.Lead", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AnswersJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LeadFormId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SubmittedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
+
+                    b.HasIndex("DeliveryId")
+                        .IsUnique();
+
+                    b.HasIndex("AdvertiserAccountId", "SubmittedAt");
+
+                    b.ToTable("Leads");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Inbox.OrganicMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FromMemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ToMemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ToMemberId", "SentAt");
+
+                    b.ToTable("OrganicMessages");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Inbox.TestMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SentByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ToMemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdId");
+
+                    b.HasIndex("ToMemberId", "SentAt");
+
+                    b.ToTable("TestMessages");
                 });
 
             modelBuilder.Entity("SponsoredInMail.Core.Members.Company", b =>
@@ -1290,6 +1512,42 @@ namespace SponsoredInMail.Core.Data.Migrations
                         .WithMany()
                         .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Engagement.AdLink", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Ads.Ad", null)
+                        .WithMany()
+                        .HasForeignKey("AdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Engagement.EngagementEvent", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Deliveries.Delivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Engagement.Lead", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Deliveries.Delivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Inbox.TestMessage", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Ads.Ad", null)
+                        .WithMany()
+                        .HasForeignKey("AdId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
