@@ -51,7 +51,7 @@ public sealed class DeliveryScenario : IAsyncDisposable
     /// <summary>An Active campaign of the account, its ad sent by the account's first granted sender.</summary>
     public async Task<int> LaunchAsync(
         int accountId, Targeting targeting, long bidCents, long lifetimeCents, long? dailyCents = null,
-        DateTime? startAt = null, DateTime? endAt = null, DateTime? launchedAt = null)
+        DateTime? startAt = null, DateTime? endAt = null, DateTime? launchedAt = null, Action<Ad>? configureAd = null)
     {
         await using var db = Database.CreateContext();
         var sender = await db.SenderPermissions.Where(p => p.AdvertiserAccountId == accountId && p.Status == SenderPermissionStatus.Granted)
@@ -63,6 +63,7 @@ public sealed class DeliveryScenario : IAsyncDisposable
             Body = "Hello %FIRSTNAME%", CtaText = "Go", CtaTarget = CtaTarget.LandingUrl, LandingUrl = "https://example.com",
             CreatedByUserId = "test", CreatedAt = now, UpdatedByUserId = "test", UpdatedAt = now,
         };
+        configureAd?.Invoke(ad);
         db.Ads.Add(ad);
         await db.SaveChangesAsync();
         var campaign = new Campaign
