@@ -28,6 +28,21 @@ public sealed class AdLinkRegistry(IDbContextFactory<AppDbContext> factory)
         return await Known(fresh, adId, ct);
     }
 
+    /// <summary>Every URL a member can follow in the ad, with where it sits (found by the one renderer itself).</summary>
+    public static IReadOnlyList<(LinkKind Kind, string Url)> LinksOf(Ads.Ad ad)
+    {
+        var found = new List<(LinkKind, string)>();
+        string Collect(string url, LinkKind kind)
+        {
+            found.Add((kind, url));
+            return url;
+        }
+        _ = ad.Format == Ads.AdFormat.MessageAd
+            ? (object)Ads.MessageRenderer.RenderMessageAd(ad, new Ads.SenderCard("", ""), null, Collect)
+            : Ads.MessageRenderer.RenderConversation(ad, new Ads.SenderCard("", ""), null, Collect);
+        return found.Distinct().ToList();
+    }
+
     private static async Task<Dictionary<(LinkKind, string), int>> Known(AppDbContext db, int adId, CancellationToken ct) =>
         (await db.AdLinks.AsNoTracking().Where(l => l.AdId == adId).ToListAsync(ct)).ToDictionary(l => (l.Kind, l.Url), l => l.Id);
 }

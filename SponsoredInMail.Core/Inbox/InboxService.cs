@@ -167,15 +167,7 @@ public sealed class InboxService(
     /// <summary>Stores the ad's links once, then maps each to its signed redirect for this delivery.</summary>
     private async Task<Func<string, LinkKind, string>> TrackedUrlsAsync(AppDbContext db, Ad ad, long deliveryId, int memberId, CancellationToken ct)
     {
-        var found = new List<(LinkKind, string)>();
-        string Collect(string url, LinkKind kind)
-        {
-            found.Add((kind, url));
-            return url;
-        }
-        _ = ad.Format == AdFormat.MessageAd
-            ? (object)MessageRenderer.RenderMessageAd(ad, new SenderCard("", ""), null, Collect)
-            : MessageRenderer.RenderConversation(ad, new SenderCard("", ""), null, Collect);
+        var found = AdLinkRegistry.LinksOf(ad);
         var ids = await links.EnsureAsync(ad.Id, found, ct);
         var tracked = new Dictionary<(LinkKind, string), string>();
         foreach (var link in found.Distinct())

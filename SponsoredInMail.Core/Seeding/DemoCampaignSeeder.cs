@@ -18,7 +18,8 @@ namespace SponsoredInMail.Core.Seeding;
 /// </summary>
 public sealed class DemoCampaignSeeder(
     IDbContextFactory<AppDbContext> factory, IDeliveryStore store, IAudienceSource source,
-    IOptions<AudienceOptions> audienceOptions, IOptions<ActivityOptions> activityOptions, IOptions<DeliveryOptions> deliveryOptions)
+    IOptions<AudienceOptions> audienceOptions, IOptions<ActivityOptions> activityOptions, IOptions<DeliveryOptions> deliveryOptions,
+    DemoEngagementSeeder engagement)
 {
     private const string SeedActor = "system:seed";
 
@@ -54,11 +55,11 @@ public sealed class DemoCampaignSeeder(
         new("Contoso Cloud", "Winter launch webinar", CampaignObjective.WebsiteVisits, 75, 200_000, 4_500, CampaignStatus.Active, LaunchDay: -12),
         new("Contoso Cloud", "Partner summit invitation", CampaignObjective.WebsiteVisits, 80, 100_000, 5_000, CampaignStatus.InReview),
         new("Contoso Cloud", "Spring roadshow", CampaignObjective.WebsiteVisits, 60, 80_000, null, CampaignStatus.Draft),
-        new("Northwind Analytics", "Benchmark report 2026", CampaignObjective.WebsiteVisits, 90, 300_000, 4_500, CampaignStatus.Paused, LaunchDay: -25, StopDay: -5),
+        new("Northwind Analytics", "Benchmark report 2026", CampaignObjective.LeadGeneration, 90, 300_000, 4_500, CampaignStatus.Paused, LaunchDay: -25, StopDay: -5),
         new("Northwind Analytics", "Dashboard free trial", CampaignObjective.WebsiteVisits, 70, 50_000, 2_500, CampaignStatus.Rejected,
             Rejection: "Excessive capitals: the subject line is written in capitals throughout; use sentence case."),
         new("Northwind Analytics", "Year-end data webinar", CampaignObjective.WebsiteVisits, 85, 120_000, 6_000, CampaignStatus.Approved),
-        new("Fabrikam Health", "Clinic scheduling demo", CampaignObjective.WebsiteVisits, 50, 250_000, 2_500, CampaignStatus.Active, LaunchDay: -30),
+        new("Fabrikam Health", "Clinic scheduling demo", CampaignObjective.LeadGeneration, 50, 250_000, 2_500, CampaignStatus.Active, LaunchDay: -30),
         new("Fabrikam Health", "Summer promotion", CampaignObjective.WebsiteVisits, 55, 40_000, 3_000, CampaignStatus.Canceled, LaunchDay: -50, StopDay: -47),
     ];
 
@@ -102,6 +103,7 @@ public sealed class DemoCampaignSeeder(
             }
         }
         _managers.Clear();
+        await engagement.SeedAsync(now, ct);
     }
 
     private readonly Dictionary<string, string> _managers = [];
@@ -135,6 +137,7 @@ public sealed class DemoCampaignSeeder(
                 Footer = $"You are receiving this message from {accountName}.",
                 CreatedByUserId = manager, CreatedAt = historyStart, UpdatedByUserId = manager, UpdatedAt = historyStart,
             };
+            await DressAsync(db, accountName, account.Id, manager, historyStart, ad, ct);
             db.SavedAudiences.Add(audience);
             db.Ads.Add(ad);
             kits[accountName] = (account.Id, audience, ad);
@@ -172,6 +175,49 @@ public sealed class DemoCampaignSeeder(
             ids.Add(campaign.Id);
         }
         return ids;
+    }
+
+    /// <summary>Northwind's ad leads to a lead gen form; Fabrikam's is a Conversation Ad ending in one.</summary>
+    private static async Task DressAsync(AppDbContext db, string accountName, int accountId, string manager, DateTime at, Ad ad, CancellationToken ct)
+    {
+        if (accountName is not ("Northwind Analytics" or "Fabrikam Health"))
+        {
+            return;
+        }
+        var form = new LeadGenForm
+        {
+            AdvertiserAccountId = accountId, Name = accountName == "Fabrikam Health" ? "Demo booking" : "Benchmark report download",
+            Headline = accountName == "Fabrikam Health" ? "Book your 15-minute demo" : "Get the 2026 analytics benchmark",
+            Details = "We'll send it to the address below.", PrivacyPolicyUrl = $"https://{accountName.Split(' ')[0].ToLowerInvariant()}.example/privacy",
+            ConsentText = $"{accountName} may contact me about this request.", ThankYouMessage = "Thank you! Check your inbox shortly.",
+            ProfileFields = [ProfileField.FirstName, ProfileField.LastName, ProfileField.Email, ProfileField.Company, ProfileField.JobTitle],
+            Questions = [new CustomQuestion("Team size", QuestionKind.Choice, ["1–10", "11–50", "51–200", "200+"])],
+            CreatedByUserId = manager, CreatedAt = at, UpdatedByUserId = manager, UpdatedAt = at,
+        };
+        db.LeadGenForms.Add(form);
+        await db.SaveChangesAsync(ct);
+        if (accountName == "Northwind Analytics")
+        {
+            ad.CtaTarget = CtaTarget.LeadForm;
+            ad.LeadFormId = form.Id;
+            ad.LandingUrl = null;
+            ad.CtaText = "Get the report";
+            return;
+        }
+        ad.Format = AdFormat.ConversationAd;
+        ad.CtaTarget = null;
+        ad.LandingUrl = null;
+        ad.CtaText = "";
+        ad.Body = "";
+        ad.Conversation = new ConversationScript("m1",
+        [
+            new("m1", "Hi %FIRSTNAME%, are missed appointments costing your clinic?",
+                [new("yes", "Yes, tell me more", ButtonAction.NextMessage, "m2"), new("no", AdLimits.NotInterested, ButtonAction.End)]),
+            new("m2", "Fabrikam's scheduling assistant cut no-shows by a third for clinics like yours. What would help most?",
+                [new("demo", "Book a demo", ButtonAction.LeadForm, LeadFormId: form.Id),
+                 new("how", "See how it works", ButtonAction.Url, Url: "https://fabrikam.example/how-it-works"),
+                 new("later", "Maybe later", ButtonAction.End)]),
+        ]);
     }
 
     private async Task MoveAsync(int campaignId, CampaignStatus to, string actor, DateTime at, string? reason, CancellationToken ct)

@@ -58,6 +58,12 @@ public sealed class NetworkSeeder(
         await SeedLoginsAsync(accounts, now, ct);
         progress?.Report(new SeedProgress("Demo logins", DemoData.Logins.Count, DemoData.Logins.Count));
 
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            db.OrganicMessages.AddRange(OrganicMessageSeeder.Generate(seed, count, now));
+            await db.SaveChangesAsync(ct);
+        }
+
         if (options.Value.DemoCampaigns)
         {
             progress?.Report(new SeedProgress("Demo campaigns", 0, 1));

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SponsoredInMail.Core.Campaigns;
+using SponsoredInMail.Core.Engagement;
 using SponsoredInMail.Tests.Fakes;
 
 namespace SponsoredInMail.Tests.Core.Seeding;
@@ -26,5 +27,19 @@ public class DemoCampaignSeederTests
         days.ShouldBeGreaterThan(14);
         (await db.Campaigns.SingleAsync(c => c.Status == CampaignStatus.Rejected, ct)).RejectionReason.ShouldStartWith("Excessive capitals");
         (await s.CheckInvariantsAsync()).Total.ShouldBe(0);
+
+        // Engagement at the benchmark rates, and tallies that say what the raw events say.
+        var deliveries = await db.Deliveries.CountAsync(ct);
+        var opened = await db.Deliveries.CountAsync(d => d.FirstOpenedAt != null, ct);
+        ((double)opened / deliveries).ShouldBeInRange(0.40, 0.55);
+        var clicks = await db.EngagementEvents.CountAsync(e => e.Kind == EventKind.ButtonClick || e.Kind == EventKind.LinkClick, ct);
+        clicks.ShouldBeGreaterThan(0);
+        (await db.Leads.CountAsync(ct)).ShouldBeGreaterThan(0);
+        (await db.EngagementEvents.CountAsync(e => e.Kind == EventKind.ConversationButton, ct)).ShouldBeGreaterThan(0);
+        (await db.EngagementEvents.CountAsync(e => e.Kind == EventKind.NotInterested, ct)).ShouldBeGreaterThan(0);
+        (await db.CampaignDailyStats.SumAsync(t => t.Opens, ct)).ShouldBe(opened);
+        (await db.CampaignDailyStats.SumAsync(t => t.Leads, ct)).ShouldBe(await db.Leads.CountAsync(ct));
+        (await db.CampaignDailyStats.SumAsync(t => t.ButtonClicks + t.LinkClicks, ct)).ShouldBe(clicks);
+        (await db.OrganicMessages.CountAsync(m => m.ToMemberId == 1, ct)).ShouldBeGreaterThan(0);
     }
 }
