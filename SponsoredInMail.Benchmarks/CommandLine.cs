@@ -12,6 +12,13 @@ internal static class CommandLine
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- audience-count --members N [options]
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- send-run --members N [--batch B] [--db PATH --keep-db]
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- send-run --db PATH --resume
+          dotnet run -c Release --project SponsoredInMail.Benchmarks -- tracking --seconds S --connections C [--members N]
+
+        tracking           Runs the web app (its Release build, own process) on loopback over a new database seeded with
+                           N members (default 20,000) and the demo campaigns, signs tracking tokens for real deliveries,
+                           drives GET /t/{token} with C connections for S seconds, then compares redirects with stored
+                           click events. Prints: RESULT scenario=tracking events_per_s=… p50_ms=… p99_ms=… errors=…
+                           stored=… sent=…
 
         send-run           Seeds N members (all made active), launches one campaign at the whole network with budget
                            to spare, runs the delivery engine until the campaign completes, then checks invariants 1-3
@@ -84,6 +91,20 @@ internal static class CommandLine
                     Console.Error.WriteLine($"error: the benchmark failed: {e}");
                     return 1;
                 }
+            case "tracking":
+                try
+                {
+                    return await new TrackingScenario(TrackingOptionsCli.Parse(args[1..])).RunAsync();
+                }
+                catch (UsageException e)
+                {
+                    return Usage(e.Message);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    Console.Error.WriteLine($"error: the benchmark failed: {e}");
+                    return 1;
+                }
             case "send-run":
                 try
                 {
@@ -101,7 +122,7 @@ internal static class CommandLine
             default:
                 return Usage(args[0].StartsWith('-')
                     ? $"expected a scenario before the options, got '{args[0]}'."
-                    : $"unknown scenario '{args[0]}' (known: audience-count, send-run).");
+                    : $"unknown scenario '{args[0]}' (known: audience-count, send-run, tracking).");
         }
     }
 

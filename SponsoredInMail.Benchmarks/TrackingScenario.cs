@@ -1,0 +1,232 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SponsoredInMail.Core;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Data;
+using SponsoredInMail.Core.Engagement;
+using static SponsoredInMail.Benchmarks.Stats;
+
+namespace SponsoredInMail.Benchmarks;
+
+internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Members)
+{
+    public static TrackingOptionsCli Parse(string[] args)
+    {
+        int seconds = 10, connections = 64, members = 20_000;
+        for (var i = 0; i < args.Length; i++)
+        {
+            int Count(int min)
+            {
+                var name = args[i];
+                var text = i + 1 < args.Length ? args[++i] : throw new UsageException($"option {name} needs a value.");
+                return int.TryParse(text.Replace("_", "", StringComparison.Ordinal), out var v) && v >= min
+                    ? v : throw new UsageException($"{name} expects a whole number of at least {min}, got '{text}'.");
+            }
+            switch (args[i])
+            {
+                case "--seconds": seconds = Count(1); break;
+                case "--connections": connections = Count(1); break;
+                case "--members": members = Count(Core.Seeding.DemoData.ReservedProfiles); break;
+                default: throw new UsageException($"unknown option '{args[i]}' for tracking (known: --seconds, --connections, --members).");
+            }
+        }
+        return new TrackingOptionsCli(seconds, connections, members);
+    }
+}
+
+/// <summary>
+/// tracking: runs the web app (Release build, its own process) on loopback over a freshly seeded database with the
+/// demo campaigns, signs tracking tokens for real deliveries and their stored links, drives GET /t/{token} with C
+/// concurrent connections for S seconds, and compares the redirects received with the click events stored.
+/// </summary>
+internal sealed class TrackingScenario(TrackingOptionsCli options)
+{
+    public async Task<int> RunAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"sim-tracking-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        var connection = $"Data Source={Path.Combine(directory, "tracking.db")}";
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        using var app = StartApp(connection, baseUrl, options.Members);
+        try
+        {
+            await WaitHealthyAsync(baseUrl, app);
+            var tokens = await TokensAsync(connection);
+            Log.Info($"{N(tokens.Count)} signed tokens over real deliveries; driving {options.Connections} connections for {options.Seconds} s…");
+            var before = await StoredClicksAsync(connection);
+            var (sent, errors, latencies, seconds) = await DriveAsync(baseUrl, tokens);
+            var stored = await StoredClicksAsync(connection) - before;
+            Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"RESULT scenario=tracking events_per_s={sent / seconds:F0} p50_ms={Stats.Percentile(latencies, 50):F2} p99_ms={Stats.Percentile(latencies, 99):F2} errors={errors} stored={stored} sent={sent}"));
+            return stored == sent && errors == 0 ? 0 : 1;
+        }
+        finally
+        {
+            if (!app.HasExited)
+            {
+                app.Kill(entireProcessTree: true);
+                await app.WaitForExitAsync();
+            }
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static Process StartApp(string connection, string baseUrl, int members)
+    {
+        var here = AppContext.BaseDirectory; // …/SponsoredInMail.Benchmarks/bin/{Configuration}/net10.0/
+        var framework = Path.GetFileName(Path.TrimEndingDirectorySeparator(here));
+        var configuration = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(here)))!;
+        var webBin = Path.GetFullPath(Path.Combine(here, "..", "..", "..", "..", "SponsoredInMail.Web", "bin", configuration, framework));
+        var dll = Path.Combine(webBin, "SponsoredInMail.Web.dll");
+        if (!File.Exists(dll))
+        {
+            throw new UsageException($"{dll} is missing: build the solution in {configuration} first.");
+        }
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = webBin, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ConnectionStrings__DefaultConnection"] = connection;
+        start.Environment["Urls"] = baseUrl;
+        start.Environment["Seed__Members"] = members.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Delivery__RunInBackground"] = "false";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        Log.Info($"starting the web app: {dll} on {baseUrl} (seeding {N(members)} members with the demo campaigns)…");
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { Console.Error.WriteLine("  app: " + line); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitHealthyAsync(string baseUrl, Process app)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            if (app.HasExited)
+            {
+                throw new InvalidOperationException($"the web app exited with code {app.ExitCode}.");
+            }
+            try
+            {
+                if ((await client.GetAsync(baseUrl + "/health")).IsSuccessStatusCode)
+                {
+                    Log.Info($"web app healthy after {F(watch.Elapsed.TotalSeconds, 1)} s");
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException("the web app did not become healthy within 3 minutes.");
+    }
+
+    /// <summary>Tokens for every delivery of a message ad with a landing URL, signed with the app's own key.</summary>
+    private static async Task<List<string>> TokensAsync(string connection)
+    {
+        var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System)
+            .AddSponsoredInMailData(connection + ";Pooling=False").AddSponsoredInMailCore(new ConfigurationBuilder().Build());
+        services.AddSponsoredInMailIdentity();
+        await using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        var registry = provider.GetRequiredService<AdLinkRegistry>();
+        var signer = provider.GetRequiredService<TrackingTokens>();
+        await using var db = await factory.CreateDbContextAsync();
+        var rows = await (from d in db.Deliveries join c in db.Campaigns on d.CampaignId equals c.Id join a in db.Ads on c.AdId equals a.Id
+                          select new { d.Id, Ad = a }).Take(20_000).ToListAsync();
+        var tokens = new List<string>();
+        foreach (var group in rows.GroupBy(r => r.Ad.Id))
+        {
+            var ad = group.First().Ad;
+            var links = AdLinkRegistry.LinksOf(ad);
+            if (links.Count == 0)
+            {
+                continue;
+            }
+            var ids = await registry.EnsureAsync(ad.Id, links);
+            foreach (var row in group)
+            {
+                tokens.Add(await signer.IssueAsync(row.Id, ids[links[tokens.Count % links.Count]]));
+            }
+        }
+        if (tokens.Count == 0)
+        {
+            throw new InvalidOperationException("the seeded database has no deliveries with links to click.");
+        }
+        return tokens;
+    }
+
+    private async Task<(long Sent, long Errors, List<double> Latencies, double Seconds)> DriveAsync(string baseUrl, List<string> tokens)
+    {
+        using var handler = new SocketsHttpHandler { AllowAutoRedirect = false, MaxConnectionsPerServer = options.Connections, UseCookies = false };
+        using var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        // Warm-up: JIT, connection pool, the app's first-use paths.
+        await Task.WhenAll(Enumerable.Range(0, options.Connections).Select(i => client.GetAsync("/health")));
+        long sent = 0, errors = 0, next = 0;
+        var latencies = new ConcurrentBag<double>();
+        var deadline = Stopwatch.StartNew();
+        var duration = TimeSpan.FromSeconds(options.Seconds);
+        var workers = Enumerable.Range(0, options.Connections).Select(_ => Task.Run(async () =>
+        {
+            var local = new List<double>();
+            while (deadline.Elapsed < duration)
+            {
+                var token = tokens[(int)(Interlocked.Increment(ref next) % tokens.Count)];
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await client.GetAsync("/t/" + token, HttpCompletionOption.ResponseHeadersRead);
+                    if (response.StatusCode == HttpStatusCode.Redirect)
+                    {
+                        Interlocked.Increment(ref sent);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+                local.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            foreach (var l in local)
+            {
+                latencies.Add(l);
+            }
+        })).ToList();
+        await Task.WhenAll(workers);
+        return (sent, errors, latencies.ToList(), deadline.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<long> StoredClicksAsync(string connection)
+    {
+        await using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection(connection + ";Mode=ReadOnly;Pooling=False");
+        await sqlite.OpenAsync();
+        await using var command = sqlite.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM EngagementEvents WHERE AdLinkId IS NOT NULL";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
