@@ -33,7 +33,7 @@ public sealed class DemoCampaignSeeder(
     private static readonly Dictionary<string, AccountKit> Kits = new()
     {
         ["Contoso Cloud"] = new("US & UK IT decision makers",
-            new([new(Facet.Location, ["US", "GB"]), new(Facet.Seniority, ["Manager", "Director", "VP", "CXO"])], []),
+            new([new(Facet.Location, ["US", "GB"]), new(Facet.Seniority, ["Manager", "Director", "VP", "CXO", "Owner"])], []),
             "Cloud migration guide", "%FIRSTNAME%, your cloud migration playbook",
             "Hi %FIRSTNAME%,\n\nTeams like yours at %COMPANYNAME% are moving workloads to the cloud faster than ever. Our free guide shows how to plan the first 90 days.",
             "Get the guide", "https://contoso.example/guide"),
@@ -43,7 +43,7 @@ public sealed class DemoCampaignSeeder(
             "Hello %FIRSTNAME%,\n\nHow does %COMPANYNAME% compare? 1,200 data leaders shared their numbers for this year's benchmark.",
             "Read the report", "https://northwind.example/benchmark"),
         ["Fabrikam Health"] = new("North American practice managers",
-            new([new(Facet.Location, ["US", "CA"]), new(Facet.Seniority, ["Senior", "Manager", "Director"])], []),
+            new([new(Facet.Location, ["US", "CA"]), new(Facet.Seniority, ["Senior", "Manager", "Director", "Owner"])], []),
             "Clinic scheduling demo", "Fewer no-shows at your clinic",
             "Hi %FIRSTNAME%,\n\nFabrikam's scheduling assistant cut no-shows by a third for clinics like yours. See it in a 15-minute demo.",
             "Book a demo", "https://fabrikam.example/demo"),
