@@ -115,6 +115,9 @@ public sealed class DeliveryScenario : IAsyncDisposable
             audience.SameAdvertiserCapDays, activity.ActiveWithinDays);
     }
 
+    /// <summary>Invariant 4: tally cells that disagree with the raw events (0 when all agree).</summary>
+    public Task<long> TallyMismatchesAsync() => EngagementTallyCheck.MismatchesAsync(Database.Get<DatabaseConnection>().ConnectionString);
+
     public static Targeting Countries(params string[] codes) => new([new(Facet.Location, codes)], []);
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();

@@ -304,8 +304,22 @@ public class EngagementTests : IAsyncLifetime
             t.NotInterested.ShouldBe(Raw(EventKind.NotInterested));
         }
         tallies.Sum(t => t.Opens).ShouldBe(await db.Deliveries.CountAsync(d => d.FirstOpenedAt != null, Ct));
+        (await _s.TallyMismatchesAsync()).ShouldBe(0);
         (await db.EngagementEvents.CountAsync(e => e.Kind == EventKind.NotInterested && e.Counted, Ct))
             .ShouldBe(await db.EngagementEvents.Where(e => e.Kind == EventKind.NotInterested).Select(e => e.DeliveryId).Distinct().CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task TheTallyCheckFindsATallyThatDisagreesWithTheEvents()
+    {
+        var (delivery, member) = await DeliveryAsync(_campaign);
+        await Inbox.OpenSponsoredAsync(member, delivery, ct: Ct);
+        (await _s.TallyMismatchesAsync()).ShouldBe(0);
+
+        await using var db = _s.Database.CreateContext();
+        await db.CampaignDailyStats.Where(t => t.CampaignId == _campaign).ExecuteUpdateAsync(u => u.SetProperty(t => t.Opens, t => t.Opens + 1), Ct);
+
+        (await _s.TallyMismatchesAsync()).ShouldBeGreaterThan(0);
     }
 
     private static string Token(string trackedUrl) => trackedUrl[InboxService.TrackingPath.Length..];

@@ -41,5 +41,6 @@ public class DemoCampaignSeederTests
         (await db.CampaignDailyStats.SumAsync(t => t.Leads, ct)).ShouldBe(await db.Leads.CountAsync(ct));
         (await db.CampaignDailyStats.SumAsync(t => t.ButtonClicks + t.LinkClicks, ct)).ShouldBe(clicks);
         (await db.OrganicMessages.CountAsync(m => m.ToMemberId == 1, ct)).ShouldBeGreaterThan(0);
+        (await s.TallyMismatchesAsync()).ShouldBe(0);
     }
 }
