@@ -310,6 +310,26 @@ public class EngagementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LeadsAreReadOnlyByTheirOwnAccountAndTheCsvNeutralizesFormulas()
+    {
+        var campaign = await LeadCampaignAsync();
+        var (delivery, member) = await DeliveryAsync(campaign);
+        var answers = new Dictionary<string, string> { ["First name"] = "=HYPERLINK(\"http://evil.example\")", ["E-mail"] = "a@b.example", ["Budget"] = "Under $10k" };
+        (await Engagement.SubmitLeadAsync(member, delivery, _form, answers, consented: true, Ct)).Succeeded.ShouldBeTrue();
+        var leads = _s.Database.Get<LeadService>();
+        var maria = await _s.Database.UserIdAsync("maria@contoso.example");
+        var ben = await _s.Database.UserIdAsync("ben@northwind.example");
+
+        (await leads.ListAsync(maria, _contoso, null, 0, 50, Ct)).TotalCount.ShouldBe(1);
+        (await leads.ListAsync(ben, _contoso, null, 0, 50, Ct)).TotalCount.ShouldBe(0);
+        (await leads.ExportCsvAsync(ben, _contoso, null, Ct)).ShouldBeNull();
+        var csv = (await leads.ExportCsvAsync(maria, _contoso, null, Ct))!;
+
+        csv.ShouldStartWith("submitted_at,campaign,form,First name,E-mail,Budget\r\n");
+        csv.ShouldContain("\"'=HYPERLINK(\"\"http://evil.example\"\")\"");
+    }
+
+    [Fact]
     public async Task TheTallyCheckFindsATallyThatDisagreesWithTheEvents()
     {
         var (delivery, member) = await DeliveryAsync(_campaign);
