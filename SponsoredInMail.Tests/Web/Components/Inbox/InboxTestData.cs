@@ -96,7 +96,7 @@ public sealed class InboxTestData(TestDatabase database)
         return message.Id;
     }
 
-    private async Task<int> AdAsync(string account, Action<Ad> shape)
+    public async Task<int> AdAsync(string account, Action<Ad> shape)
     {
         var accountId = await database.AccountIdAsync(account);
         await using var db = database.CreateContext();
