@@ -22,8 +22,17 @@ public class SponsoredMessageTests : BunitTestBase
 
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    private IRenderedComponent<InboxPage> Open(long delivery) =>
-        Render<InboxPage>(p => p.Add(x => x.Kind, "sponsored").Add(x => x.Id, delivery));
+    /// <summary>Opens the message and waits until it is marked read, so later clicks meet a settled render.</summary>
+    private IRenderedComponent<InboxPage> Open(long delivery)
+    {
+        var page = Render<InboxPage>(p => p.Add(x => x.Kind, "sponsored").Add(x => x.Id, delivery));
+        page.WaitForAssertion(() =>
+        {
+            page.FindAll("[data-testid=inbox-unread]").ShouldBeEmpty();
+            page.Find("[data-testid=message-subject]");
+        });
+        return page;
+    }
 
     [Fact]
     public async Task TheLeadFormOpensPrefilledShowsFieldErrorsAndStoresTheLead()
@@ -56,7 +65,7 @@ public class SponsoredMessageTests : BunitTestBase
 
         page.FindAll("input[data-testid=lead-field]")[1].Change("mia@example.com");
         await page.InvokeAsync(() => page.FindComponent<MudBlazor.MudSelect<string>>().Instance.ValueChanged.InvokeAsync("11-50"));
-        page.Find(".lead-form input[type=checkbox]").Change(true);
+        page.Find("input[data-testid=lead-consent]").Change(true);
         page.Find("[data-testid=lead-submit]").Click();
 
         page.WaitForAssertion(() => page.Find("[data-testid=lead-thanks]").TextContent.ShouldContain("Thanks! The report is on its way."));

@@ -6,8 +6,11 @@ using SponsoredInMail.Tests.Fakes;
 
 namespace SponsoredInMail.Tests.Web;
 
-/// <summary>GET /accounts/{id}/leads.csv through the real app: a download for the account's marketers, 404 for anyone else's account.</summary>
-public class LeadCsvEndpointTests(AppFactory app) : IClassFixture<AppFactory>
+/// <summary>
+/// The inbox pages and the leads CSV through the real app: pages render for their users; the CSV is a download for the
+/// account's marketers and 404 for anyone else's account.
+/// </summary>
+public class InboxHttpTests(AppFactory app) : IClassFixture<AppFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -44,5 +47,33 @@ public class LeadCsvEndpointTests(AppFactory app) : IClassFixture<AppFactory>
         var response = await client.GetAsync($"/accounts/{litware}/leads.csv", Ct);
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("member@sponsoredinmail.example", "/inbox", "Inbox")]
+    [InlineData("maria@contoso.example", "/inbox/test/1", "Inbox")]
+    [InlineData("maria@contoso.example", "/settings", "Opt-outs")]
+    [InlineData("admin@sponsoredinmail.example", "/admin/members/1/inbox", "Read-only view")]
+    [InlineData("admin@sponsoredinmail.example", "/inbox", "not linked to one")]
+    public async Task InboxPagesRenderForTheirUsers(string email, string path, string expected)
+    {
+        var client = app.CreateBrowserlessClient();
+        await AppFactory.LoginAsync(client, email);
+
+        var response = await client.GetAsync(path, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain(expected);
+    }
+
+    [Fact]
+    public async Task AMemberCannotOpenTheAdminsViewOfAnInbox()
+    {
+        var client = app.CreateBrowserlessClient();
+        await AppFactory.LoginAsync(client, "member@sponsoredinmail.example");
+
+        var response = await client.GetAsync("/admin/members/2/inbox", Ct);
+
+        response.StatusCode.ShouldNotBe(HttpStatusCode.OK);
     }
 }
