@@ -19,6 +19,8 @@ public static class WebPipeline
         app.MapMatchedListEndpoints();
         app.MapBannerEndpoints();
         app.MapTrackingEndpoints();
+        app.MapLeadEndpoints();
+        app.MapAdminInboxEndpoints();
         return app;
     }
 }

@@ -48,6 +48,11 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.CampaignOverview>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.ReviewService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Audit.AuditLogQuery>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Inbox.InboxService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Inbox.TestSendService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Engagement.EngagementService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Engagement.OptOutService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Engagement.LeadService>());
         Services.AddSingleton(new UserNames(Database.Factory));
         Services.AddScoped<CurrentAccount>();
         Authorization = AddAuthorization();
@@ -75,6 +80,16 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
             claims.Add(new Claim(AppClaimsPrincipalFactory.MemberIdClaim, memberId.ToString()));
         }
         Authorization.SetClaims([.. claims]);
+    }
+
+    /// <summary>Signs in as a plain member login linked to <paramref name="memberId"/> (for inboxes no other test touches).</summary>
+    protected void SignInAsMember(int memberId)
+    {
+        Authorization.SetAuthorized($"Member {memberId}");
+        Authorization.SetRoles(AppRoles.Member);
+        Authorization.SetClaims(
+            new Claim(ClaimTypes.NameIdentifier, $"member-login-{memberId}"),
+            new Claim(AppClaimsPrincipalFactory.MemberIdClaim, memberId.ToString()));
     }
 
     protected IRenderedComponent<MudPopoverProvider> RenderPopoverProvider() => Render<MudPopoverProvider>();

@@ -30,7 +30,7 @@ public class NavMenuTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         nav.WaitForAssertion(() => nav.Markup.ShouldContain("Account &amp; team"));
         nav.FindAll("a[href='/admin/members']").ShouldBeEmpty();
-        nav.FindAll("a[href^='/accounts/']").Count.ShouldBe(5);
+        nav.FindAll("a[href^='/accounts/']").Count.ShouldBe(6);
         nav.FindAll("a[href$='/campaigns']").Count.ShouldBe(1);
         nav.FindAll("a[href='/admin/review']").ShouldBeEmpty();
     }
@@ -45,7 +45,30 @@ public class NavMenuTests(SeededDatabase seeded) : BunitTestBase(seeded)
         var nav = Render<NavMenu>();
 
         nav.FindAll("a[href='/me']").Count.ShouldBe(1);
+        nav.FindAll("a[href='/inbox']").Count.ShouldBe(1);
         nav.FindAll("a[href='/admin/members']").ShouldBeEmpty();
         nav.FindAll("a[href^='/accounts/']").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task AMarketerLinkedToAMemberProfileSeesTheInboxAndLeads()
+    {
+        await SignInAsAsync("maria@contoso.example");
+
+        var nav = Render<NavMenu>();
+
+        nav.WaitForAssertion(() => nav.FindAll("a[href$='/leads']").Count.ShouldBe(1));
+        nav.FindAll("a[href='/inbox']").Count.ShouldBe(1);
+        nav.FindAll("a[href='/settings']").Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task AnAdminWithoutAMemberProfileHasNoInboxLink()
+    {
+        await SignInAsAsync("admin@sponsoredinmail.example");
+
+        var nav = Render<NavMenu>();
+
+        nav.FindAll("a[href='/inbox']").ShouldBeEmpty();
     }
 }
