@@ -13,13 +13,19 @@ namespace SponsoredInMail.Tests.Web.Components.Inbox;
 /// Puts messages straight into one member's inbox: a delivered Message Ad or Conversation Ad of an Active campaign
 /// (as the delivery engine would have sent it), a test send, or an organic message. Each test uses its own member.
 /// </summary>
-public sealed class InboxTestData(TestDatabase database)
+public sealed class InboxTestData(Microsoft.EntityFrameworkCore.IDbContextFactory<SponsoredInMail.Core.Data.AppDbContext> factory, Func<DateTime> now)
 {
     private static int _nextMember = 200;
 
+    public InboxTestData(TestDatabase database) : this(database.Factory, () => database.Clock.GetUtcNow().UtcDateTime)
+    {
+    }
+
     public static int NewMember() => Interlocked.Increment(ref _nextMember);
 
-    public DateTime Now => database.Clock.GetUtcNow().UtcDateTime;
+    public DateTime Now => now();
+
+    private InboxDatabase database => new(factory);
 
     public async Task<int> LeadFormAsync(int accountId, string? consent = "I agree to be contacted.")
     {
@@ -132,5 +138,17 @@ public sealed class InboxTestData(TestDatabase database)
         db.Deliveries.Add(delivery);
         await db.SaveChangesAsync();
         return delivery.Id;
+    }
+}
+
+/// <summary>The few database calls the inbox test data needs, over any context factory (test database or running app).</summary>
+internal sealed class InboxDatabase(Microsoft.EntityFrameworkCore.IDbContextFactory<SponsoredInMail.Core.Data.AppDbContext> factory)
+{
+    public SponsoredInMail.Core.Data.AppDbContext CreateContext() => factory.CreateDbContext();
+
+    public async Task<int> AccountIdAsync(string name)
+    {
+        await using var db = CreateContext();
+        return await db.AdvertiserAccounts.Where(a => a.Name == name).Select(a => a.Id).SingleAsync();
     }
 }
