@@ -100,6 +100,8 @@ public class CampaignJourneyTests(BrowserFixture browser)
         await marketer.GotoAsync(campaignPage);
         await marketer.WaitForInteractiveAsync();
         await marketer.GetByTestId("action-launch").ClickAsync();
+        await Assertions.Expect(marketer.GetByTestId("campaign-status").First).Not.ToHaveAttributeAsync("data-status", "Approved");
+        (await marketer.GetByTestId("action-error").CountAsync()).ShouldBe(0, "the launch was refused");
         await Assertions.Expect(marketer.GetByTestId("campaign-status").First).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 60_000 });
         var sent = await marketer.GetByTestId("progress-sent").InnerTextAsync();
         int.Parse(sent, System.Globalization.NumberStyles.AllowThousands).ShouldBeGreaterThan(0);

@@ -11,7 +11,7 @@ namespace SponsoredInMail.Tests.Web.Components.Inbox;
 
 /// <summary>
 /// Puts messages straight into one member's inbox: a delivered Message Ad or Conversation Ad of an Active campaign
-/// (as the delivery engine would have sent it), a test send, or an organic message. Each test uses its own member.
+/// (as the delivery engine would have sent it, campaign since completed), a test send, or an organic message. Each test uses its own member.
 /// </summary>
 public sealed class InboxTestData(Microsoft.EntityFrameworkCore.IDbContextFactory<SponsoredInMail.Core.Data.AppDbContext> factory, Func<DateTime> now)
 {
@@ -129,7 +129,8 @@ public sealed class InboxTestData(Microsoft.EntityFrameworkCore.IDbContextFactor
         {
             AdvertiserAccountId = accountId, Name = $"Campaign {Guid.NewGuid():N}"[..20], Objective = CampaignObjective.LeadGeneration, AdId = adId,
             TargetingJson = new Targeting([new(Facet.Location, ["US"])], []).ToJson(), AudienceName = "Test audience", BidCents = 50, LifetimeBudgetCents = 10_000,
-            StartAt = Now.AddDays(-1), Status = CampaignStatus.Active, LaunchedAt = Now.AddDays(-1),
+            // Completed: a running app's delivery engine must not pick these up and send to others.
+            StartAt = Now.AddDays(-1), Status = CampaignStatus.Completed, LaunchedAt = Now.AddDays(-1), SpentCents = 50,
             CreatedByUserId = "test", CreatedAt = Now, UpdatedByUserId = "test", UpdatedAt = Now,
         };
         db.Campaigns.Add(campaign);
