@@ -53,6 +53,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Engagement.LeadService>();
         services.AddSingleton<Inbox.InboxService>();
         services.AddSingleton<Inbox.TestSendService>();
+        services.AddOptions<Reports.ReportOptions>().Bind(configuration.GetSection(Reports.ReportOptions.Section));
+        services.AddSingleton<Reports.ReportService>();
         return services;
     }
 }

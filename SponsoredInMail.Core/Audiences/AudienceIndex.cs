@@ -167,6 +167,32 @@ public sealed partial class AudienceIndex(IOptions<AudienceOptions> audienceOpti
         }
     }
 
+    /// <summary>
+    /// How many of <paramref name="members"/> (a bitset by member id) have each value of a bitset facet
+    /// (location country, industry, function, seniority, company size…), largest first; values with none are left out.
+    /// </summary>
+    public IReadOnlyList<(string Value, int Count)> Tabulate(Facet facet, ulong[] members) => Read(state =>
+    {
+        var rows = new List<(string, int)>();
+        if (!state.BitsetFacets.TryGetValue(facet, out var values))
+        {
+            return rows;
+        }
+        foreach (var (value, bits) in values)
+        {
+            var count = 0;
+            for (var w = 0; w < Math.Min(bits.Length, members.Length); w++)
+            {
+                count += System.Numerics.BitOperations.PopCount(bits[w] & members[w]);
+            }
+            if (count > 0)
+            {
+                rows.Add((value, count));
+            }
+        }
+        return rows.OrderByDescending(r => r.Item2).ThenBy(r => r.Item1, StringComparer.Ordinal).ToList();
+    });
+
     /// <summary>Approximate heap bytes held by the index (bitsets, posting lists, columns).</summary>
     public long EstimatedBytes => Read(s => s.EstimatedBytes());
 

@@ -33,6 +33,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Engagement.AppSecret> AppSecrets => Set<Engagement.AppSecret>();
     public DbSet<Inbox.OrganicMessage> OrganicMessages => Set<Inbox.OrganicMessage>();
     public DbSet<Inbox.TestMessage> TestMessages => Set<Inbox.TestMessage>();
+    public DbSet<Api.ApiToken> ApiTokens => Set<Api.ApiToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

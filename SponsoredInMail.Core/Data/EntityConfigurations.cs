@@ -231,6 +231,8 @@ internal sealed class EngagementEventConfiguration : IEntityTypeConfiguration<En
         e.Property(x => x.Detail).HasMaxLength(200);
         e.HasIndex(x => new { x.CampaignId, x.At });
         e.HasIndex(x => new { x.DeliveryId, x.Kind });
+        // Reports read who opened or clicked a campaign straight from this index (demographics, engaged audiences).
+        e.HasIndex(x => new { x.CampaignId, x.Kind, x.Counted, x.MemberId, x.At });
         e.HasOne<Deliveries.Delivery>().WithMany().HasForeignKey(x => x.DeliveryId).OnDelete(DeleteBehavior.Restrict);
     }
 }
@@ -281,5 +283,18 @@ internal sealed class TestMessageConfiguration : IEntityTypeConfiguration<Inbox.
     {
         message.HasIndex(m => new { m.ToMemberId, m.SentAt });
         message.HasOne<Ads.Ad>().WithMany().HasForeignKey(m => m.AdId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<Api.ApiToken>
+{
+    public void Configure(EntityTypeBuilder<Api.ApiToken> token)
+    {
+        token.Property(t => t.Name).HasMaxLength(100);
+        token.Property(t => t.Prefix).HasMaxLength(16);
+        token.Property(t => t.SecretHash).HasMaxLength(64);
+        token.HasIndex(t => t.SecretHash).IsUnique();
+        token.HasIndex(t => t.AdvertiserAccountId);
+        token.HasOne<AdvertiserAccount>().WithMany().HasForeignKey(t => t.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -476,6 +476,56 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.ToTable("LeadGenForms");
                 });
 
+            modelBuilder.Entity("SponsoredInMail.Core.Api.ApiToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Scope")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdvertiserAccountId");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.ToTable("ApiTokens");
+                });
+
             modelBuilder.Entity("SponsoredInMail.Core.Audiences.MatchedAudience", b =>
                 {
                     b.Property<int>("Id")
@@ -983,6 +1033,8 @@ namespace SponsoredInMail.Core.Data.Migrations
 
                     b.HasIndex("DeliveryId", "Kind");
 
+                    b.HasIndex("CampaignId", "Kind", "Counted", "MemberId", "At");
+
                     b.ToTable("EngagementEvents");
                 });
 
@@ -1420,6 +1472,15 @@ namespace SponsoredInMail.Core.Data.Migrations
                 });
 
             modelBuilder.Entity("SponsoredInMail.Core.Ads.LeadGenForm", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AdvertiserAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Api.ApiToken", b =>
                 {
                     b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
                         .WithMany()

@@ -1,0 +1,25 @@
+namespace SponsoredInMail.Core.Api;
+
+public enum ApiTokenScope
+{
+    ReadOnly = 1,
+    ReadWrite = 2,
+}
+
+/// <summary>
+/// An account's REST API token. Only a SHA-256 hash of the secret is stored; the secret is shown once at creation.
+/// <see cref="Prefix"/> (the first characters) lets a Manager tell tokens apart.
+/// </summary>
+public class ApiToken
+{
+    public int Id { get; set; }
+    public int AdvertiserAccountId { get; set; }
+    public required string Name { get; set; }
+    public required string Prefix { get; set; }
+    public required string SecretHash { get; set; }
+    public ApiTokenScope Scope { get; set; }
+    public required string CreatedByUserId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+    public DateTime? LastUsedAt { get; set; }
+}

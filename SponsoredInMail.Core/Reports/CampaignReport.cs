@@ -1,0 +1,83 @@
+using SponsoredInMail.Core.Audiences;
+using SponsoredInMail.Core.Campaigns;
+
+namespace SponsoredInMail.Core.Reports;
+
+/// <summary>Configuration section "Reports".</summary>
+public sealed class ReportOptions
+{
+    public const string Section = "Reports";
+
+    /// <summary>Demographic groups with fewer members than this are hidden (SPEC §3 Reports, *config*).</summary>
+    public int PrivacyThreshold { get; set; } = 3;
+}
+
+/// <summary>Inclusive UTC days.</summary>
+public sealed record ReportRange(DateOnly From, DateOnly To)
+{
+    public const int MaxDays = 366;
+
+    public int Days => To.DayNumber - From.DayNumber + 1;
+}
+
+/// <summary>
+/// The figures of a campaign (or a sum of campaigns) over a range. Clicks are every click on a tracked link or
+/// button: the CTA, links in the text, the banner, and Conversation Ad buttons. Rates are fractions (0.47 = 47%);
+/// costs are whole cents, null when there is nothing to divide by.
+/// </summary>
+public sealed record Kpis(
+    long Sends, long Opens, long ButtonClicks, long LinkClicks, long BannerClicks, long ConversationClicks, long LeadFormOpens, long Leads,
+    long NotInterested, long OptOuts, long SpendCents)
+{
+    public long Clicks => ButtonClicks + LinkClicks + BannerClicks + ConversationClicks;
+    public double? OpenRate => Sends == 0 ? null : (double)Opens / Sends;
+    public double? ClickToOpenRate => Opens == 0 ? null : (double)Clicks / Opens;
+    public double? CompletionRate => LeadFormOpens == 0 ? null : (double)Leads / LeadFormOpens;
+    public long? CostPerSendCents => Per(Sends);
+    public long? CostPerOpenCents => Per(Opens);
+    public long? CostPerClickCents => Per(Clicks);
+    public long? CostPerLeadCents => Per(Leads);
+
+    private long? Per(long count) => count == 0 ? null : (SpendCents + count / 2) / count;
+
+    public static Kpis Sum(IEnumerable<Kpis> all) => all.Aggregate(Zero, (a, b) => new Kpis(
+        a.Sends + b.Sends, a.Opens + b.Opens, a.ButtonClicks + b.ButtonClicks, a.LinkClicks + b.LinkClicks, a.BannerClicks + b.BannerClicks,
+        a.ConversationClicks + b.ConversationClicks, a.LeadFormOpens + b.LeadFormOpens, a.Leads + b.Leads, a.NotInterested + b.NotInterested,
+        a.OptOuts + b.OptOuts, a.SpendCents + b.SpendCents));
+
+    public static readonly Kpis Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+}
+
+/// <summary>SPEC §2 benchmark bands shown beside the open rate and click-through rate.</summary>
+public static class Benchmarks
+{
+    public static readonly (double Low, double High) OpenRate = (CampaignForecast.OpenPercentLow / 100.0, CampaignForecast.OpenPercentHigh / 100.0);
+    public static readonly (double Low, double High) ClickThroughOfOpens = (CampaignForecast.ClickPercentLow / 100.0, CampaignForecast.ClickPercentHigh / 100.0);
+}
+
+public sealed record DailyPoint(DateOnly Day, Kpis Kpis);
+
+/// <summary>A Conversation Ad message: how many reached it, pressed each button, and dropped (reached, pressed nothing).</summary>
+public sealed record FunnelStep(string MessageId, string Text, long Reached, IReadOnlyList<FunnelButton> Buttons, long Dropped);
+
+public sealed record FunnelButton(string ButtonId, string Text, string Leads, long Presses);
+
+/// <summary>Opens and clicks by one facet; groups under the privacy threshold are not shown, only counted.</summary>
+public sealed record DemographicTable(Facet Facet, IReadOnlyList<DemographicRow> Rows, int HiddenGroups);
+
+/// <summary>One group: members who opened, and who clicked (null when too few to show).</summary>
+public sealed record DemographicRow(string Value, string Label, int Opens, int? Clicks);
+
+public sealed record CampaignReport(
+    int CampaignId, string Name, CampaignStatus Status, bool IsConversation, ReportRange Range, Kpis Kpis, IReadOnlyList<DailyPoint> Series,
+    IReadOnlyList<FunnelStep>? Funnel, IReadOnlyList<DemographicTable> Demographics);
+
+public sealed record AccountCampaignRow(int CampaignId, string Name, CampaignStatus Status, Kpis Kpis);
+
+public sealed record AccountReport(ReportRange Range, IReadOnlyList<AccountCampaignRow> Campaigns, Kpis Totals, IReadOnlyList<DailyPoint> Series);
+
+public sealed record TopAccount(int AccountId, string Name, long SpendCents, long Sends);
+
+public sealed record PlatformOverview(
+    ReportRange Range, long SpendCents, long Sends, int ActiveCampaigns, int InReview, TimeSpan? OldestInReview, IReadOnlyList<TopAccount> TopAccounts,
+    IReadOnlyList<DailyPoint> Series);
