@@ -13,6 +13,12 @@ internal static class CommandLine
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- send-run --members N [--batch B] [--db PATH --keep-db]
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- send-run --db PATH --resume
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- tracking --seconds S --connections C [--members N]
+          dotnet run -c Release --project SponsoredInMail.Benchmarks -- report --deliveries N [--runs R]
+
+        report             Sends one campaign to N members with the real engine, writes ~90 days of realistic engagement
+                           (opens ~47%, clicks ~5% of openers, lead forms) with tallies derived by SQL and checked equal,
+                           then times the full campaign report over 90 days R times (default 21, after 2 warm-ups).
+                           Prints: RESULT scenario=report deliveries=N median_ms=… p95_ms=…
 
         tracking           Runs the web app (its Release build, own process) on loopback over a new database seeded with
                            N members (default 20,000) and the demo campaigns, signs tracking tokens for real deliveries,
@@ -91,6 +97,20 @@ internal static class CommandLine
                     Console.Error.WriteLine($"error: the benchmark failed: {e}");
                     return 1;
                 }
+            case "report":
+                try
+                {
+                    return await new ReportScenario(ReportOptionsCli.Parse(args[1..])).RunAsync();
+                }
+                catch (UsageException e)
+                {
+                    return Usage(e.Message);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    Console.Error.WriteLine($"error: the benchmark failed: {e}");
+                    return 1;
+                }
             case "tracking":
                 try
                 {
@@ -122,7 +142,7 @@ internal static class CommandLine
             default:
                 return Usage(args[0].StartsWith('-')
                     ? $"expected a scenario before the options, got '{args[0]}'."
-                    : $"unknown scenario '{args[0]}' (known: audience-count, send-run, tracking).");
+                    : $"unknown scenario '{args[0]}' (known: audience-count, send-run, tracking, report).");
         }
     }
 

@@ -123,14 +123,17 @@ internal sealed class SendRunScenario(SendRunOptions options)
         }
     }
 
-    private async Task SeedAsync(ServiceProvider provider)
+    private Task SeedAsync(ServiceProvider provider) => SeedActiveNetworkAsync(provider, options.Members);
+
+    /// <summary>Migrates and seeds N members (no demo campaigns), then makes every member active now.</summary>
+    internal static async Task SeedActiveNetworkAsync(ServiceProvider provider, int members)
     {
         var watch = Stopwatch.StartNew();
         await provider.GetRequiredService<DatabaseInitializer>().MigrateAsync();
-        Log.Info($"seeding {N(options.Members)} members…");
+        Log.Info($"seeding {N(members)} members…");
         await using (var scope = provider.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<NetworkSeeder>().SeedAsync(options.Members, new AudienceCountScenario.SeedProgressLog());
+            await scope.ServiceProvider.GetRequiredService<NetworkSeeder>().SeedAsync(members, new AudienceCountScenario.SeedProgressLog());
         }
         // The whole network is eligible: everyone was active just now (opt-outs still apply).
         await using var db = await provider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
@@ -140,7 +143,7 @@ internal sealed class SendRunScenario(SendRunOptions options)
     }
 
     /// <summary>One campaign of the first account, approved and launched, at every country (the whole network).</summary>
-    private static async Task<int> LaunchAsync(ServiceProvider provider)
+    internal static async Task<int> LaunchAsync(ServiceProvider provider)
     {
         await using var db = await provider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var account = await db.AdvertiserAccounts.OrderBy(a => a.Id).FirstAsync();
