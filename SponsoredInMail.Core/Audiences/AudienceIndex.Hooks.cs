@@ -76,6 +76,46 @@ public sealed partial class AudienceIndex
 
     public void OnMatchedAudienceDeleted(int matchedAudienceId) => Write(state => state.Matched.Remove(matchedAudienceId));
 
+    /// <summary>A campaign was launched: its engaged audiences can be targeted from now on.</summary>
+    public void OnCampaignLaunched(int campaignId, int accountId, string name) => Write(state =>
+    {
+        if (state.Engaged.TryGetValue(campaignId, out var known))
+        {
+            known.Name = name;
+        }
+        else
+        {
+            state.Engaged[campaignId] = new EngagedCampaign(accountId, name);
+        }
+    });
+
+    /// <summary>A counted open, click or lead was committed: the member joins that engaged audience.</summary>
+    public void OnEngaged(int campaignId, int accountId, int memberId, Engagement.EventKind kind) => Write(state =>
+    {
+        if (!state.Engaged.ContainsKey(campaignId))
+        {
+            state.Engaged[campaignId] = new EngagedCampaign(accountId, $"Campaign #{campaignId}");
+        }
+        ApplyEngagement(state, campaignId, memberId, kind);
+    });
+
+    private static void ApplyEngagement(IndexState state, int campaignId, int memberId, Engagement.EventKind kind)
+    {
+        if (!state.Engaged.TryGetValue(campaignId, out var engaged))
+        {
+            return;
+        }
+        var set = kind switch
+        {
+            Engagement.EventKind.Open => engaged.Opened,
+            Engagement.EventKind.ButtonClick or Engagement.EventKind.LinkClick or Engagement.EventKind.BannerClick
+                or Engagement.EventKind.ConversationButton => engaged.Clicked,
+            Engagement.EventKind.LeadSubmitted => engaged.Leads,
+            _ => null,
+        };
+        set?.Add(memberId);
+    }
+
     private bool IsActive(int lastActiveMinute) =>
         lastActiveMinute >= ToMinute(Now()) - activityOptions.Value.ActiveWithinDays * 1440;
 

@@ -59,6 +59,9 @@ public sealed partial class AudienceIndex
 
         public Dictionary<int, MatchedList> Matched { get; } = [];
 
+        /// <summary>Launched campaigns and who opened, clicked or sent a lead for each (engaged audiences).</summary>
+        public Dictionary<int, EngagedCampaign> Engaged { get; } = [];
+
         public ulong[] BitsetFor(Facet facet, string value)
         {
             var sets = BitsetFacets[facet];

@@ -29,6 +29,7 @@ public sealed partial class AudienceIndex : IFacetVocabulary
         Facet.JobTitle => state.PostingFacets[Facet.JobTitle].ContainsKey(value),
         Facet.Company => int.TryParse(value, out var companyId) && state.Companies.ContainsKey(companyId),
         Facet.MatchedAudience => int.TryParse(value, out var listId) && state.Matched.TryGetValue(listId, out var list) && list.AccountId == accountId,
+        Facet.EngagedAudience => EngagedAction.TryParse(value, out var campaignId, out _) && state.Engaged.TryGetValue(campaignId, out var engaged) && engaged.AccountId == accountId,
         _ => false,
     });
 
@@ -42,8 +43,14 @@ public sealed partial class AudienceIndex : IFacetVocabulary
         Facet.ProfileLanguage => LanguageName(value),
         Facet.Company when int.TryParse(value, out var id) => Read(state => state.Companies.TryGetValue(id, out var c) ? c.Name : $"Company #{id}"),
         Facet.MatchedAudience => $"List #{value}",
+        Facet.EngagedAudience => Read(state => EngagedLabel(state, value)),
         _ => value,
     };
+
+    private static string EngagedLabel(IndexState state, string value) =>
+        EngagedAction.TryParse(value, out var campaignId, out var action)
+            ? $"{EngagedAction.Describe(action)} “{(state.Engaged.TryGetValue(campaignId, out var c) ? c.Name : $"Campaign #{campaignId}")}”"
+            : value;
 
     /// <summary>
     /// Values of a facet whose label contains <paramref name="search"/> (all when empty), most members first,
@@ -57,6 +64,8 @@ public sealed partial class AudienceIndex : IFacetVocabulary
                 .Concat(state.Regions.Select(kv => (kv.Key, kv.Value.Count))),
             Facet.MatchedAudience => state.Matched.Where(kv => kv.Value.AccountId == accountId)
                 .Select(kv => (CompanyKey(kv.Key), kv.Value.Members.Length)),
+            Facet.EngagedAudience => state.Engaged.Where(kv => kv.Value.AccountId == accountId)
+                .SelectMany(kv => EngagedAction.All.Select(a => (EngagedAction.Value(kv.Key, a), kv.Value.For(a)!.Count))),
             _ when state.BitsetFacets.TryGetValue(facet, out var sets) => sets.Select(kv => (kv.Key, Bits.PopCount(kv.Value))),
             _ when state.PostingFacets.TryGetValue(facet, out var postings) => postings.Select(kv => (kv.Key, kv.Value.Count)),
             _ => [],
@@ -77,6 +86,7 @@ public sealed partial class AudienceIndex : IFacetVocabulary
     {
         Facet.Company when int.TryParse(value, out var id) => state.Companies.TryGetValue(id, out var c) ? c.Name : $"Company #{id}",
         Facet.Company => value,
+        Facet.EngagedAudience => EngagedLabel(state, value),
         _ => Label(facet, value),
     };
 

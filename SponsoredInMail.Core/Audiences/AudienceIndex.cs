@@ -45,6 +45,11 @@ public sealed partial class AudienceIndex(IOptions<AudienceOptions> audienceOpti
         }
         var since = clock.GetUtcNow().UtcDateTime.AddDays(-Math.Max(audienceOptions.Value.AnyAdvertiserCapDays, audienceOptions.Value.SameAdvertiserCapDays));
         await source.ReadRecentDeliveriesAsync(since, delivery => ApplyDelivery(state, delivery), ct);
+        foreach (var (id, accountId, name) in await source.ReadLaunchedCampaignsAsync(ct))
+        {
+            state.Engaged[id] = new EngagedCampaign(accountId, name);
+        }
+        await source.ReadEngagementAsync(e => ApplyEngagement(state, e.CampaignId, e.MemberId, e.Kind), ct);
 
         _lock.EnterWriteLock();
         try
@@ -223,6 +228,19 @@ public sealed partial class AudienceIndex(IOptions<AudienceOptions> audienceOpti
                 case Facet.Location when value.Contains('/'):
                     OrPostings(target, state.Regions.GetValueOrDefault(value));
                     break;
+                case Facet.EngagedAudience:
+                    if (EngagedAction.TryParse(value, out var campaignId, out var action) && state.Engaged.TryGetValue(campaignId, out var engaged)
+                        && engaged.AccountId == accountId && engaged.For(action) is { } engagedMembers)
+                    {
+                        foreach (var id in engagedMembers)
+                        {
+                            if ((uint)(id >> 6) < (uint)target.Length)
+                            {
+                                target[id >> 6] |= 1UL << (id & 63);
+                            }
+                        }
+                    }
+                    break;
                 case Facet.MatchedAudience:
                     if (int.TryParse(value, out var listId) && state.Matched.TryGetValue(listId, out var list) && list.AccountId == accountId)
                     {
@@ -341,4 +359,22 @@ public sealed partial class AudienceIndex(IOptions<AudienceOptions> audienceOpti
     }
 
     private sealed record MatchedList(int AccountId, int[] Members);
+
+    /// <summary>A launched campaign's engaged members, by what they did.</summary>
+    private sealed class EngagedCampaign(int accountId, string name)
+    {
+        public int AccountId { get; } = accountId;
+        public string Name { get; set; } = name;
+        public HashSet<int> Opened { get; } = [];
+        public HashSet<int> Clicked { get; } = [];
+        public HashSet<int> Leads { get; } = [];
+
+        public HashSet<int>? For(string action) => action switch
+        {
+            EngagedAction.Opened => Opened,
+            EngagedAction.Clicked => Clicked,
+            EngagedAction.Lead => Leads,
+            _ => null,
+        };
+    }
 }

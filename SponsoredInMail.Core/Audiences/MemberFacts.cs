@@ -25,6 +25,41 @@ public interface IAudienceSource
     Task<IReadOnlyList<MemberOptOut>> ReadOptOutsAsync(CancellationToken ct);
     Task<IReadOnlyList<(int Id, int AccountId, int[] MemberIds)>> ReadMatchedAudiencesAsync(CancellationToken ct);
 
+    /// <summary>Launched campaigns (their engaged audiences can be targeted): id, account, name.</summary>
+    Task<IReadOnlyList<(int Id, int AccountId, string Name)>> ReadLaunchedCampaignsAsync(CancellationToken ct);
+
+    /// <summary>Streams the counted opens, clicks and leads: who engaged with which campaign.</summary>
+    Task ReadEngagementAsync(Action<(int CampaignId, int MemberId, Engagement.EventKind Kind)> onEvent, CancellationToken ct);
+
     /// <summary>Streams the sponsored deliveries recent enough to cap anyone now.</summary>
     Task ReadRecentDeliveriesAsync(DateTime since, Action<DeliveryFact> onDelivery, CancellationToken ct);
+}
+
+/// <summary>The actions an engaged audience is built from, and its facet value "campaignId:action".</summary>
+public static class EngagedAction
+{
+    public const string Opened = "opened", Clicked = "clicked", Lead = "lead";
+    public static readonly IReadOnlyList<string> All = [Opened, Clicked, Lead];
+
+    public static string Value(int campaignId, string action) => $"{campaignId.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{action}";
+
+    public static bool TryParse(string value, out int campaignId, out string action)
+    {
+        campaignId = 0;
+        action = "";
+        var parts = value.Split(':', 2);
+        if (parts.Length != 2 || !All.Contains(parts[1]) || !int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out campaignId))
+        {
+            return false;
+        }
+        action = parts[1];
+        return true;
+    }
+
+    public static string Describe(string action) => action switch
+    {
+        Opened => "Opened",
+        Clicked => "Clicked",
+        _ => "Submitted a lead for",
+    };
 }

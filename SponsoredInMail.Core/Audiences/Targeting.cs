@@ -25,6 +25,8 @@ public enum Facet
     ProfileLanguage,
     /// <summary>Matched audience (uploaded list) id as text; must belong to the account.</summary>
     MatchedAudience,
+    /// <summary>Engaged audience: "campaignId:opened", ":clicked" or ":lead" for a launched campaign of the account.</summary>
+    EngagedAudience,
 }
 
 /// <summary>One facet with the values it accepts (OR within the facet).</summary>

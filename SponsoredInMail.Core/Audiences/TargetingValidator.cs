@@ -82,6 +82,7 @@ public static class FacetNames
         Facet.YearsOfExperience => "Years of experience",
         Facet.ProfileLanguage => "Profile language",
         Facet.MatchedAudience => "Matched list",
+        Facet.EngagedAudience => "Engaged audience",
         _ => facet.ToString(),
     };
 }

@@ -289,6 +289,10 @@ public sealed class CampaignService(
         db.AuditLog.Add(Entry(actorUserId, campaign, $"status {before} → {to}", before.ToString(), to.ToString()));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        if (to == CampaignStatus.Active)
+        {
+            index.OnCampaignLaunched(campaign.Id, campaign.AdvertiserAccountId, campaign.Name);
+        }
         return Result.Ok;
     }
 

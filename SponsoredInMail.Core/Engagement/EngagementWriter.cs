@@ -19,7 +19,7 @@ public sealed record LeadPayload(int LeadFormId, string AnswersJson);
 /// </summary>
 public sealed record EventOutcome(
     bool Stored, bool Counted = false, string? RedirectUrl = null, int CampaignId = 0, int MemberId = 0,
-    int? OptOutAccountId = null, int? OptOutSenderId = null)
+    int? OptOutAccountId = null, int? OptOutSenderId = null, int AccountId = 0, EventKind Kind = default)
 {
     public static readonly EventOutcome NotFound = new(false);
 }
@@ -82,6 +82,10 @@ public sealed class EngagementWriter : IAsyncDisposable
                     if (batch[i].Request.Kind == EventKind.OptOut && outcomes[i] is { Counted: true } optOut)
                     {
                         _index.OnOptOutChanged(optOut.MemberId, batch[i].Request.OptOutScope!.Value, optOut.OptOutAccountId, optOut.OptOutSenderId, added: true);
+                    }
+                    else if (outcomes[i] is { Counted: true } engaged)
+                    {
+                        _index.OnEngaged(engaged.CampaignId, engaged.AccountId, engaged.MemberId, engaged.Kind);
                     }
                     batch[i].Done.SetResult(outcomes[i]);
                 }

@@ -69,6 +69,26 @@ internal sealed class SqliteAudienceSource(DatabaseConnection database, IDbConte
         }
     }
 
+    public async Task<IReadOnlyList<(int Id, int AccountId, string Name)>> ReadLaunchedCampaignsAsync(CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return (await db.Campaigns.AsNoTracking().Where(c => c.LaunchedAt != null).Select(c => new { c.Id, c.AdvertiserAccountId, c.Name }).ToListAsync(ct))
+            .Select(c => (c.Id, c.AdvertiserAccountId, c.Name)).ToList();
+    }
+
+    public async Task ReadEngagementAsync(Action<(int CampaignId, int MemberId, Engagement.EventKind Kind)> onEvent, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection(database.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT CampaignId, MemberId, Kind FROM EngagementEvents WHERE Counted = 1 AND Kind IN (1, 2, 3, 4, 6, 7)";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            onEvent((reader.GetInt32(0), reader.GetInt32(1), (Engagement.EventKind)reader.GetInt32(2)));
+        }
+    }
+
     private static string Intern(Dictionary<string, string> pool, string value)
     {
         if (pool.TryGetValue(value, out var existing))

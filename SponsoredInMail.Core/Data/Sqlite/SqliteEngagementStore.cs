@@ -159,7 +159,7 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database) : IEnga
             tally.Parameters["$day"].Value = DateOnly.FromDateTime(r.At).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             await tally.ExecuteNonQueryAsync(ct);
         }
-        return new EventOutcome(true, counted, redirect, campaignId, memberId, optOutAccount, optOutSender);
+        return new EventOutcome(true, counted, redirect, campaignId, memberId, optOutAccount, optOutSender, accountId, kind);
     }
 
     /// <summary>The tally column an event kind counts in (a fixed list: never user input).</summary>

@@ -330,6 +330,38 @@ public class EngagementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EngagedAudiencesFollowOpensClicksAndLeadsAtOnceAndSurviveARebuild()
+    {
+        var deliveries = (await _s.DeliveriesAsync(_campaign)).Take(6).ToList();
+        foreach (var d in deliveries.Take(4))
+        {
+            var message = await Inbox.OpenSponsoredAsync(d.MemberId, d.Id, ct: Ct);
+            if (d == deliveries[0])
+            {
+                await Engagement.ClickAsync(Token(message!.MessageAd!.CtaUrl!), Ct);
+            }
+        }
+        var everywhere = DeliveryScenario.Countries("US");
+        Targeting Engaged(string action, bool exclude = false) => exclude
+            ? new Targeting(everywhere.Include, [new FacetCriterion(Facet.EngagedAudience, [EngagedAction.Value(_campaign, action)])])
+            : new Targeting([.. everywhere.Include, new FacetCriterion(Facet.EngagedAudience, [EngagedAction.Value(_campaign, action)])], []);
+
+        _s.Index.Count(Engaged(EngagedAction.Opened), _contoso).Matching.ShouldBe(4);
+        _s.Index.Count(Engaged(EngagedAction.Clicked), _contoso).Matching.ShouldBe(1);
+        _s.Index.Count(Engaged(EngagedAction.Lead), _contoso).Matching.ShouldBe(0);
+        var all = _s.Index.Count(everywhere, _contoso).Matching;
+        _s.Index.Count(Engaged(EngagedAction.Opened, exclude: true), _contoso).Matching.ShouldBe(all - 4);
+
+        await _s.Index.RebuildAsync(_s.Database.Get<IAudienceSource>(), Ct);
+        _s.Index.Count(Engaged(EngagedAction.Opened), _contoso).Matching.ShouldBe(4);
+
+        var northwind = await _s.AccountAsync("Northwind Analytics");
+        TargetingValidator.Validate(Engaged(EngagedAction.Opened), _s.Index, _contoso).Succeeded.ShouldBeTrue();
+        TargetingValidator.Validate(Engaged(EngagedAction.Opened), _s.Index, northwind).Succeeded.ShouldBeFalse();
+        _s.Index.Label(Facet.EngagedAudience, EngagedAction.Value(_campaign, EngagedAction.Clicked)).ShouldStartWith("Clicked “");
+    }
+
+    [Fact]
     public async Task TheTallyCheckFindsATallyThatDisagreesWithTheEvents()
     {
         var (delivery, member) = await DeliveryAsync(_campaign);
