@@ -141,4 +141,22 @@ public class ReportCsvEndpointTests(AppFactory app) : IClassFixture<AppFactory>
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task TheReportPagesRenderForTheAccountsMarketerWithTheRangeFromTheUrl()
+    {
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var campaign = await CampaignAsync("Contoso Cloud", "Autumn launch");
+        var client = await LoginAsync();
+
+        var report = await client.GetStringAsync($"/accounts/{contoso}/campaigns/{campaign}/report?from=2026-01-01&to=2026-01-31", Ct);
+        var overview = await client.GetStringAsync($"/accounts/{contoso}/reports", Ct);
+        var compare = await client.GetStringAsync($"/accounts/{contoso}/reports/compare?ids={campaign}", Ct);
+
+        report.ShouldContain("Report: Autumn launch");
+        report.ShouldContain("value=\"2026-01-01\"");
+        report.ShouldContain($"/report/kpis.csv?from=2026-01-01&amp;to=2026-01-31");
+        overview.ShouldContain("Autumn launch");
+        compare.ShouldContain("Compare campaigns");
+    }
 }
