@@ -32,6 +32,12 @@ public sealed class DeliveryScenario : IAsyncDisposable
         return new DeliveryScenario(database);
     }
 
+    /// <summary>
+    /// A scenario over an already seeded database with its index built (a test class's shared fixture); the caller keeps
+    /// ownership of the database, so do not dispose this one.
+    /// </summary>
+    public static DeliveryScenario Over(TestDatabase database) => new(database);
+
     /// <summary>A second engine over the same database and index, as another worker or a restarted process would be.</summary>
     public DeliveryEngine NewEngine() => ActivatorUtilities.CreateInstance<DeliveryEngine>(Database.Services);
 

@@ -20,6 +20,7 @@ public static class WebPipeline
         app.MapBannerEndpoints();
         app.MapTrackingEndpoints();
         app.MapLeadEndpoints();
+        app.MapReportEndpoints();
         app.MapAdminInboxEndpoints();
         return app;
     }

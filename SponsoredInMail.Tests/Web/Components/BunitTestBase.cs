@@ -53,6 +53,8 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Engagement.EngagementService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Engagement.OptOutService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Engagement.LeadService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Reports.ReportService>());
+        Services.AddSingleton(Database.Get<Microsoft.Extensions.Options.IOptions<SponsoredInMail.Core.Reports.ReportOptions>>());
         Services.AddSingleton(new UserNames(Database.Factory));
         Services.AddScoped<CurrentAccount>();
         Authorization = AddAuthorization();

@@ -1,0 +1,94 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using SponsoredInMail.Tests.Fakes;
+using SponsoredInMail.Web.Components.Pages.Reports;
+
+namespace SponsoredInMail.Tests.Web.Components.Reports;
+
+/// <summary>The account's reports page and the campaign comparison, over campaigns sent by the delivery engine.</summary>
+public class AccountReportsPageTests : BunitTestBase
+{
+    private const string Maria = "maria@contoso.example";
+    private readonly ReportTestData _data;
+
+    public AccountReportsPageTests(SeededDatabase seeded) : base(seeded)
+    {
+        _data = new ReportTestData(Database);
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    private async Task<IRenderedComponent<TPage>> RenderAsync<TPage>(string account, string query = "") where TPage : SponsoredInMail.Web.Accounts.AccountPageBase
+    {
+        await SignInAsAsync(Maria);
+        RenderPopoverProvider();
+        var accountId = await AccountIdAsync(account);
+        var path = typeof(TPage) == typeof(CompareCampaignsPage) ? "reports/compare" : "reports";
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"/accounts/{accountId}/{path}{query}");
+        return Render<TPage>(p => p.Add(x => x.AccountId, accountId));
+    }
+
+    private static string Text(IRenderedComponent<AccountReportsPage> page, string testId) => page.Find($"[data-testid={testId}]").TextContent.Trim();
+
+    private static AngleSharp.Dom.IElement CompareBox(IRenderedComponent<AccountReportsPage> page, int campaignId) =>
+        page.Find($"input[data-testid=compare-{campaignId}], [data-testid=compare-{campaignId}] input");
+
+    [Fact]
+    public async Task ChangingTheRangeReloadsTheOverview()
+    {
+        var campaign = await _data.MessageAdAsync("Contoso Cloud", sends: 2);
+        var page = await RenderAsync<AccountReportsPage>("Contoso Cloud");
+        page.WaitForAssertion(() => page.Find($".report-row-{campaign.Id} [data-testid=row-sends]").TextContent.ShouldBe("2"));
+
+        page.Find("[data-testid=range-to]").Change("2026-11-01");
+
+        page.WaitForAssertion(() => page.Find($".report-row-{campaign.Id} [data-testid=row-sends]").TextContent.ShouldBe("0"));
+        Text(page, "total-sends").ShouldBe("0");
+        Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith("/reports?from=2026-10-25&to=2026-11-01");
+    }
+
+    [Fact]
+    public async Task TheComparisonShowsEachCampaignsFiguresSideBySide()
+    {
+        var first = await _data.MessageAdAsync("Contoso Cloud", sends: 3);
+        var second = await _data.MessageAdAsync("Contoso Cloud", sends: 5);
+        await _data.OpenAsync(second, 5);
+
+        var page = await RenderAsync<CompareCampaignsPage>("Contoso Cloud", $"?ids={first.Id},{second.Id}&from=2026-11-01&to=2026-11-23");
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=compare-campaign]").Count.ShouldBe(2));
+        string Cell(string metric, int campaign) => page.Find($"[data-testid=compare-row][data-metric={metric}] td[data-campaign='{campaign}']").TextContent.Trim();
+        Cell("sends", first.Id).ShouldBe("3");
+        Cell("sends", second.Id).ShouldBe("5");
+        Cell("opens", second.Id).ShouldBe("5");
+        Cell("open-rate", first.Id).ShouldBe("0.0% (below)");
+        Cell("open-rate", second.Id).ShouldBe("100.0% (above)");
+        Cell("spend", second.Id).ShouldBe("$2.50");
+        page.Find("[data-testid=range-from]").GetAttribute("value").ShouldBe("2026-11-01");
+    }
+
+    [Fact]
+    public async Task TheComparisonLeavesOutAnotherAccountsCampaign()
+    {
+        var mine = await _data.MessageAdAsync("Contoso Cloud", sends: 2);
+        var theirs = await _data.MessageAdAsync("Fabrikam Health", sends: 2);
+
+        var page = await RenderAsync<CompareCampaignsPage>("Contoso Cloud", $"?ids={mine.Id},{theirs.Id}");
+
+        page.WaitForAssertion(() => page.Find("[data-testid=compare-too-few]"));
+        page.Markup.ShouldNotContain(theirs.Name);
+        page.FindAll("[data-testid=compare-table]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task AnotherAccountsReportsAreNotFound()
+    {
+        await SignInAsAsync("ben@northwind.example");
+        var contoso = await AccountIdAsync("Contoso Cloud");
+
+        var page = Render<AccountReportsPage>(p => p.Add(x => x.AccountId, contoso));
+
+        page.WaitForAssertion(() => page.Markup.ShouldContain("Account not found"));
+        page.FindAll("[data-testid=account-report-grid]").ShouldBeEmpty();
+    }
+}

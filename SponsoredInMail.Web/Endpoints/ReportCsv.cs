@@ -1,0 +1,61 @@
+using System.Globalization;
+using SponsoredInMail.Core.Common;
+using SponsoredInMail.Core.Reports;
+using SponsoredInMail.Web.Components.Pages.Reports;
+
+namespace SponsoredInMail.Web.Endpoints;
+
+/// <summary>
+/// Report tables as CSV for spreadsheets: numbers without thousands separators, money as dollars with two decimals,
+/// rates as fractions (0.4735), empty cells where there is nothing to divide by. Every cell goes through
+/// <see cref="CsvExport"/>, which neutralizes formula cells.
+/// </summary>
+public static class ReportCsv
+{
+    public static readonly string[] Tables = ["kpis", "daily", "funnel", "demographics"];
+
+    private static readonly string[] KpiHeader =
+    [
+        "sends", "opens", "open_rate", "button_clicks", "link_clicks", "banner_clicks", "conversation_clicks", "clicks", "click_to_open_rate",
+        "lead_form_opens", "leads", "completion_rate", "not_interested", "opt_outs", "spend", "cost_per_send", "cost_per_open", "cost_per_click", "cost_per_lead",
+    ];
+
+    /// <summary>The named table of a campaign report; null when the report has no such table (a funnel of a Message Ad).</summary>
+    public static string? Campaign(CampaignReport report, string table) => table switch
+    {
+        "kpis" => CsvExport.Write(["campaign_id", "campaign", "from", "to", .. KpiHeader],
+            [[Number(report.CampaignId), report.Name, ReportDisplay.Date(report.Range.From), ReportDisplay.Date(report.Range.To), .. Cells(report.Kpis)]]),
+        "daily" => CsvExport.Write(["day", .. KpiHeader], report.Series.Select(p => (IReadOnlyList<string>)[ReportDisplay.Date(p.Day), .. Cells(p.Kpis)])),
+        "funnel" => report.Funnel is { } funnel ? Funnel(funnel) : null,
+        "demographics" => Demographics(report.Demographics),
+        _ => null,
+    };
+
+    public static string Account(AccountReport report) => CsvExport.Write(["campaign_id", "campaign", "status", .. KpiHeader],
+        report.Campaigns.Select(c => (IReadOnlyList<string>)[Number(c.CampaignId), c.Name, c.Status.ToString(), .. Cells(c.Kpis)])
+            .Append(["", "Total", "", .. Cells(report.Totals)]));
+
+    private static string Funnel(IReadOnlyList<FunnelStep> steps) => CsvExport.Write(
+        ["message_id", "message", "reached", "button_id", "button", "leads_to", "presses", "dropped"],
+        steps.SelectMany(step => step.Buttons.Count == 0
+            ? [[step.MessageId, step.Text, Number(step.Reached), "", "", "", "", Number(step.Dropped)]]
+            : step.Buttons.Select(b => (IReadOnlyList<string>)[step.MessageId, step.Text, Number(step.Reached), b.ButtonId, b.Text, b.Leads, Number(b.Presses), Number(step.Dropped)])));
+
+    private static string Demographics(IReadOnlyList<DemographicTable> tables) => CsvExport.Write(
+        ["facet", "value", "label", "opens", "clicks", "hidden_groups"],
+        tables.SelectMany(t => t.Rows.Select(r => (IReadOnlyList<string>)[ReportDisplay.FacetKey(t.Facet), r.Value, r.Label, Number(r.Opens), r.Clicks is { } c ? Number(c) : "", ""])
+            .Append([ReportDisplay.FacetKey(t.Facet), "", "", "", "", Number(t.HiddenGroups)])));
+
+    private static string[] Cells(Kpis k) =>
+    [
+        Number(k.Sends), Number(k.Opens), Rate(k.OpenRate), Number(k.ButtonClicks), Number(k.LinkClicks), Number(k.BannerClicks), Number(k.ConversationClicks),
+        Number(k.Clicks), Rate(k.ClickToOpenRate), Number(k.LeadFormOpens), Number(k.Leads), Rate(k.CompletionRate), Number(k.NotInterested), Number(k.OptOuts),
+        Dollars(k.SpendCents), Dollars(k.CostPerSendCents), Dollars(k.CostPerOpenCents), Dollars(k.CostPerClickCents), Dollars(k.CostPerLeadCents),
+    ];
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Rate(double? rate) => rate is { } value ? value.ToString("0.####", CultureInfo.InvariantCulture) : "";
+
+    private static string Dollars(long? cents) => cents is { } value ? (value / 100m).ToString("0.00", CultureInfo.InvariantCulture) : "";
+}

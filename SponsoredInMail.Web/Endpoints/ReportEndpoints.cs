@@ -1,0 +1,48 @@
+using System.Security.Claims;
+using System.Text;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Reports;
+using SponsoredInMail.Web.Components.Pages.Reports;
+using SponsoredInMail.Web.Hosting;
+
+namespace SponsoredInMail.Web.Endpoints;
+
+public static class ReportEndpoints
+{
+    /// <summary>
+    /// Report tables as CSV downloads over ?from=yyyy-MM-dd&amp;to=yyyy-MM-dd (default: the last 30 days). Without a seat on
+    /// the account, or for another account's campaign, a plain 404, exactly as for an id that does not exist.
+    /// </summary>
+    public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/accounts/{accountId:int}").RequireAuthorization(policy => policy.RequireRole(AppRoles.Marketer));
+
+        group.MapGet("/campaigns/{campaignId:int}/report/{table}.csv",
+            async (int accountId, int campaignId, string table, DateOnly? from, DateOnly? to, ClaimsPrincipal user, ReportService reports, CancellationToken ct) =>
+            {
+                if (!ReportCsv.Tables.Contains(table))
+                {
+                    return Results.NotFound();
+                }
+                var range = reports.RangeOrDefault(from, to);
+                var report = await reports.CampaignAsync(user.UserId(), accountId, campaignId, range, ct);
+                var csv = report is null ? null : ReportCsv.Campaign(report, table);
+                return csv is null ? Results.NotFound() : Csv(csv, $"campaign-{campaignId}-{table}-{Dates(range)}.csv");
+            });
+
+        group.MapGet("/reports/campaigns.csv",
+            async (int accountId, DateOnly? from, DateOnly? to, ClaimsPrincipal user, ReportService reports, CancellationToken ct) =>
+            {
+                var range = reports.RangeOrDefault(from, to);
+                var report = await reports.AccountAsync(user.UserId(), accountId, range, ct);
+                return report is null ? Results.NotFound() : Csv(ReportCsv.Account(report), $"account-{accountId}-campaigns-{Dates(range)}.csv");
+            });
+        return app;
+    }
+
+    private static string Dates(ReportRange range) => $"{ReportDisplay.Date(range.From)}-to-{ReportDisplay.Date(range.To)}";
+
+    // A BOM so that spreadsheet programs read UTF-8 names correctly.
+    private static IResult Csv(string csv, string name) =>
+        Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray(), "text/csv; charset=utf-8", name);
+}
