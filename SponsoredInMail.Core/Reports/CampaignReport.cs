@@ -60,7 +60,8 @@ public sealed record DailyPoint(DateOnly Day, Kpis Kpis);
 /// <summary>A Conversation Ad message: how many reached it, pressed each button, and dropped (reached, pressed nothing).</summary>
 public sealed record FunnelStep(string MessageId, string Text, long Reached, IReadOnlyList<FunnelButton> Buttons, long Dropped);
 
-public sealed record FunnelButton(string ButtonId, string Text, string Leads, long Presses);
+/// <param name="LeadsTo">Where the button goes, in words: the next message's text, the URL, "lead form" or "end".</param>
+public sealed record FunnelButton(string ButtonId, string Text, string LeadsTo, long Presses);
 
 /// <summary>Opens and clicks by one facet; groups under the privacy threshold are not shown, only counted.</summary>
 public sealed record DemographicTable(Facet Facet, IReadOnlyList<DemographicRow> Rows, int HiddenGroups);

@@ -153,14 +153,15 @@ public sealed class ReportService(
             var buttons = message.Buttons.Select(b => (Button: b, Count: Pressed(message, b))).ToList();
             var reach = reached.GetValueOrDefault(message.Id);
             return new FunnelStep(message.Id, message.Text, reach,
-                buttons.Select(b => new FunnelButton(b.Button.Id, b.Button.Text, Leads(b.Button), b.Count.Presses)).ToList(),
+                buttons.Select(b => new FunnelButton(b.Button.Id, b.Button.Text, LeadsTo(script, b.Button), b.Count.Presses)).ToList(),
                 Math.Max(0, reach - buttons.Sum(b => b.Count.Members)));
         }).ToList();
     }
 
-    private static string Leads(ConversationButton button) => button.Action switch
+    private static string LeadsTo(ConversationScript script, ConversationButton button) => button.Action switch
     {
-        ButtonAction.NextMessage => $"to {button.TargetMessageId}",
+        ButtonAction.NextMessage => script.Find(button.TargetMessageId)?.Text is { } text
+            ? $"message “{(text.Length > 40 ? text[..40] + "…" : text)}”" : "next message",
         ButtonAction.Url => button.Url ?? "URL",
         ButtonAction.LeadForm => "lead form",
         _ => "ends",

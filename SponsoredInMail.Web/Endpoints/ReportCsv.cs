@@ -39,7 +39,7 @@ public static class ReportCsv
         ["message_id", "message", "reached", "button_id", "button", "leads_to", "presses", "dropped"],
         steps.SelectMany(step => step.Buttons.Count == 0
             ? [[step.MessageId, step.Text, Number(step.Reached), "", "", "", "", Number(step.Dropped)]]
-            : step.Buttons.Select(b => (IReadOnlyList<string>)[step.MessageId, step.Text, Number(step.Reached), b.ButtonId, b.Text, b.Leads, Number(b.Presses), Number(step.Dropped)])));
+            : step.Buttons.Select(b => (IReadOnlyList<string>)[step.MessageId, step.Text, Number(step.Reached), b.ButtonId, b.Text, b.LeadsTo, Number(b.Presses), Number(step.Dropped)])));
 
     private static string Demographics(IReadOnlyList<DemographicTable> tables) => CsvExport.Write(
         ["facet", "value", "label", "opens", "clicks", "hidden_groups"],
