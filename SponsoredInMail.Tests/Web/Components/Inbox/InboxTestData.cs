@@ -137,6 +137,8 @@ public sealed class InboxTestData(Microsoft.EntityFrameworkCore.IDbContextFactor
         await db.SaveChangesAsync();
         var delivery = new Delivery { CampaignId = campaign.Id, MemberId = memberId, AdvertiserAccountId = accountId, PriceCents = 50, DeliveredAt = deliveredAt };
         db.Deliveries.Add(delivery);
+        // The send's tally, as the engine writes it with the delivery.
+        db.CampaignDailyStats.Add(new CampaignDailyStat { CampaignId = campaign.Id, Day = DateOnly.FromDateTime(deliveredAt), Sends = 1, SpendCents = 50 });
         await db.SaveChangesAsync();
         return delivery.Id;
     }
