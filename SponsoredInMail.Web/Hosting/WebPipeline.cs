@@ -11,6 +11,7 @@ public static class WebPipeline
         app.UseExceptionHandler("/Error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
+        app.UseSponsoredInMailApi();
 
         app.MapHealthChecks("/health");
         app.MapStaticAssets();
@@ -21,6 +22,7 @@ public static class WebPipeline
         app.MapTrackingEndpoints();
         app.MapLeadEndpoints();
         app.MapAdminInboxEndpoints();
+        app.MapSponsoredInMailApi();
         return app;
     }
 }
