@@ -33,7 +33,12 @@ public static class ApiRegistration
                 .RequireClaim(ApiTokenAuthenticationHandler.ScopeClaim, nameof(ApiTokenScope.ReadWrite)));
 
         services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            // Enums by name; numbers only as JSON numbers (the web defaults would also read "100" as 100).
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
 
         services.AddRateLimiter(options =>
         {

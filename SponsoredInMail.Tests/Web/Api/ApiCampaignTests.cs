@@ -41,6 +41,7 @@ public class ApiCampaignTests(ApiAppFactory app)
     [InlineData("not json", "body")]
     [InlineData("[1,2]", "body")]
     [InlineData("{\"name\":\"x\",\"objective\":\"WebsiteVisits\",\"bidCents\":\"lots\",\"lifetimeBudgetCents\":1000}", "bidCents")]
+    [InlineData("{\"name\":\"x\",\"objective\":\"WebsiteVisits\",\"bidCents\":\"100\",\"lifetimeBudgetCents\":1000}", "bidCents")]
     [InlineData("{\"name\":\"x\",\"objective\":\"WebsiteVisits\",\"bidCents\":1.5,\"lifetimeBudgetCents\":1000}", "bidCents")]
     [InlineData("{\"name\":\"x\",\"objective\":\"Fame\",\"bidCents\":100,\"lifetimeBudgetCents\":1000}", "objective")]
     [InlineData("{\"name\":\"x\",\"objective\":\"WebsiteVisits\",\"bidCents\":100,\"lifetimeBudgetCents\":1000,\"startAt\":\"next tuesday\"}", "startAt")]
