@@ -115,6 +115,18 @@ public class ApiTokensPageTests : BunitTestBase
         (await Database.Get<ApiTokenService>().AuthenticateAsync(token.Secret, Ct)).ShouldBeNull();
     }
 
+    [Fact]
+    public async Task TheAccountPageLinksToItsTokens()
+    {
+        await SignInAsAsync("maria@contoso.example");
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        RenderPopoverProvider();
+
+        var page = Render<AccountPage>(p => p.Add(x => x.AccountId, contoso));
+
+        page.WaitForAssertion(() => page.Find($"a[href='/accounts/{contoso}/api-tokens']").TextContent.ShouldContain("API tokens"));
+    }
+
     private static AngleSharp.Dom.IElement ScopeInput(IRenderedComponent<ApiTokensPage> page, string testId)
     {
         var element = page.Find($"[data-testid={testId}]");
