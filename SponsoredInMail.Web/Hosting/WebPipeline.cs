@@ -11,6 +11,7 @@ public static class WebPipeline
         app.UseExceptionHandler("/Error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
+        app.UseSponsoredInMailApi();
 
         app.MapHealthChecks("/health");
         app.MapStaticAssets();
@@ -22,6 +23,7 @@ public static class WebPipeline
         app.MapLeadEndpoints();
         app.MapReportEndpoints();
         app.MapAdminInboxEndpoints();
+        app.MapSponsoredInMailApi();
         return app;
     }
 }

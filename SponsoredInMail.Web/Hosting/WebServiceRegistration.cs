@@ -43,6 +43,7 @@ public static class WebServiceRegistration
             })
             .AddIdentityCookies();
         services.AddAuthorization();
+        services.AddSponsoredInMailApi();
 
         services.AddSponsoredInMailIdentity()
             .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>()

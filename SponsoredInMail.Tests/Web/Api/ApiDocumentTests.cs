@@ -1,0 +1,44 @@
+using System.Net;
+using System.Text.Json;
+
+namespace SponsoredInMail.Tests.Web.Api;
+
+/// <summary>The OpenAPI description and its reference page, readable without a token.</summary>
+[Collection(ApiCollection.Name)]
+public class ApiDocumentTests(ApiAppFactory app)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TheOpenApiDocumentIsServedAsJsonWithEveryEndpointAndTheBearerScheme()
+    {
+        var response = await app.Client(null).GetAsync("/openapi/v1.json", Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        var root = document.RootElement;
+        root.GetProperty("openapi").GetString()!.ShouldStartWith("3.");
+        var paths = root.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        paths.ShouldBe([
+            "/api/v1/audiences", "/api/v1/audiences/{id}/count", "/api/v1/ads", "/api/v1/ads/{id}", "/api/v1/campaigns",
+            "/api/v1/campaigns/{id}", "/api/v1/campaigns/{id}/submit", "/api/v1/campaigns/{id}/pause", "/api/v1/campaigns/{id}/resume",
+            "/api/v1/campaigns/{id}/report", "/api/v1/reports/account", "/api/v1/leads",
+        ], ignoreOrder: true);
+        var bearer = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        bearer.GetProperty("type").GetString().ShouldBe("http");
+        bearer.GetProperty("scheme").GetString().ShouldBe("bearer");
+        root.GetProperty("security")[0].TryGetProperty("Bearer", out _).ShouldBeTrue();
+        var create = root.GetProperty("paths").GetProperty("/api/v1/campaigns").GetProperty("post");
+        create.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task TheScalarReferencePageIsServedWithoutAToken()
+    {
+        var response = await app.Client(null).GetAsync("/scalar/v1", Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain("SponsoredInMail API");
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Text.Json;
+
+namespace SponsoredInMail.Tests.Web.Api;
+
+/// <summary>What a token reads: its account's audiences with counts, ads, campaigns, reports and leads.</summary>
+[Collection(ApiCollection.Name)]
+public class ApiReadTests(ApiAppFactory app)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AudiencesAreListedAndCountedWithTheirBreakdown()
+    {
+        var world = await app.WorldAsync();
+        var client = app.Client(world.ContosoReadOnly);
+
+        using var list = await JsonAsync(client, "/api/v1/audiences");
+        using var count = await JsonAsync(client, $"/api/v1/audiences/{world.Contoso.AudienceId}/count");
+
+        list.RootElement.EnumerateArray().Select(a => a.GetProperty("id").GetInt32()).ShouldContain(world.Contoso.AudienceId);
+        list.RootElement[0].GetProperty("targeting").GetProperty("include")[0].GetProperty("facet").GetString().ShouldBe("Location");
+        var matching = count.RootElement.GetProperty("matching").GetInt32();
+        matching.ShouldBeGreaterThan(0);
+        count.RootElement.GetProperty("deliverable").GetInt32().ShouldBeLessThanOrEqualTo(matching);
+    }
+
+    [Fact]
+    public async Task AdsAreListedAndReadWithTheirContent()
+    {
+        var world = await app.WorldAsync();
+        var client = app.Client(world.ContosoReadOnly);
+
+        using var list = await JsonAsync(client, "/api/v1/ads");
+        using var ad = await JsonAsync(client, $"/api/v1/ads/{world.Contoso.AdId}");
+
+        list.RootElement.EnumerateArray().Select(a => a.GetProperty("format").GetString()).ShouldContain("MessageAd");
+        ad.RootElement.GetProperty("input").GetProperty("landingUrl").GetString().ShouldBe("https://example.com/landing");
+    }
+
+    [Fact]
+    public async Task TheCampaignReportHasKpisAndOneDailyPointPerDayOfTheRange()
+    {
+        var world = await app.WorldAsync();
+
+        using var report = await JsonAsync(app.Client(world.ContosoReadOnly),
+            $"/api/v1/campaigns/{world.Contoso.DraftCampaignId}/report?from=2026-11-01&to=2026-11-07");
+
+        report.RootElement.GetProperty("range").GetProperty("from").GetString().ShouldBe("2026-11-01");
+        report.RootElement.GetProperty("series").GetArrayLength().ShouldBe(7);
+        var kpis = report.RootElement.GetProperty("kpis");
+        kpis.GetProperty("sends").GetInt64().ShouldBe(0);
+        kpis.GetProperty("spendCents").GetInt64().ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("from=yesterday", "from")]
+    [InlineData("from=2026-11-01&to=11/07/2026", "to")]
+    public async Task ABadReportRangeIsAValidationProblemNamingTheParameter(string query, string field)
+    {
+        var world = await app.WorldAsync();
+
+        var response = await app.Client(world.ContosoReadOnly).GetAsync($"/api/v1/reports/account?{query}", Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ApiCampaignTests.ErrorsAsync(response)).Keys.ShouldBe([field]);
+    }
+
+    [Fact]
+    public async Task TheAccountReportListsEveryCampaignOfTheAccountWithTotalsInCents()
+    {
+        var world = await app.WorldAsync();
+
+        using var report = await JsonAsync(app.Client(world.NorthwindReadWrite), "/api/v1/reports/account");
+
+        report.RootElement.GetProperty("campaigns").EnumerateArray().Select(c => c.GetProperty("campaignId").GetInt32())
+            .ShouldContain(world.Northwind.DraftCampaignId);
+        report.RootElement.GetProperty("totals").TryGetProperty("spendCents", out _).ShouldBeTrue();
+        report.RootElement.GetProperty("series").GetArrayLength().ShouldBe(30);
+    }
+
+    [Fact]
+    public async Task LeadsArePagedAndBadPagingIsNamed()
+    {
+        var world = await app.WorldAsync();
+        var client = app.Client(world.ContosoReadOnly);
+
+        using var page = await JsonAsync(client, "/api/v1/leads?take=10");
+        var bad = await client.GetAsync("/api/v1/leads?take=5000&skip=-1", Ct);
+
+        page.RootElement.GetProperty("take").GetInt32().ShouldBe(10);
+        page.RootElement.GetProperty("items").ValueKind.ShouldBe(JsonValueKind.Array);
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ApiCampaignTests.ErrorsAsync(bad)).Keys.ShouldBe(["skip", "take"], ignoreOrder: true);
+    }
+
+    private static async Task<JsonDocument> JsonAsync(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        return JsonDocument.Parse(text);
+    }
+}

@@ -1,0 +1,298 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using SponsoredInMail.Core.Ads;
+using SponsoredInMail.Core.Audiences;
+using SponsoredInMail.Core.Campaigns;
+using SponsoredInMail.Core.Common;
+using SponsoredInMail.Core.Engagement;
+using SponsoredInMail.Core.Reports;
+
+namespace SponsoredInMail.Web.Endpoints.Api;
+
+/// <summary>
+/// The REST API, <c>/api/v1</c>, for one account's token. Every handler calls Core as the token's creator on the
+/// token's account, so Core's own seat checks and account filters decide what exists: an id of another account
+/// reads exactly like a missing one (404). Writes need a read-write token (403 otherwise).
+/// </summary>
+public static class ApiEndpoints
+{
+    public const string ReadPolicy = "api-read";
+    public const string WritePolicy = "api-write";
+    public const string RateLimitPolicy = "api-per-token";
+
+    public static IEndpointRouteBuilder MapApiEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1")
+            .RequireAuthorization(ReadPolicy)
+            .RequireRateLimiting(RateLimitPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        var audiences = api.MapGroup("/audiences").WithTags("Audiences");
+        audiences.MapGet("/", ListAudiencesAsync).WithName("ListAudiences").WithSummary("The account's saved audiences.")
+            .Produces<IReadOnlyList<ApiAudience>>();
+        audiences.MapGet("/{id:int}/count", CountAudienceAsync).WithName("CountAudience")
+            .WithSummary("How many members a saved audience matches now, and how many of them can receive a message.")
+            .Produces<ApiAudienceCount>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        var ads = api.MapGroup("/ads").WithTags("Ads");
+        ads.MapGet("/", ListAdsAsync).WithName("ListAds").WithSummary("The account's ads (archived ones too when includeArchived=true).")
+            .Produces<IReadOnlyList<AdSummary>>();
+        ads.MapGet("/{id:int}", GetAdAsync).WithName("GetAd").WithSummary("One ad with its content.")
+            .Produces<AdView>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns");
+        campaigns.MapGet("/", ListCampaignsAsync).WithName("ListCampaigns").WithSummary("The account's campaigns with spend and sends so far.")
+            .Produces<IReadOnlyList<CampaignSummary>>();
+        campaigns.MapGet("/{id:int}", GetCampaignAsync).WithName("GetCampaign").WithSummary("One campaign: settings, state and live progress.")
+            .Produces<ApiCampaign>().ProducesProblem(StatusCodes.Status404NotFound);
+        campaigns.MapPost("/", CreateCampaignAsync).WithName("CreateCampaignDraft").WithSummary("Creates a campaign draft.")
+            .RequireAuthorization(WritePolicy)
+            // The body is read by hand (to name the field of a malformed value), so describe it here; Accepts<T> would
+            // also make routing refuse other content types before the handler could answer with a problem.
+            .AddOpenApiOperationTransformer(async (operation, context, ct) => operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(ApiCampaignRequest), null, ct) },
+                },
+            })
+            .Produces<ApiCampaign>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        MapMove(campaigns, "submit", "SubmitCampaign", "Submits a complete draft for review.", (s, user, account, id, ct) => s.SubmitAsync(user, account, id, ct));
+        MapMove(campaigns, "pause", "PauseCampaign", "Pauses an active campaign.", (s, user, account, id, ct) => s.PauseAsync(user, account, id, ct));
+        MapMove(campaigns, "resume", "ResumeCampaign", "Resumes a paused campaign.", (s, user, account, id, ct) => s.ResumeAsync(user, account, id, ct));
+        campaigns.MapGet("/{id:int}/report", CampaignReportAsync).WithName("GetCampaignReport").WithTags("Reports")
+            .WithSummary("KPIs and daily metrics of a campaign over from–to (UTC days, inclusive; default the last 30 days).")
+            .Produces<CampaignReport>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/reports/account", AccountReportAsync).WithName("GetAccountReport").WithTags("Reports")
+            .WithSummary("Every campaign of the account over from–to, with totals and the daily series.")
+            .Produces<AccountReport>().ProducesValidationProblem();
+
+        api.MapGet("/leads", ListLeadsAsync).WithName("ListLeads").WithTags("Leads")
+            .WithSummary("The account's leads, newest first, optionally of one campaign; paged with skip and take (at most 1,000).")
+            .Produces<ApiPage<LeadRow>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        // Anything else under /api/v1 is a problem-details 404, not the app's HTML page.
+        api.MapFallback(() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: "No such API endpoint."))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> ListAudiencesAsync(ClaimsPrincipal user, AudienceService audiences, CancellationToken ct)
+    {
+        var caller = user.ApiCaller();
+        var list = await audiences.ListAsync(caller.ActingUserId, caller.AccountId, ct);
+        return TypedResults.Ok(list.Select(a => new ApiAudience(a.Id, a.Name, a.Targeting, a.CreatedAt, a.UpdatedAt)).ToList());
+    }
+
+    private static async Task<IResult> CountAudienceAsync(int id, ClaimsPrincipal user, AudienceService audiences, CancellationToken ct)
+    {
+        var caller = user.ApiCaller();
+        var audience = await audiences.GetAsync(caller.ActingUserId, caller.AccountId, id, ct);
+        if (audience is null)
+        {
+            return ApiResults.NotFound("Audience");
+        }
+        var counted = await audiences.CountAsync(caller.ActingUserId, caller.AccountId, audience.Targeting, ct);
+        if (!counted.Succeeded)
+        {
+            return ApiResults.Refused(counted.Outcome);
+        }
+        var b = counted.Value!;
+        return TypedResults.Ok(new ApiAudienceCount(id, b.Matching, b.OptedOut, b.FrequencyCapped, b.Inactive, b.Deliverable));
+    }
+
+    private static async Task<IResult> ListAdsAsync(ClaimsPrincipal user, AdService ads, bool? includeArchived, CancellationToken ct)
+    {
+        var caller = user.ApiCaller();
+        return TypedResults.Ok(await ads.ListAsync(caller.ActingUserId, caller.AccountId, includeArchived: includeArchived ?? false, ct: ct));
+    }
+
+    private static async Task<IResult> GetAdAsync(int id, ClaimsPrincipal user, AdService ads, CancellationToken ct)
+    {
+        var caller = user.ApiCaller();
+        return await ads.GetAsync(caller.ActingUserId, caller.AccountId, id, ct) is { } ad ? TypedResults.Ok(ad) : ApiResults.NotFound("Ad");
+    }
+
+    private static async Task<IResult> ListCampaignsAsync(ClaimsPrincipal user, CampaignOverview overview, CancellationToken ct)
+    {
+        var caller = user.ApiCaller();
+        return TypedResults.Ok(await overview.ListAsync(caller.ActingUserId, caller.AccountId, ct));
+    }
+
+    private static async Task<IResult> GetCampaignAsync(int id, ClaimsPrincipal user, CampaignService campaigns, CampaignOverview overview, CancellationToken ct) =>
+        await CampaignResponseAsync(user.ApiCaller(), id, campaigns, overview, ct) ?? ApiResults.NotFound("Campaign");
+
+    private static async Task<IResult> CreateCampaignAsync(
+        HttpRequest request, ClaimsPrincipal user, CampaignService campaigns, CampaignOverview overview, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        TimeProvider clock, CancellationToken ct)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send JSON.",
+                detail: "The body must be a JSON object with Content-Type: application/json.");
+        }
+        ApiCampaignRequest? body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return ApiResults.Invalid("body", "The body must be a JSON object.");
+            }
+            try
+            {
+                body = document.Deserialize<ApiCampaignRequest>(json.Value.SerializerOptions);
+            }
+            catch (JsonException e)
+            {
+                return WrongType(e);
+            }
+        }
+        catch (JsonException e)
+        {
+            return ApiResults.Invalid("body", $"The body is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}).");
+        }
+        if (body is null)
+        {
+            return ApiResults.Invalid("body", "The body must be a JSON object.");
+        }
+        var input = body.ToInput(clock.GetUtcNow().UtcDateTime);
+        if (!input.Succeeded)
+        {
+            return ApiResults.Invalid(input.Outcome.Errors);
+        }
+        var caller = user.ApiCaller();
+        var created = await campaigns.CreateDraftAsync(caller.ActingUserId, caller.AccountId, input.Value!, ct);
+        if (!created.Succeeded)
+        {
+            return ApiResults.Refused(created.Outcome, ApiCampaignRequest.CoreFields);
+        }
+        var campaign = await campaigns.GetAsync(caller.ActingUserId, caller.AccountId, created.Value, ct);
+        return TypedResults.Created($"/api/v1/campaigns/{created.Value}", ApiCampaign.From(campaign!, null));
+    }
+
+    /// <summary>A value of the wrong type in a well-formed body: 400 naming the property and what it expects.</summary>
+    private static IResult WrongType(JsonException e)
+    {
+        var property = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..].Split('.', '[')[0] : null;
+        if (property is not null && ApiCampaignRequest.Expected.Keys.FirstOrDefault(k => string.Equals(k, property, StringComparison.OrdinalIgnoreCase)) is { } known)
+        {
+            return ApiResults.Invalid(known, $"{known} must be {ApiCampaignRequest.Expected[known]}.");
+        }
+        return ApiResults.Invalid(property ?? "body", $"{property ?? "The body"} has a value of the wrong type.");
+    }
+
+    private delegate Task<Result> Move(CampaignService campaigns, string userId, int accountId, int campaignId, CancellationToken ct);
+
+    private static void MapMove(RouteGroupBuilder campaigns, string verb, string name, string summary, Move move) =>
+        campaigns.MapPost($"/{{id:int}}/{verb}", async (int id, ClaimsPrincipal user, CampaignService service, CampaignOverview overview, CancellationToken ct) =>
+            {
+                var caller = user.ApiCaller();
+                var moved = await move(service, caller.ActingUserId, caller.AccountId, id, ct);
+                return moved.Succeeded
+                    ? await CampaignResponseAsync(caller, id, service, overview, ct) ?? ApiResults.NotFound("Campaign")
+                    : ApiResults.Refused(moved, ApiCampaignRequest.CoreFields);
+            })
+            .WithName(name).WithSummary(summary).RequireAuthorization(WritePolicy)
+            .Produces<ApiCampaign>().ProducesValidationProblem().ProducesValidationProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+
+    private static async Task<IResult?> CampaignResponseAsync(Core.Api.ApiCaller caller, int id, CampaignService campaigns, CampaignOverview overview, CancellationToken ct)
+    {
+        var campaign = await campaigns.GetAsync(caller.ActingUserId, caller.AccountId, id, ct);
+        if (campaign is null)
+        {
+            return null;
+        }
+        var progress = await overview.ProgressAsync(caller.ActingUserId, caller.AccountId, id, ct);
+        return TypedResults.Ok(ApiCampaign.From(campaign, progress));
+    }
+
+    private static async Task<IResult> CampaignReportAsync(int id, string? from, string? to, ClaimsPrincipal user, ReportService reports, CancellationToken ct)
+    {
+        if (ParseRange(reports, from, to) is not { } range)
+        {
+            return InvalidRange(from, to);
+        }
+        var caller = user.ApiCaller();
+        return await reports.CampaignAsync(caller.ActingUserId, caller.AccountId, id, range, ct) is { } report
+            ? TypedResults.Ok(report)
+            : ApiResults.NotFound("Campaign");
+    }
+
+    private static async Task<IResult> AccountReportAsync(string? from, string? to, ClaimsPrincipal user, ReportService reports, CancellationToken ct)
+    {
+        if (ParseRange(reports, from, to) is not { } range)
+        {
+            return InvalidRange(from, to);
+        }
+        var caller = user.ApiCaller();
+        return await reports.AccountAsync(caller.ActingUserId, caller.AccountId, range, ct) is { } report
+            ? TypedResults.Ok(report)
+            : ApiResults.NotFound("Advertiser account");
+    }
+
+    private static async Task<IResult> ListLeadsAsync(
+        string? campaignId, string? skip, string? take, ClaimsPrincipal user, LeadService leads, CampaignService campaigns, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        var campaign = ParseInt(errors, "campaignId", campaignId, 1, int.MaxValue);
+        var from = ParseInt(errors, "skip", skip, 0, int.MaxValue) ?? 0;
+        var count = ParseInt(errors, "take", take, 1, 1000) ?? 100;
+        if (errors.Count > 0)
+        {
+            return ApiResults.Invalid(errors);
+        }
+        var caller = user.ApiCaller();
+        if (campaign is { } id && await campaigns.GetAsync(caller.ActingUserId, caller.AccountId, id, ct) is null)
+        {
+            return ApiResults.NotFound("Campaign");
+        }
+        var page = await leads.ListAsync(caller.ActingUserId, caller.AccountId, campaign, from, count, ct);
+        return TypedResults.Ok(new ApiPage<LeadRow>(page.Items, page.TotalCount, from, count));
+    }
+
+    private static int? ParseInt(List<FieldError> errors, string field, string? value, int min, int max)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max)
+        {
+            return parsed;
+        }
+        errors.Add(new FieldError(field, max == int.MaxValue ? $"{field} must be a whole number of at least {min}." : $"{field} must be a whole number from {min} to {max:N0}."));
+        return null;
+    }
+
+    private static ReportRange? ParseRange(ReportService reports, string? from, string? to) =>
+        TryDay(from, out var start) && TryDay(to, out var end) ? reports.RangeOrDefault(start, end) : null;
+
+    private static IResult InvalidRange(string? from, string? to) => ApiResults.Invalid(
+        new[] { ("from", from), ("to", to) }.Where(p => !TryDay(p.Item2, out _))
+            .Select(p => new FieldError(p.Item1, $"{p.Item1} must be a UTC day like 2026-11-01.")));
+
+    private static bool TryDay(string? value, out DateOnly? day)
+    {
+        day = null;
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            day = parsed;
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+using SponsoredInMail.Core.Api;
+using SponsoredInMail.Web.Endpoints.Api;
+
+namespace SponsoredInMail.Web.Hosting;
+
+/// <summary>The REST API's plumbing: bearer-token scheme, read and write policies, per-token rate limit, OpenAPI.</summary>
+public static class ApiRegistration
+{
+    public const string DocumentName = "v1";
+
+    public static IServiceCollection AddSponsoredInMailApi(this IServiceCollection services)
+    {
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiEndpoints.ReadPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiTokenAuthenticationHandler.AccountIdClaim))
+            .AddPolicy(ApiEndpoints.WritePolicy, policy => policy
+                .AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiTokenAuthenticationHandler.ScopeClaim, nameof(ApiTokenScope.ReadWrite)));
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            // Enums by name; numbers only as JSON numbers (the web defaults would also read "100" as 100).
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(ApiEndpoints.RateLimitPolicy, context =>
+            {
+                var token = context.User.FindFirst(ApiTokenAuthenticationHandler.TokenIdClaim)?.Value;
+                if (token is null)
+                {
+                    // Unreachable behind the API's authorization policy; no token, no budget to count against.
+                    return RateLimitPartition.GetNoLimiter("no-token");
+                }
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.RequestsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(token, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = Math.Max(1, perMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
+                });
+            });
+            options.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await TypedResults.Problem(
+                        statusCode: StatusCodes.Status429TooManyRequests,
+                        title: "Too many requests.",
+                        detail: $"This token may make {context.HttpContext.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.RequestsPerMinute} requests a minute; try again in {seconds} s.")
+                    .ExecuteAsync(context.HttpContext);
+            };
+        });
+
+        services.AddOpenApi(DocumentName, options =>
+        {
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "SponsoredInMail API",
+                    Version = "v1",
+                    Description = "Audiences, ads, campaigns, reports and leads of one advertiser account. Authenticate with "
+                        + "'Authorization: Bearer <token>' using a token a Manager creates on the account's API tokens page. "
+                        + "Money is in cents; times are UTC. Errors are RFC 9457 problem details; a validation problem lists "
+                        + "messages by field name. Each token may make a limited number of requests a minute (429 with Retry-After beyond it).",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "sim_…",
+                    Description = "An account API token (sim_ followed by 43 characters), read-only or read-write.",
+                };
+                document.Security ??= [];
+                document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] });
+                return Task.CompletedTask;
+            });
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// API requests answer with problem details, never the app's HTML error pages; then the per-token rate limiter.
+    /// Runs after authentication, so the limiter partitions by the token that was authenticated.
+    /// </summary>
+    public static WebApplication UseSponsoredInMailApi(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.Use(async (context, next) =>
+        {
+            context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+            await next(context);
+            if (!context.Response.HasStarted && context.Response.StatusCode >= 400 && context.Response.ContentLength is null && context.Response.ContentType is null)
+            {
+                await TypedResults.Problem(statusCode: context.Response.StatusCode).ExecuteAsync(context);
+            }
+        }));
+        app.UseRateLimiter();
+        return app;
+    }
+
+    public static WebApplication MapSponsoredInMailApi(this WebApplication app)
+    {
+        app.MapApiEndpoints();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/scalar", options => options
+                .WithTitle("SponsoredInMail API")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .AddPreferredSecuritySchemes("Bearer")
+                .DisableTelemetry()
+                .DisableDefaultFonts())
+            .AllowAnonymous();
+        return app;
+    }
+}
