@@ -55,6 +55,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Inbox.TestSendService>();
         services.AddOptions<Reports.ReportOptions>().Bind(configuration.GetSection(Reports.ReportOptions.Section));
         services.AddSingleton<Reports.ReportService>();
+        services.AddOptions<InMail.InMailOptions>().Bind(configuration.GetSection(InMail.InMailOptions.Section));
+        services.AddSingleton<InMail.InMailService>();
+        services.AddSingleton<InMail.CreditJob>();
         services.AddOptions<Api.ApiOptions>().Bind(configuration.GetSection(Api.ApiOptions.Section));
         services.AddSingleton<Api.ApiTokenService>();
         return services;

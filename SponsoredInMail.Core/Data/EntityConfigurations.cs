@@ -298,3 +298,37 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<Api.ApiTo
         token.HasOne<AdvertiserAccount>().WithMany().HasForeignKey(t => t.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class SalesSeatConfiguration : IEntityTypeConfiguration<InMail.SalesSeat>
+{
+    public void Configure(EntityTypeBuilder<InMail.SalesSeat> seat)
+    {
+        seat.HasKey(s => s.UserId);
+        seat.HasOne<ApplicationUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CreditLedgerEntryConfiguration : IEntityTypeConfiguration<InMail.CreditLedgerEntry>
+{
+    public void Configure(EntityTypeBuilder<InMail.CreditLedgerEntry> entry)
+    {
+        entry.Property(e => e.Reason).HasMaxLength(200);
+        entry.Property(e => e.GrantMonth).HasMaxLength(7);
+        entry.HasIndex(e => new { e.UserId, e.At });
+        // At most one grant per rep and month, and one refund per InMail: the job is idempotent by construction.
+        entry.HasIndex(e => new { e.UserId, e.GrantMonth }).IsUnique();
+        entry.HasIndex(e => e.RefundOfInMailId).IsUnique();
+    }
+}
+
+internal sealed class InMailMessageConfiguration : IEntityTypeConfiguration<InMail.InMailMessage>
+{
+    public void Configure(EntityTypeBuilder<InMail.InMailMessage> message)
+    {
+        message.Property(m => m.Subject).HasMaxLength(InMail.InMailLimits.SubjectMax);
+        message.Property(m => m.Body).HasMaxLength(InMail.InMailLimits.BodyMax);
+        message.Property(m => m.ReplyText).HasMaxLength(InMail.InMailLimits.ReplyMax);
+        message.HasIndex(m => new { m.SenderUserId, m.SentAt });
+        message.HasIndex(m => new { m.ToMemberId, m.SentAt });
+    }
+}

@@ -31,10 +31,10 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<TestDatabase> CreateAsync(int randomSeed = 4242, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<TestDatabase> CreateAsync(int randomSeed = 4242, IReadOnlyDictionary<string, string?>? settings = null, DateTimeOffset? start = null)
     {
         var path = Path.Combine(Path.GetTempPath(), $"sim-test-{Guid.NewGuid():N}.db");
-        var clock = new FakeTimeProvider(Now);
+        var clock = new FakeTimeProvider(start ?? Now);
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Seed:RandomSeed"] = randomSeed.ToString(), ["Seed:DemoCampaigns"] = "false", ["Delivery:RunInBackground"] = "false" })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())

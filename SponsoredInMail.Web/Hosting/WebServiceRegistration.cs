@@ -30,6 +30,7 @@ public static class WebServiceRegistration
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddHostedService<AudienceIndexLoader>();
         services.AddHostedService<DeliveryWorker>();
+        services.AddHostedService<CreditJobWorker>();
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();

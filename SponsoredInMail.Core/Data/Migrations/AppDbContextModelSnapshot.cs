@@ -1081,6 +1081,120 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.ToTable("Leads");
                 });
 
+            modelBuilder.Entity("SponsoredInMail.Core.InMail.CreditLedgerEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GrantMonth")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("InMailId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RefundOfInMailId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RefundOfInMailId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "At");
+
+                    b.HasIndex("UserId", "GrantMonth")
+                        .IsUnique();
+
+                    b.ToTable("CreditLedger");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.InMail.InMailMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReplyText")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RespondedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Response")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SenderMemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SenderUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ToMemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SenderUserId", "SentAt");
+
+                    b.HasIndex("ToMemberId", "SentAt");
+
+                    b.ToTable("InMails");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.InMail.SalesSeat", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AssignedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("SalesSeats");
+                });
+
             modelBuilder.Entity("SponsoredInMail.Core.Inbox.OrganicMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -1600,6 +1714,15 @@ namespace SponsoredInMail.Core.Data.Migrations
                         .WithMany()
                         .HasForeignKey("DeliveryId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.InMail.SalesSeat", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
