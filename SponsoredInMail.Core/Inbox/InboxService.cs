@@ -11,6 +11,7 @@ public enum InboxItemKind
     Sponsored = 1,
     Test = 2,
     Organic = 3,
+    InMail = 4,
 }
 
 /// <summary>One line of the inbox list.</summary>
@@ -65,10 +66,15 @@ public sealed class InboxService(
                              join s in db.Members on o.FromMemberId equals s.Id
                              select new InboxItem(InboxItemKind.Organic, o.Id, s.FirstName + " " + s.LastName, o.Subject, o.SentAt, o.ReadAt == null, null))
             .ToListAsync(ct);
+        var inMails = await (from m in db.InMails.AsNoTracking()
+                             where m.ToMemberId == memberId
+                             join s in db.Members on m.SenderMemberId equals s.Id
+                             select new InboxItem(InboxItemKind.InMail, m.Id, s.FirstName + " " + s.LastName, m.Subject, m.SentAt, m.ReadAt == null, null))
+            .ToListAsync(ct);
         var profile = await ProfileAsync(db, memberId, ct);
         // Subjects go through the same personalization as the message itself.
         var pinned = sponsored.Concat(tests).Select(i => i with { Subject = Personalization.ApplyToText(i.Subject, profile) }).OrderByDescending(i => i.At);
-        return pinned.Concat(organic.OrderByDescending(i => i.At)).ToList();
+        return pinned.Concat(organic.Concat(inMails).OrderByDescending(i => i.At)).ToList();
     }
 
     /// <summary>
