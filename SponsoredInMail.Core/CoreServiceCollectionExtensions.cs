@@ -24,6 +24,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<NetworkSeeder>();
         services.AddSingleton<DemoCampaignSeeder>();
         services.AddSingleton<DemoEngagementSeeder>();
+        services.AddSingleton<DemoInMailSeeder>();
         services.AddOptions<AudienceOptions>().Bind(configuration.GetSection(AudienceOptions.Section));
         services.AddSingleton<AudienceIndex>();
         services.AddSingleton<IFacetVocabulary>(sp => sp.GetRequiredService<AudienceIndex>());

@@ -19,6 +19,7 @@ public sealed class NetworkSeeder(
     RoleManager<IdentityRole> roles,
     IOptions<SeedOptions> options,
     DemoCampaignSeeder demoCampaigns,
+    DemoInMailSeeder demoInMail,
     TimeProvider clock)
 {
     public async Task SeedAsync(int? memberCount = null, IProgress<SeedProgress>? progress = null, CancellationToken ct = default)
@@ -68,6 +69,7 @@ public sealed class NetworkSeeder(
         {
             progress?.Report(new SeedProgress("Demo campaigns", 0, 1));
             await demoCampaigns.SeedAsync(now, ct);
+            await demoInMail.SeedAsync(now, ct);
             progress?.Report(new SeedProgress("Demo campaigns", 1, 1));
         }
     }

@@ -42,5 +42,14 @@ public class DemoCampaignSeederTests
         (await db.CampaignDailyStats.SumAsync(t => t.ButtonClicks + t.LinkClicks, ct)).ShouldBe(clicks);
         (await db.OrganicMessages.CountAsync(m => m.ToMemberId == 1, ct)).ShouldBeGreaterThan(0);
         (await s.TallyMismatchesAsync()).ShouldBe(0);
+
+        // The demo rep: a seat, granted credits, one InMail awaiting the demo member, one answered and credited back.
+        var rep = await s.Database.UserIdAsync("rep@sponsoredinmail.example");
+        var inMail = s.Database.Get<SponsoredInMail.Core.InMail.InMailService>();
+        (await inMail.ReceivedAsync(1, ct)).Count.ShouldBe(1);
+        var ledger = await inMail.LedgerAsync(rep, ct);
+        ledger.Count(e => e.Kind == SponsoredInMail.Core.InMail.LedgerKind.Refund).ShouldBe(1);
+        (await inMail.BalanceAsync(rep, ct)).ShouldBe(ledger.Sum(e => e.Amount));
+        (await inMail.BalanceAsync(rep, ct)).ShouldBeGreaterThan(0);
     }
 }
