@@ -37,6 +37,7 @@ public static class WebServiceRegistration
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddScoped<CurrentAccount>();
         services.AddSingleton<UserNames>();
+        services.AddSingleton<InMailDirectory>();
         services.AddAuthentication(options =>
             {
                 options.DefaultScheme = IdentityConstants.ApplicationScheme;

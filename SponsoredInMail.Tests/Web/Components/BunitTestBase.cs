@@ -55,6 +55,10 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Engagement.LeadService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Reports.ReportService>());
         Services.AddSingleton(Database.Get<Microsoft.Extensions.Options.IOptions<SponsoredInMail.Core.Reports.ReportOptions>>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.InMail.InMailService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.InMail.CreditJob>());
+        Services.AddSingleton(Database.Get<Microsoft.Extensions.Options.IOptions<SponsoredInMail.Core.InMail.InMailOptions>>());
+        Services.AddSingleton(new InMailDirectory(Database.Factory));
         Services.AddSingleton(new UserNames(Database.Factory));
         Services.AddScoped<CurrentAccount>();
         Authorization = AddAuthorization();
