@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SponsoredInMail.Core.Data;
+using SponsoredInMail.Core.InMail;
+
+namespace SponsoredInMail.Tests.Browser;
+
+/// <summary>A sales rep sends an InMail for a credit; the member replies; the credit comes back once the job has run.</summary>
+[Collection(BrowserCollection.Name)]
+public class InMailJourneyTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task ARepSendsTheMemberRepliesAndTheCreditComesBack()
+    {
+        browser.SkipWhenUnavailable();
+        var ct = TestContext.Current.CancellationToken;
+        var factory = browser.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        string rep, admin;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            rep = await db.Users.Where(u => u.Email == "rep@sponsoredinmail.example").Select(u => u.Id).SingleAsync(ct);
+            admin = await db.Users.Where(u => u.Email == "admin@sponsoredinmail.example").Select(u => u.Id).SingleAsync(ct);
+        }
+        var inMail = browser.Services.GetRequiredService<InMailService>();
+        (await inMail.AssignSeatAsync(admin, rep, SeatTier.Basic, ct)).Succeeded.ShouldBeTrue();
+        await browser.Services.GetRequiredService<CreditJob>().RunAsync(ct);
+        var before = await inMail.BalanceAsync(rep, ct);
+
+        // The rep writes to Mia.
+        var page = await browser.NewPageAsync(1400, 1000);
+        await page.LoginAsync("rep@sponsoredinmail.example");
+        await page.GetByRole(AriaRole.Link, new() { Name = "InMail", Exact = true }).ClickAsync();
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(page.GetByTestId("inmail-balance")).ToContainTextAsync(before.ToString());
+        (await page.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
+        await page.GetByTestId("inmail-to").FillAsync("Mia");
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Mia Morgan" }).First.ClickAsync();
+        await page.GetByTestId("inmail-subject").FillAsync("Journey: a quick question");
+        await page.GetByTestId("inmail-body").FillAsync("Hi Mia, could we talk about your team's tools next week?");
+        await page.GetByTestId("inmail-send").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("inmail-balance")).ToContainTextAsync((before - 1).ToString());
+        var sent = page.GetByTestId("sent-row").Filter(new() { HasText = "Journey: a quick question" });
+        await Assertions.Expect(sent.GetByTestId("sent-status")).ToHaveAttributeAsync("data-status", "awaiting");
+
+        // Mia replies from her inbox.
+        var member = await browser.NewPageAsync(1280, 900);
+        await member.LoginAsync("member@sponsoredinmail.example");
+        await member.GotoAsync("/inbox");
+        await member.WaitForInteractiveAsync();
+        await member.Locator("[data-testid=inbox-item][data-kind=inmail]").Filter(new() { HasText = "Journey: a quick question" }).ClickAsync();
+        await Assertions.Expect(member.GetByTestId("inmail-message")).ToBeVisibleAsync();
+        (await member.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
+        await member.GetByTestId("inmail-reply").FillAsync("Yes, Tuesday works.");
+        await member.GetByTestId("inmail-send-reply").ClickAsync();
+        await Assertions.Expect(member.GetByTestId("inmail-response")).ToBeVisibleAsync();
+
+        // The job runs; the rep sees the credit back.
+        await browser.Services.GetRequiredService<CreditJob>().RunAsync(ct);
+        await page.ReloadAsync();
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(page.GetByTestId("inmail-balance")).ToContainTextAsync(before.ToString());
+        await Assertions.Expect(page.GetByTestId("sent-row").Filter(new() { HasText = "Journey: a quick question" }).GetByTestId("sent-status"))
+            .ToHaveAttributeAsync("data-status", "creditedback");
+        await Assertions.Expect(page.GetByTestId("ledger-row").Filter(new() { HasText = "Credit back" }).First).ToBeVisibleAsync();
+
+        await page.Context.CloseAsync();
+        await member.Context.CloseAsync();
+    }
+}
