@@ -318,6 +318,8 @@ internal sealed class CreditLedgerEntryConfiguration : IEntityTypeConfiguration<
         // At most one grant per rep and month, and one refund per InMail: the job is idempotent by construction.
         entry.HasIndex(e => new { e.UserId, e.GrantMonth }).IsUnique();
         entry.HasIndex(e => e.RefundOfInMailId).IsUnique();
+        entry.Property(e => e.ExpiryMonth).HasMaxLength(7);
+        entry.HasIndex(e => new { e.UserId, e.ExpiryMonth }).IsUnique();
     }
 }
 

@@ -18,6 +18,7 @@ public sealed class CreditJob(IDbContextFactory<AppDbContext> factory, IOptions<
     public async Task<CreditJobResult> RunAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        await ExpireAsync(now, ct);
         var grants = await GrantAsync(now, ct);
         var creditBacks = await CreditBackAsync(now, ct);
         return new CreditJobResult(grants, creditBacks);
@@ -73,6 +74,44 @@ public sealed class CreditJob(IDbContextFactory<AppDbContext> factory, IOptions<
         catch (DbUpdateException)
         {
             return false; // another run granted it first
+        }
+    }
+
+    /// <summary>
+    /// When configured, once a month: whatever part of the balance is older than the newest grants of the last N months
+    /// expires (credits are used oldest first), as one Expiry entry unique per rep and month.
+    /// </summary>
+    private async Task ExpireAsync(DateTime now, CancellationToken ct)
+    {
+        if (options.Value.ExpireAfterMonths is not { } months || months <= 0)
+        {
+            return;
+        }
+        var key = CreditRules.Month(now);
+        var cutoff = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-months);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        foreach (var userId in await db.SalesSeats.Select(s => s.UserId).ToListAsync(ct))
+        {
+            await using var write = await factory.CreateDbContextAsync(ct);
+            await using var transaction = await write.Database.BeginTransactionAsync(ct);
+            if (await write.CreditLedger.AnyAsync(e => e.UserId == userId && e.ExpiryMonth == key, ct))
+            {
+                continue;
+            }
+            var balance = await write.CreditLedger.Where(e => e.UserId == userId).SumAsync(e => e.Amount, ct);
+            var recent = await write.CreditLedger.Where(e => e.UserId == userId && e.Kind == LedgerKind.Grant && e.At > cutoff).SumAsync(e => e.Amount, ct);
+            var expired = Math.Max(0, balance - recent);
+            if (expired == 0)
+            {
+                continue;
+            }
+            write.CreditLedger.Add(new CreditLedgerEntry
+            {
+                UserId = userId, Kind = LedgerKind.Expiry, Amount = -expired, ExpiryMonth = key, At = now,
+                Reason = $"{expired} credit(s) unused for {months} month(s) expired",
+            });
+            await write.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
     }
 

@@ -29,6 +29,9 @@ public sealed class InMailOptions
     /// <summary>Legacy rule: credited back if NOT answered within this many days.</summary>
     public int LegacyNoAnswerDays { get; set; } = 7;
 
+    /// <summary>When set, credits not used within this many months of their grant expire (checked monthly by the job).</summary>
+    public int? ExpireAfterMonths { get; set; }
+
     public int Allotment(SeatTier tier) => tier switch
     {
         SeatTier.Professional => ProfessionalCredits,
@@ -69,6 +72,9 @@ public class CreditLedgerEntry
 
     /// <summary>"yyyy-MM" for monthly grants (unique with the user).</summary>
     public string? GrantMonth { get; set; }
+
+    /// <summary>"yyyy-MM" for expiry entries (unique with the user): at most one expiry run per month.</summary>
+    public string? ExpiryMonth { get; set; }
 
     /// <summary>The InMail a spend or refund concerns; refunds are unique per InMail.</summary>
     public long? InMailId { get; set; }

@@ -1093,6 +1093,10 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExpiryMonth")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("GrantMonth")
                         .HasMaxLength(7)
                         .HasColumnType("TEXT");
@@ -1121,6 +1125,9 @@ namespace SponsoredInMail.Core.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("UserId", "At");
+
+                    b.HasIndex("UserId", "ExpiryMonth")
+                        .IsUnique();
 
                     b.HasIndex("UserId", "GrantMonth")
                         .IsUnique();

@@ -162,6 +162,31 @@ public class InMailCreditTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhenConfiguredCreditsUnusedForTheWindowExpireOncePerMonth()
+    {
+        await using var db = await TestDatabase.CreateAsync(settings: new Dictionary<string, string?> { ["InMail:ExpireAfterMonths"] = "2" },
+            start: new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await db.SeedAsync(300);
+        var rep = await db.UserIdAsync("rep@sponsoredinmail.example");
+        var admin = await db.UserIdAsync("admin@sponsoredinmail.example");
+        var inMail = db.Get<InMailService>();
+        await inMail.AssignSeatAsync(admin, rep, SeatTier.Basic, Ct);
+        var job = db.Get<CreditJob>();
+        await job.RunAsync(Ct);                                       // Jan: +8
+        db.Clock.SetUtcNow(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero));
+        await inMail.SendAsync(rep, 20, "Hi", "Hello", Ct);           // 7
+        db.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        await job.RunAsync(Ct);                                       // Feb: +8 → 15
+        db.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        await job.RunAsync(Ct);                                       // Mar: +8 → 23; Jan's 7 unused are older than 2 months
+        await job.RunAsync(Ct);
+
+        var ledger = await inMail.LedgerAsync(rep, Ct);
+        ledger.Where(e => e.Kind == LedgerKind.Expiry).Select(e => e.Amount).ShouldBe([-7]);
+        (await inMail.BalanceAsync(rep, Ct)).ShouldBe(16);
+    }
+
+    [Fact]
     public async Task AYearOfActivityLeavesExactlyTheExpectedLedger()
     {
         At(2026, 1, 1, 0);
