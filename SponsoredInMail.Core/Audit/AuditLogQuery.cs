@@ -19,9 +19,7 @@ public sealed class AuditLogQuery(IDbContextFactory<AppDbContext> factory)
     public async Task<Page<AuditRow>> SearchAsync(string adminUserId, AuditFilter filter, int skip, int take, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var isAdmin = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id
-                             where ur.UserId == adminUserId && r.Name == AppRoles.Admin select ur).AnyAsync(ct);
-        if (!isAdmin)
+        if (!await db.IsAdminAsync(adminUserId, ct))
         {
             return new Page<AuditRow>([], 0);
         }

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using SponsoredInMail.Core.Accounts;
-using SponsoredInMail.Core.Audit;
 using SponsoredInMail.Core.Data;
 
 namespace SponsoredInMail.Core.Campaigns;
@@ -23,11 +22,7 @@ internal sealed class CampaignSenderRevocation(TimeProvider clock) : ISenderRevo
             var from = campaign.Status;
             var moved = CampaignStateMachine.Move(campaign, CampaignStatus.Canceled, SenderService.RevocationActor, now, reason);
             db.CampaignStatusChanges.Add(moved.Value!);
-            db.AuditLog.Add(new AuditEntry
-            {
-                At = now, ActorUserId = SenderService.RevocationActor, AdvertiserAccountId = accountId, EntityType = "Campaign",
-                EntityId = campaign.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = $"status {from} → Canceled", Before = from.ToString(), After = reason,
-            });
+            db.AuditLog.Add(CampaignAudit.Entry(campaign, SenderService.RevocationActor, now, $"status {from} → Canceled", from.ToString(), reason));
         }
     }
 }

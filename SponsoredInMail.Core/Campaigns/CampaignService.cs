@@ -334,11 +334,8 @@ public sealed class CampaignService(
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
 
-    private AuditEntry Entry(string actor, Campaign campaign, string action, string? before, string? after) => new()
-    {
-        At = Now(), ActorUserId = actor, AdvertiserAccountId = campaign.AdvertiserAccountId, EntityType = "Campaign",
-        EntityId = campaign.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = action, Before = before, After = after,
-    };
+    private AuditEntry Entry(string actor, Campaign campaign, string action, string? before, string? after) =>
+        CampaignAudit.Entry(campaign, actor, Now(), action, before, after);
 
     private static string Snapshot(Campaign c) => JsonSerializer.Serialize(ToInput(c), Json);
 

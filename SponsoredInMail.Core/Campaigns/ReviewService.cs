@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using SponsoredInMail.Core.Accounts;
-using SponsoredInMail.Core.Audit;
 using SponsoredInMail.Core.Common;
 using SponsoredInMail.Core.Data;
 
@@ -161,17 +160,12 @@ public sealed class ReviewService(IDbContextFactory<AppDbContext> factory, Audie
         }
         campaign.RejectionReason = to == CampaignStatus.Rejected ? reason : null;
         db.CampaignStatusChanges.Add(moved.Value!);
-        db.AuditLog.Add(new AuditEntry
-        {
-            At = now, ActorUserId = adminUserId, AdvertiserAccountId = campaign.AdvertiserAccountId, EntityType = "Campaign",
-            EntityId = campaign.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Action = to == CampaignStatus.Approved ? "approved" : "rejected", Before = moved.Value!.From.ToString(), After = reason ?? to.ToString(),
-        });
+        db.AuditLog.Add(CampaignAudit.Entry(campaign, adminUserId, now, to == CampaignStatus.Approved ? "approved" : "rejected",
+            moved.Value!.From.ToString(), reason ?? to.ToString()));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return Result.Ok;
     }
 
-    private static Task<bool> IsAdminAsync(AppDbContext db, string userId, CancellationToken ct) =>
-        (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == userId && r.Name == AppRoles.Admin select ur).AnyAsync(ct);
+    private static Task<bool> IsAdminAsync(AppDbContext db, string userId, CancellationToken ct) => db.IsAdminAsync(userId, ct);
 }

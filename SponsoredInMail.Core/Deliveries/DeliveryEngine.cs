@@ -2,7 +2,6 @@ using System.Numerics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SponsoredInMail.Core.Audiences;
-using SponsoredInMail.Core.Audit;
 using SponsoredInMail.Core.Campaigns;
 using SponsoredInMail.Core.Data;
 using SponsoredInMail.Core.Members;
@@ -161,12 +160,8 @@ public sealed class DeliveryEngine(
         var now = clock.GetUtcNow().UtcDateTime;
         var moved = CampaignStateMachine.Move(campaign, CampaignStatus.Completed, Actor, now, reason);
         db.CampaignStatusChanges.Add(moved.Value!);
-        db.AuditLog.Add(new AuditEntry
-        {
-            At = now, ActorUserId = Actor, AdvertiserAccountId = campaign.AdvertiserAccountId, EntityType = "Campaign",
-            EntityId = campaign.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Action = $"status {CampaignStatus.Active} → {CampaignStatus.Completed}", Before = nameof(CampaignStatus.Active), After = nameof(CampaignStatus.Completed),
-        });
+        db.AuditLog.Add(CampaignAudit.Entry(campaign, Actor, now, $"status {CampaignStatus.Active} → {CampaignStatus.Completed}",
+            nameof(CampaignStatus.Active), nameof(CampaignStatus.Completed)));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         _offered.Remove(campaignId);

@@ -166,9 +166,7 @@ public sealed class InMailService(IDbContextFactory<AppDbContext> factory, IOpti
     public async Task<Result> AssignSeatAsync(string adminUserId, string repUserId, SeatTier tier, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var isAdmin = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id
-                             where ur.UserId == adminUserId && r.Name == AppRoles.Admin select ur).AnyAsync(ct);
-        if (!isAdmin)
+        if (!await db.IsAdminAsync(adminUserId, ct))
         {
             return Result.Fail("seat", "Only an admin can assign seats.");
         }

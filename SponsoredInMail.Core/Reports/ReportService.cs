@@ -85,9 +85,7 @@ public sealed class ReportService(
     public async Task<PlatformOverview?> PlatformAsync(string adminUserId, ReportRange range, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var isAdmin = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id
-                             where ur.UserId == adminUserId && r.Name == AppRoles.Admin select ur).AnyAsync(ct);
-        if (!isAdmin)
+        if (!await db.IsAdminAsync(adminUserId, ct))
         {
             return null;
         }

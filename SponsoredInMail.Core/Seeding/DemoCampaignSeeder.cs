@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using SponsoredInMail.Core.Accounts;
 using SponsoredInMail.Core.Ads;
 using SponsoredInMail.Core.Audiences;
-using SponsoredInMail.Core.Audit;
 using SponsoredInMail.Core.Campaigns;
 using SponsoredInMail.Core.Data;
 using SponsoredInMail.Core.Deliveries;
@@ -158,11 +157,7 @@ public sealed class DemoCampaignSeeder(
             };
             db.Campaigns.Add(campaign);
             await db.SaveChangesAsync(ct);
-            db.AuditLog.Add(new AuditEntry
-            {
-                At = created, ActorUserId = manager, AdvertiserAccountId = accountId, EntityType = "Campaign",
-                EntityId = campaign.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = "created",
-            });
+            db.AuditLog.Add(CampaignAudit.Entry(campaign, manager, created, "created"));
             if (script.LaunchDay is not null)
             {
                 // Submitted the next morning, approved that afternoon; launched on its launch day.
@@ -248,13 +243,9 @@ public sealed class DemoCampaignSeeder(
             throw new InvalidOperationException($"Demo script error: {moved.Outcome}");
         }
         db.CampaignStatusChanges.Add(moved.Value!);
-        db.AuditLog.Add(new AuditEntry
-        {
-            At = at, ActorUserId = actor, AdvertiserAccountId = campaign.AdvertiserAccountId, EntityType = "Campaign",
-            EntityId = campaign.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Action = to switch { CampaignStatus.Approved => "approved", CampaignStatus.Rejected => "rejected", _ => $"status {from} → {to}" },
-            Before = from.ToString(), After = reason ?? to.ToString(),
-        });
+        db.AuditLog.Add(CampaignAudit.Entry(campaign, actor, at,
+            to switch { CampaignStatus.Approved => "approved", CampaignStatus.Rejected => "rejected", _ => $"status {from} → {to}" },
+            from.ToString(), reason ?? to.ToString()));
     }
 
     private async Task<CampaignStatus> StatusAsync(int campaignId, CancellationToken ct)
