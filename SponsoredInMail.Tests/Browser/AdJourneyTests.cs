@@ -74,8 +74,15 @@ public class AdJourneyTests(BrowserFixture browser)
         await ChooseAsync(page, second.GetByTestId("button-form"), "Buyer's guide form");
         await messages.Nth(2).GetByTestId("message-text").FillAsync("No problem. Here is our blog.");
         await messages.Nth(2).GetByTestId("conversation-button-row").First.GetByTestId("button-text").FillAsync("Thanks");
-        await messages.Nth(0).GetByTestId("add-button").ClickAsync();
-        var later = messages.Nth(0).GetByTestId("conversation-button-row").Nth(2);
+        // A click can land while the previous field's change is still rendering: click until the third row is there.
+        var firstRows = messages.Nth(0).GetByTestId("conversation-button-row");
+        for (var attempt = 0; attempt < 3 && await firstRows.CountAsync() < 3; attempt++)
+        {
+            await messages.Nth(0).GetByTestId("add-button").ClickAsync();
+            await page.WaitForTimeoutAsync(500);
+        }
+        await Assertions.Expect(firstRows).ToHaveCountAsync(3);
+        var later = firstRows.Nth(2);
         await later.GetByTestId("button-text").FillAsync("Maybe later");
         await ChooseAsync(page, later.GetByTestId("button-action"), "Next message");
         await ChooseAsync(page, later.GetByTestId("button-target"), "Message 3");
