@@ -34,11 +34,21 @@ public class InMailJourneyTests(BrowserFixture browser)
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(page.GetByTestId("inmail-balance")).ToContainTextAsync(before.ToString());
         (await page.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
-        await page.GetByTestId("inmail-to").FillAsync("Mia");
-        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Mia Morgan" }).First.ClickAsync();
+        // The type-ahead searches after a debounce: pick again if a pick landed before the list settled.
+        var to = page.GetByTestId("inmail-to");
+        for (var attempt = 0; attempt < 3 && !(await to.InputValueAsync()).Contains("Mia Morgan"); attempt++)
+        {
+            await to.FillAsync("Mia");
+            await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Mia Morgan" }).First.ClickAsync();
+            await page.WaitForTimeoutAsync(300);
+        }
+        await Assertions.Expect(to).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("Mia Morgan"));
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
         await page.GetByTestId("inmail-subject").FillAsync("Journey: a quick question");
         await page.GetByTestId("inmail-body").FillAsync("Hi Mia, could we talk about your team's tools next week?");
+        await Assertions.Expect(page.GetByTestId("inmail-send")).ToBeEnabledAsync();
         await page.GetByTestId("inmail-send").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("sent-row").Filter(new() { HasText = "Journey: a quick question" })).ToHaveCountAsync(1, new() { Timeout = 10_000 });
         await Assertions.Expect(page.GetByTestId("inmail-balance")).ToContainTextAsync((before - 1).ToString());
         var sent = page.GetByTestId("sent-row").Filter(new() { HasText = "Journey: a quick question" });
         await Assertions.Expect(sent.GetByTestId("sent-status")).ToHaveAttributeAsync("data-status", "awaiting");
