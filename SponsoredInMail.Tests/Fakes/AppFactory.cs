@@ -23,7 +23,7 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Seed:Members", Members.ToString());
         // Tests start from the network alone; demo campaigns would use up its small audience.
         builder.UseSetting("Seed:DemoCampaigns", "false");
-        builder.UseSetting("Delivery:IdleDelayMilliseconds", "200");
+        builder.UseSetting("Delivery:IdleDelayMilliseconds", "1000");
     }
 
     public HttpClient CreateBrowserlessClient() =>
