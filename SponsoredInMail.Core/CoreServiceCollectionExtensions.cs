@@ -27,6 +27,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DemoInMailSeeder>();
         services.AddOptions<AudienceOptions>().Bind(configuration.GetSection(AudienceOptions.Section));
         services.AddSingleton<AudienceIndex>();
+        services.AddOptions<Changes.ChangeFeedOptions>().Bind(configuration.GetSection(Changes.ChangeFeedOptions.Section));
+        services.AddSingleton<Changes.ChangeFeed>();
+        services.AddSingleton<Changes.IChangeSubscriber, AudienceIndexFollower>();
+        services.AddSingleton<Changes.LiveChanges>();
+        services.AddSingleton<Changes.IChangeSubscriber>(sp => sp.GetRequiredService<Changes.LiveChanges>());
         services.AddSingleton<IFacetVocabulary>(sp => sp.GetRequiredService<AudienceIndex>());
         services.TryAddSingleton<IAudienceUsage, Campaigns.CampaignAudienceUsage>();
         services.AddOptions<Campaigns.CampaignOptions>().Bind(configuration.GetSection(Campaigns.CampaignOptions.Section));
@@ -42,6 +47,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MemberActivity>();
         services.AddOptions<Deliveries.DeliveryOptions>().Bind(configuration.GetSection(Deliveries.DeliveryOptions.Section));
         services.AddSingleton<Deliveries.DeliveryMonitor>();
+        services.AddSingleton<Changes.IChangeSubscriber>(sp => sp.GetRequiredService<Deliveries.DeliveryMonitor>());
         services.AddSingleton<Deliveries.DeliveryEngine>();
         services.AddSingleton<Campaigns.CampaignOverview>();
         services.AddSingleton<Audit.AuditLogQuery>();

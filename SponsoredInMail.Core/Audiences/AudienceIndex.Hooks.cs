@@ -3,13 +3,14 @@ using SponsoredInMail.Core.Members;
 namespace SponsoredInMail.Core.Audiences;
 
 /// <summary>
-/// The hooks that keep the index in step with the database. Callers invoke them after their change is
-/// committed; a missed hook only makes a count stale until the next rebuild, never a send wrong.
+/// The hooks that keep the index in step with the database. Only <see cref="AudienceIndexFollower"/> calls them, as
+/// it reads committed changes from the change feed; each sets state (never adds to it), so a change applied twice
+/// is harmless. A stale index only makes a count stale, never a send wrong: sends re-check in the database.
 /// </summary>
 public sealed partial class AudienceIndex
 {
     /// <summary>A member was added, or their profile changed.</summary>
-    public void OnMemberUpserted(MemberFacts member) => Write(state =>
+    internal void OnMemberUpserted(MemberFacts member) => Write(state =>
     {
         state.EnsureCapacity(member.Id);
         if (Bits.Get(state.Exists, member.Id))
@@ -37,10 +38,10 @@ public sealed partial class AudienceIndex
     });
 
     /// <summary>A company was added or changed size.</summary>
-    public void OnCompanyUpserted(Company company) => Write(state => state.Companies[company.Id] = (company.Name, company.Size));
+    internal void OnCompanyUpserted(Company company) => Write(state => state.Companies[company.Id] = (company.Name, company.Size));
 
     /// <summary>The member was seen on the network (activity keeps them deliverable).</summary>
-    public void OnMemberActive(int memberId, DateTime at) => Write(state =>
+    internal void OnMemberActive(int memberId, DateTime at) => Write(state =>
     {
         if ((uint)memberId >= (uint)state.Capacity)
         {
@@ -55,14 +56,14 @@ public sealed partial class AudienceIndex
     });
 
     /// <summary>An opt-out was recorded (<paramref name="added"/>) or undone.</summary>
-    public void OnOptOutChanged(int memberId, OptOutScope scope, int? advertiserAccountId, int? senderMemberId, bool added) =>
+    internal void OnOptOutChanged(int memberId, OptOutScope scope, int? advertiserAccountId, int? senderMemberId, bool added) =>
         Write(state => ApplyOptOut(state, memberId, scope, advertiserAccountId, senderMemberId, added));
 
     /// <summary>The delivery engine sent a sponsored message: both frequency caps start for this member.</summary>
-    public void OnSponsoredDelivery(DeliveryFact delivery) => Write(state => ApplyDelivery(state, delivery));
+    internal void OnSponsoredDelivery(DeliveryFact delivery) => Write(state => ApplyDelivery(state, delivery));
 
     /// <summary>A batch of sends of one account at one moment (one lock for the whole batch).</summary>
-    public void OnSponsoredDeliveries(int advertiserAccountId, DateTime deliveredAt, IReadOnlyList<int> memberIds) => Write(state =>
+    internal void OnSponsoredDeliveries(int advertiserAccountId, DateTime deliveredAt, IReadOnlyList<int> memberIds) => Write(state =>
     {
         foreach (var memberId in memberIds)
         {
@@ -71,13 +72,13 @@ public sealed partial class AudienceIndex
     });
 
     /// <summary>An uploaded list was matched and saved.</summary>
-    public void OnMatchedAudienceSaved(int matchedAudienceId, int accountId, IReadOnlyCollection<int> memberIds) =>
+    internal void OnMatchedAudienceSaved(int matchedAudienceId, int accountId, IReadOnlyCollection<int> memberIds) =>
         Write(state => state.Matched[matchedAudienceId] = new MatchedList(accountId, memberIds.Distinct().Order().ToArray()));
 
-    public void OnMatchedAudienceDeleted(int matchedAudienceId) => Write(state => state.Matched.Remove(matchedAudienceId));
+    internal void OnMatchedAudienceDeleted(int matchedAudienceId) => Write(state => state.Matched.Remove(matchedAudienceId));
 
     /// <summary>A campaign was launched: its engaged audiences can be targeted from now on.</summary>
-    public void OnCampaignLaunched(int campaignId, int accountId, string name) => Write(state =>
+    internal void OnCampaignLaunched(int campaignId, int accountId, string name) => Write(state =>
     {
         if (state.Engaged.TryGetValue(campaignId, out var known))
         {
@@ -90,7 +91,7 @@ public sealed partial class AudienceIndex
     });
 
     /// <summary>A counted open, click or lead was committed: the member joins that engaged audience.</summary>
-    public void OnEngaged(int campaignId, int accountId, int memberId, Engagement.EventKind kind) => Write(state =>
+    internal void OnEngaged(int campaignId, int accountId, int memberId, Engagement.EventKind kind) => Write(state =>
     {
         if (!state.Engaged.ContainsKey(campaignId))
         {

@@ -9,7 +9,7 @@ namespace SponsoredInMail.Core.Audiences;
 /// opted out → minus frequency-capped now → minus inactive → deliverable) in milliseconds.
 /// Low-cardinality facets are bitsets over member ids; high-cardinality ones (region, title, skill,
 /// company) are sorted posting lists. It is a cache: built from the database at start-up, kept in step
-/// through the On… hooks, and the database stays the truth (sends re-check eligibility there).
+/// by its change-feed follower (<see cref="AudienceIndexFollower"/>), and the database stays the truth (sends re-check eligibility there).
 /// </summary>
 public sealed partial class AudienceIndex(IOptions<AudienceOptions> audienceOptions, IOptions<ActivityOptions> activityOptions, TimeProvider clock)
 {
@@ -28,9 +28,15 @@ public sealed partial class AudienceIndex(IOptions<AudienceOptions> audienceOpti
     /// <summary>Members indexed.</summary>
     public int MemberCount => Read(s => s.MemberCount);
 
+    /// <summary>The change-feed position the last build is consistent with: its follower resumes after it.</summary>
+    public long BuiltAtPosition { get; private set; }
+
     /// <summary>Builds the index anew from <paramref name="source"/> and swaps it in whole.</summary>
     public async Task RebuildAsync(IAudienceSource source, CancellationToken ct = default)
     {
+        // Read before the data: a change committed during the build is then applied again by the follower, which
+        // the hooks tolerate; read after, it could be missed.
+        var position = await source.ReadChangePositionAsync(ct);
         var companies = await source.ReadCompaniesAsync(ct);
         var builder = new IndexBuilder(companies);
         await source.ReadMembersAsync(builder.Add, ct);
@@ -55,6 +61,7 @@ public sealed partial class AudienceIndex(IOptions<AudienceOptions> audienceOpti
         try
         {
             _state = state;
+            BuiltAtPosition = position;
         }
         finally
         {

@@ -26,6 +26,7 @@ public sealed class AudienceService(
     IDbContextFactory<AppDbContext> factory,
     AccountService accounts,
     AudienceIndex index,
+    Changes.ChangeFeed feed,
     IAudienceUsage usage,
     IOptions<AudienceOptions> options,
     TimeProvider clock)
@@ -59,7 +60,7 @@ public sealed class AudienceService(
         {
             return Result.Fail("account", "Advertiser account not found.");
         }
-        await index.WhenReady.WaitAsync(ct);
+        await feed.CatchUpAudienceIndexAsync(index, ct);
         var validation = TargetingValidator.Validate(targeting, index, accountId);
         return validation.Succeeded ? Result<AudienceBreakdown>.Ok(index.Count(targeting, accountId)) : validation;
     }
@@ -71,7 +72,7 @@ public sealed class AudienceService(
         {
             return [];
         }
-        await index.WhenReady.WaitAsync(ct);
+        await feed.CatchUpAudienceIndexAsync(index, ct);
         var ids = index.Sample(targeting, accountId, Math.Clamp(count, 1, 50), seed ?? Random.Shared.Next());
         await using var db = await factory.CreateDbContextAsync(ct);
         var members = await db.Members.AsNoTracking().Where(m => ids.Contains(m.Id)).ToListAsync(ct);
@@ -86,7 +87,7 @@ public sealed class AudienceService(
         {
             return [];
         }
-        await index.WhenReady.WaitAsync(ct);
+        await feed.CatchUpAudienceIndexAsync(index, ct);
         if (facet != Facet.MatchedAudience)
         {
             return index.Suggest(facet, search, accountId);
@@ -236,7 +237,7 @@ public sealed class AudienceService(
         }
         if (targeting is not null)
         {
-            await index.WhenReady.WaitAsync(ct);
+            await feed.CatchUpAudienceIndexAsync(index, ct);
             errors.AddRange(TargetingValidator.Validate(targeting, index, accountId).Errors);
         }
         return errors.Count == 0 ? Result.Ok : Result.Fail(errors);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Changes;
 using SponsoredInMail.Core.Common;
 using SponsoredInMail.Core.Data;
 
@@ -39,7 +40,6 @@ public sealed class MatchedAudienceImporter(
     IDbContextFactory<AppDbContext> factory,
     AccountService accounts,
     IBulkWriter bulkWriter,
-    AudienceIndex index,
     IOptions<AudienceOptions> options,
     TimeProvider clock)
 {
@@ -115,7 +115,6 @@ public sealed class MatchedAudienceImporter(
             await bulkWriter.WriteMatchedMembersAsync(transaction.GetDbTransaction(), list.Id, memberIds, ct);
             await transaction.CommitAsync(ct);
         }
-        index.OnMatchedAudienceSaved(list.Id, accountId, memberIds);
         progress?.Report(new(ImportProgress.Done, memberIds.Count, memberIds.Count));
 
         var accepted = parsed.Rows.Count;
@@ -178,9 +177,9 @@ public sealed class MatchedAudienceImporter(
             }
             await db.MatchedAudienceMembers.Where(m => m.MatchedAudienceId == matchedAudienceId).ExecuteDeleteAsync(ct);
             await lists.ExecuteDeleteAsync(ct);
+            await ChangeLog.AppendAsync(db, new MatchedAudienceDeleted(matchedAudienceId, accountId), clock.GetUtcNow().UtcDateTime, ct);
             await transaction.CommitAsync(ct);
         }
-        index.OnMatchedAudienceDeleted(matchedAudienceId);
         return Result.Ok;
     }
 

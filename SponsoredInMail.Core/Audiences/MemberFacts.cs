@@ -20,6 +20,9 @@ public sealed record AudienceBreakdown(int Matching, int OptedOut, int Frequency
 /// <summary>Streams what the audience index is built from, the fast way for the provider.</summary>
 public interface IAudienceSource
 {
+    /// <summary>The newest change-feed position, read before the rest (see <see cref="AudienceIndex.BuiltAtPosition"/>).</summary>
+    Task<long> ReadChangePositionAsync(CancellationToken ct);
+
     Task ReadMembersAsync(Action<MemberFacts> onMember, CancellationToken ct);
     Task<IReadOnlyList<Company>> ReadCompaniesAsync(CancellationToken ct);
     Task<IReadOnlyList<MemberOptOut>> ReadOptOutsAsync(CancellationToken ct);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SponsoredInMail.Core.Accounts;
 using SponsoredInMail.Core.Ads;
+using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Audit;
 using SponsoredInMail.Core.Common;
 using SponsoredInMail.Core.Data;
@@ -19,7 +20,7 @@ public sealed record CampaignInput(
 /// Managers change; Viewers read; another account's campaign answers like a missing one.
 /// </summary>
 public sealed class CampaignService(
-    IDbContextFactory<AppDbContext> factory, AccountService accounts, Audiences.AudienceIndex index,
+    IDbContextFactory<AppDbContext> factory, AccountService accounts, Audiences.AudienceIndex index, Changes.ChangeFeed feed,
     Microsoft.Extensions.Options.IOptions<CampaignOptions> options, Microsoft.Extensions.Options.IOptions<Audiences.AudienceOptions> audienceOptions, TimeProvider clock)
 {
     private const string NotFound = "Campaign not found.";
@@ -289,10 +290,6 @@ public sealed class CampaignService(
         db.AuditLog.Add(Entry(actorUserId, campaign, $"status {before} → {to}", before.ToString(), to.ToString()));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        if (to == CampaignStatus.Active)
-        {
-            index.OnCampaignLaunched(campaign.Id, campaign.AdvertiserAccountId, campaign.Name);
-        }
         return Result.Ok;
     }
 
@@ -324,6 +321,7 @@ public sealed class CampaignService(
             return Result.Fail("audience", "The campaign has no audience.");
         }
         var minimum = audienceOptions.Value.MinimumAudienceSize;
+        await feed.CatchUpAudienceIndexAsync(index, ct);
         var deliverable = index.Count(Audiences.Targeting.FromJson(campaign.TargetingJson), campaign.AdvertiserAccountId, sender).Deliverable;
         if (deliverable < minimum)
         {

@@ -38,6 +38,13 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<InMail.CreditLedgerEntry> CreditLedger => Set<InMail.CreditLedgerEntry>();
     public DbSet<InMail.InMailMessage> InMails => Set<InMail.InMailMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Changes.ChangeRecord> Changes => Set<Changes.ChangeRecord>();
+    public DbSet<Changes.ChangeCursor> ChangeCursors => Set<Changes.ChangeCursor>();
+
+    // Kept by Changes.ChangeRecorder between SavingChanges and SavedChanges, and until the commit signals followers.
+    internal List<Func<Changes.DataChange?>>? PendingChanges { get; set; }
+    internal Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? OwnedChangeTransaction { get; set; }
+    internal bool RecordedChanges { get; set; }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

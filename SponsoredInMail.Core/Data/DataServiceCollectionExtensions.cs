@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SponsoredInMail.Core.Data.Sqlite;
 
 namespace SponsoredInMail.Core.Data;
@@ -23,7 +24,12 @@ public static class DataServiceCollectionExtensions
     {
         services.Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersion);
         services.AddSingleton(sp => new DatabaseConnection(connectionString(sp)));
-        services.AddDbContextFactory<AppDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<DatabaseConnection>().ConnectionString));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Changes.ChangeSignal>();
+        services.AddSingleton<Changes.ChangeRecorder>();
+        services.AddDbContextFactory<AppDbContext>((sp, options) => options
+            .UseSqlite(sp.GetRequiredService<DatabaseConnection>().ConnectionString)
+            .AddInterceptors(sp.GetRequiredService<Changes.ChangeRecorder>()));
         services.AddSingleton<IBulkWriter>(sp => new SqliteBulkWriter(sp.GetRequiredService<DatabaseConnection>().ConnectionString));
         services.AddSingleton<DatabaseInitializer>();
         services.AddSingleton<Audiences.IAudienceSource, SqliteAudienceSource>();

@@ -20,7 +20,7 @@ public readonly record struct RoundResult(int Sent, int Completed);
 /// it now. All state that matters lives in the database, so a killed process resumes exactly where it stopped.
 /// </summary>
 public sealed class DeliveryEngine(
-    IDbContextFactory<AppDbContext> factory, IDeliveryStore store, AudienceIndex index, DeliveryMonitor monitor,
+    IDbContextFactory<AppDbContext> factory, IDeliveryStore store, AudienceIndex index, Changes.ChangeFeed feed,
     IOptions<AudienceOptions> audienceOptions, IOptions<DeliveryOptions> deliveryOptions, ActivityPolicy activity, TimeProvider clock)
 {
     /// <summary>The actor named in history and audit for the engine's own moves.</summary>
@@ -48,10 +48,11 @@ public sealed class DeliveryEngine(
 
     public async Task<RoundResult> RunRoundAsync(CancellationToken ct = default)
     {
-        await index.WhenReady.WaitAsync(ct);
         await _gate.WaitAsync(ct);
         try
         {
+            // Every batch committed so far (by this engine or any other writer) is in the index before candidates are drawn.
+            await feed.CatchUpAudienceIndexAsync(index, ct);
             return await RoundAsync(ct);
         }
         finally
@@ -132,12 +133,7 @@ public sealed class DeliveryEngine(
             }
             var result = await store.SendAsync(new SendBatch(campaign.Id, campaign.SenderMemberId, candidates, now, rules.ActiveSince, rules.AnySince, rules.SameSince), ct);
             MarkOffered(campaign.Id, reachable.Length, result.Stop == BatchStop.None ? candidates : result.SentMemberIds);
-            if (result.SentMemberIds.Count > 0)
-            {
-                index.OnSponsoredDeliveries(result.AdvertiserAccountId, now, result.SentMemberIds);
-                monitor.Record(campaign.Id, result.SentMemberIds.Count);
-                sent += result.SentMemberIds.Count;
-            }
+            sent += result.SentMemberIds.Count;
         }
         return new RoundResult(sent, completed);
     }

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Members;
 
 namespace SponsoredInMail.Core.Engagement;
@@ -40,15 +39,13 @@ public sealed class EngagementWriter : IAsyncDisposable
     private readonly Channel<(EventRequest Request, TaskCompletionSource<EventOutcome> Done)> _queue =
         Channel.CreateUnbounded<(EventRequest, TaskCompletionSource<EventOutcome>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IEngagementStore _store;
-    private readonly AudienceIndex _index;
     private readonly IOptions<TrackingOptions> _options;
     private readonly ILogger<EngagementWriter> _logger;
     private readonly Task _loop;
 
-    public EngagementWriter(IEngagementStore store, AudienceIndex index, IOptions<TrackingOptions> options, ILogger<EngagementWriter> logger)
+    public EngagementWriter(IEngagementStore store, IOptions<TrackingOptions> options, ILogger<EngagementWriter> logger)
     {
         _store = store;
-        _index = index;
         _options = options;
         _logger = logger;
         _loop = Task.Run(LoopAsync);
@@ -79,14 +76,6 @@ public sealed class EngagementWriter : IAsyncDisposable
                 var outcomes = await _store.WriteAsync(batch.Select(b => b.Request).ToList(), CancellationToken.None);
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    if (batch[i].Request.Kind == EventKind.OptOut && outcomes[i] is { Counted: true } optOut)
-                    {
-                        _index.OnOptOutChanged(optOut.MemberId, batch[i].Request.OptOutScope!.Value, optOut.OptOutAccountId, optOut.OptOutSenderId, added: true);
-                    }
-                    else if (outcomes[i] is { Counted: true } engaged)
-                    {
-                        _index.OnEngaged(engaged.CampaignId, engaged.AccountId, engaged.MemberId, engaged.Kind);
-                    }
                     batch[i].Done.SetResult(outcomes[i]);
                 }
             }

@@ -10,10 +10,10 @@ namespace SponsoredInMail.Core.Engagement;
 public sealed record OptOutRow(int Id, OptOutScope Scope, string Description, DateTime Since);
 
 /// <summary>
-/// A member's opt-outs on the settings page: list, opt out of everything, undo. Every change reaches the audience
-/// index at once; the delivery engine reads the table at every send.
+/// A member's opt-outs on the settings page: list, opt out of everything, undo. Each change is recorded in the change
+/// feed with the row (the audience index follows it); the delivery engine reads the table at every send.
 /// </summary>
-public sealed class OptOutService(IDbContextFactory<AppDbContext> factory, AudienceIndex index, TimeProvider clock)
+public sealed class OptOutService(IDbContextFactory<AppDbContext> factory, TimeProvider clock)
 {
     public async Task<IReadOnlyList<OptOutRow>> ListAsync(int memberId, CancellationToken ct = default)
     {
@@ -42,7 +42,6 @@ public sealed class OptOutService(IDbContextFactory<AppDbContext> factory, Audie
         {
             db.MemberOptOuts.Add(new MemberOptOut { MemberId = memberId, Scope = OptOutScope.All, CreatedAt = clock.GetUtcNow().UtcDateTime });
             await db.SaveChangesAsync(ct);
-            index.OnOptOutChanged(memberId, OptOutScope.All, null, null, added: true);
         }
         return Result.Ok;
     }
@@ -58,13 +57,6 @@ public sealed class OptOutService(IDbContextFactory<AppDbContext> factory, Audie
         }
         db.MemberOptOuts.Remove(optOut);
         await db.SaveChangesAsync(ct);
-        // Another row may still opt the member out of the same thing.
-        var stillOut = await db.MemberOptOuts.AnyAsync(o => o.MemberId == memberId && o.Scope == optOut.Scope
-            && o.AdvertiserAccountId == optOut.AdvertiserAccountId && o.SenderMemberId == optOut.SenderMemberId, ct);
-        if (!stillOut)
-        {
-            index.OnOptOutChanged(memberId, optOut.Scope, optOut.AdvertiserAccountId, optOut.SenderMemberId, added: false);
-        }
         return Result.Ok;
     }
 }

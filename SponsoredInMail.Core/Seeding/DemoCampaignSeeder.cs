@@ -70,7 +70,10 @@ public sealed class DemoCampaignSeeder(
         // Replay the past on the real engine, one morning at a time.
         var index = new AudienceIndex(audienceOptions, activityOptions, clock);
         await index.RebuildAsync(source, ct);
-        var engine = new DeliveryEngine(factory, store, index, new DeliveryMonitor(clock), audienceOptions, deliveryOptions,
+        // The replay's own index follows the feed on the simulated clock, as the app's does on the real one.
+        var feed = new Changes.ChangeFeed(factory, [new AudienceIndexFollower(index, factory)], new Changes.ChangeSignal(),
+            Options.Create(new Changes.ChangeFeedOptions()), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<Changes.ChangeFeed>.Instance);
+        var engine = new DeliveryEngine(factory, store, index, feed, audienceOptions, deliveryOptions,
             new ActivityPolicy(activityOptions), clock);
         var admin = await AdminIdAsync(ct);
         for (var day = -60; day < 0; day++)

@@ -58,6 +58,10 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public AppDbContext CreateContext() => Factory.CreateDbContext();
 
+    /// <summary>Hands the audience index every committed change, as its feed follower does in the app.</summary>
+    public Task CatchUpIndexAsync() =>
+        Get<SponsoredInMail.Core.Changes.ChangeFeed>().CatchUpAudienceIndexAsync(Get<SponsoredInMail.Core.Audiences.AudienceIndex>());
+
     /// <summary>The user id of a demo login.</summary>
     public async Task<string> UserIdAsync(string email)
     {

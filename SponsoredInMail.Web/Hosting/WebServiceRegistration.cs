@@ -29,6 +29,7 @@ public static class WebServiceRegistration
         services.AddMudServices();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddHostedService<AudienceIndexLoader>();
+        services.AddHostedService<ChangeFeedWorker>();
         services.AddHostedService<DeliveryWorker>();
         services.AddHostedService<CreditJobWorker>();
 

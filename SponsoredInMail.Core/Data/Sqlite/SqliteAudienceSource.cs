@@ -69,6 +69,12 @@ internal sealed class SqliteAudienceSource(DatabaseConnection database, IDbConte
         }
     }
 
+    public async Task<long> ReadChangePositionAsync(CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Changes.MaxAsync(c => (long?)c.Position, ct) ?? 0;
+    }
+
     public async Task<IReadOnlyList<(int Id, int AccountId, string Name)>> ReadLaunchedCampaignsAsync(CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);

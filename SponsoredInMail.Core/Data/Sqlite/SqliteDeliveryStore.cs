@@ -12,7 +12,7 @@ namespace SponsoredInMail.Core.Data.Sqlite;
 /// inserts cannot interleave with another batch). The eligibility re-check and the insert are a single
 /// INSERT … SELECT over the candidate ids, limited to what the budgets can pay for.
 /// </summary>
-internal sealed class SqliteDeliveryStore(DatabaseConnection database) : IDeliveryStore
+internal sealed class SqliteDeliveryStore(DatabaseConnection database, Changes.ChangeSignal signal) : IDeliveryStore
 {
     private const string InsertSql = """
         INSERT INTO Deliveries (CampaignId, MemberId, AdvertiserAccountId, PriceCents, DeliveredAt)
@@ -78,6 +78,7 @@ internal sealed class SqliteDeliveryStore(DatabaseConnection database) : IDelive
             }
         }
 
+        sent.Sort();
         if (sent.Count > 0)
         {
             await using var charge = connection.CreateCommand();
@@ -93,10 +94,14 @@ internal sealed class SqliteDeliveryStore(DatabaseConnection database) : IDelive
             charge.Parameters.AddWithValue("$day", day);
             charge.Parameters.AddWithValue("$daily", (object?)campaign.DailyBudgetCents ?? DBNull.Value);
             await charge.ExecuteNonQueryAsync(ct);
+            await SqliteChangeLog.AppendAsync(connection, new Changes.DeliveriesSent(batch.CampaignId, campaign.AccountId, batch.Now, [.. sent]), batch.Now, ct);
         }
         await transaction.CommitAsync(ct);
+        if (sent.Count > 0)
+        {
+            signal.Notify();
+        }
 
-        sent.Sort();
         var stop = sent.Count < limit || limit == batch.Candidates.Count ? BatchStop.None
             : limit == byLifetime ? BatchStop.LifetimeBudget : BatchStop.DailyBudget;
         return new SendBatchResult(campaign.AccountId, sent, price, stop);

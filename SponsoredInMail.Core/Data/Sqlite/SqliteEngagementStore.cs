@@ -9,7 +9,7 @@ namespace SponsoredInMail.Core.Data.Sqlite;
 /// One IMMEDIATE transaction per batch over one long-lived connection, with prepared commands: for each event,
 /// resolve its delivery (and link), decide whether it counts, insert it and bump the day's tally.
 /// </summary>
-internal sealed class SqliteEngagementStore(DatabaseConnection database) : IEngagementStore, IDisposable
+internal sealed class SqliteEngagementStore(DatabaseConnection database, Changes.ChangeSignal signal, TimeProvider clock) : IEngagementStore, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SqliteConnection? _connection;
@@ -32,7 +32,17 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database) : IEnga
             {
                 outcomes.Add(await WriteOneAsync(commands, request, ct));
             }
+            var recorded = false;
+            foreach (var change in EngagementChanges.From(batch, outcomes))
+            {
+                await SqliteChangeLog.AppendAsync(connection, change, clock.GetUtcNow().UtcDateTime, ct);
+                recorded = true;
+            }
             await transaction.CommitAsync(ct);
+            if (recorded)
+            {
+                signal.Notify();
+            }
             return outcomes;
         }
         catch

@@ -125,7 +125,7 @@ public class AudienceServiceTests : IAsyncLifetime
     {
         var id = (await _audiences.CreateAsync(_maria, _contoso, "In use", UsDirectors, Ct)).Value;
         var guarded = new AudienceService(_db.Get<IDbContextFactory<AppDbContext>>(), _db.Get<AccountService>(), _db.Get<AudienceIndex>(),
-            new AlwaysInUse(), _db.Get<IOptions<AudienceOptions>>(), _db.Clock);
+            _db.Get<SponsoredInMail.Core.Changes.ChangeFeed>(), new AlwaysInUse(), _db.Get<IOptions<AudienceOptions>>(), _db.Clock);
 
         var result = await guarded.DeleteAsync(_maria, _contoso, id, Ct);
 

@@ -387,11 +387,13 @@ public class MatchedAudienceImporterTests : IAsyncLifetime
         var targeting = new Targeting(
             [new FacetCriterion(Facet.Location, ["US"]), new FacetCriterion(Facet.MatchedAudience, [id.ToString(CultureInfo.InvariantCulture)])], []);
 
+        await _db.CatchUpIndexAsync();
         Index.Count(targeting, _contoso).Matching.ShouldBe(inUs);
         Index.Count(targeting, _northwind).Matching.ShouldBe(0);
 
         (await Importer.DeleteAsync(_maria, _contoso, id, Ct)).Succeeded.ShouldBeTrue();
 
+        await _db.CatchUpIndexAsync();
         Index.Count(targeting, _contoso).Matching.ShouldBe(0);
         (await CountRowsAsync()).ShouldBe((0, 0));
         (await Importer.ListAsync(_maria, _contoso, Ct)).ShouldBeEmpty();
@@ -418,6 +420,7 @@ public class MatchedAudienceImporterTests : IAsyncLifetime
 
         result.ErrorFor("list").ShouldBe("The saved audience \"US minus list\" targets this list; take the list out of it before deleting.");
         (await CountRowsAsync()).ShouldBe(before);
+        await _db.CatchUpIndexAsync();
         Index.IsKnown(Facet.MatchedAudience, list.ToString(CultureInfo.InvariantCulture), _contoso).ShouldBeTrue();
     }
 

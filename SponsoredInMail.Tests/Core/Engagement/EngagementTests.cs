@@ -217,6 +217,7 @@ public class EngagementTests : IAsyncLifetime
         (await Engagement.OptOutAsync(member, delivery, OptOutScope.Advertiser, Ct)).Succeeded.ShouldBeTrue();
         (await Engagement.OptOutAsync(member, delivery, OptOutScope.Advertiser, Ct)).Succeeded.ShouldBeTrue();
 
+        await _s.Database.CatchUpIndexAsync();
         _s.Index.Count(gb, _contoso).OptedOut.ShouldBe(before + 1);
         (await TallyAsync(_campaign)).OptOuts.ShouldBe(1);
         _s.Database.Clock.Advance(TimeSpan.FromDays(61));
@@ -231,6 +232,7 @@ public class EngagementTests : IAsyncLifetime
         row.Description.ShouldBe("Messages from Contoso Cloud");
         (await optOuts.UndoAsync(member + 1, row.Id, Ct)).Succeeded.ShouldBeFalse();
         (await optOuts.UndoAsync(member, row.Id, Ct)).Succeeded.ShouldBeTrue();
+        await _s.Database.CatchUpIndexAsync();
         _s.Index.Count(gb, _contoso).OptedOut.ShouldBe(before);
     }
 
@@ -346,6 +348,7 @@ public class EngagementTests : IAsyncLifetime
             ? new Targeting(everywhere.Include, [new FacetCriterion(Facet.EngagedAudience, [EngagedAction.Value(_campaign, action)])])
             : new Targeting([.. everywhere.Include, new FacetCriterion(Facet.EngagedAudience, [EngagedAction.Value(_campaign, action)])], []);
 
+        await _s.Database.CatchUpIndexAsync();
         _s.Index.Count(Engaged(EngagedAction.Opened), _contoso).Matching.ShouldBe(4);
         _s.Index.Count(Engaged(EngagedAction.Clicked), _contoso).Matching.ShouldBe(1);
         _s.Index.Count(Engaged(EngagedAction.Lead), _contoso).Matching.ShouldBe(0);
@@ -353,6 +356,7 @@ public class EngagementTests : IAsyncLifetime
         _s.Index.Count(Engaged(EngagedAction.Opened, exclude: true), _contoso).Matching.ShouldBe(all - 4);
 
         await _s.Index.RebuildAsync(_s.Database.Get<IAudienceSource>(), Ct);
+        await _s.Database.CatchUpIndexAsync();
         _s.Index.Count(Engaged(EngagedAction.Opened), _contoso).Matching.ShouldBe(4);
 
         var northwind = await _s.AccountAsync("Northwind Analytics");

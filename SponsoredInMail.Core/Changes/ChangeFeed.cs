@@ -1,0 +1,221 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SponsoredInMail.Core.Data;
+
+namespace SponsoredInMail.Core.Changes;
+
+public sealed class ChangeFeedOptions
+{
+    public const string Section = "ChangeFeed";
+
+    /// <summary>Followers read the table at least this often even without a signal (a safety net, not the path).</summary>
+    public int PollSeconds { get; set; } = 5;
+
+    /// <summary>Most changes handed to a follower at once.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>Delivered changes older than this are pruned.</summary>
+    public int RetentionHours { get; set; } = 24;
+
+    /// <summary>How often pruning runs.</summary>
+    public int PruneEveryMinutes { get; set; } = 10;
+}
+
+/// <summary>
+/// The one dispatcher of committed changes in this process. Each follower (<see cref="IChangeSubscriber"/>) has its
+/// own position and reads the <c>Changes</c> table after it, in position order, whenever a commit signals or the poll
+/// interval passes — so a missed signal or a restart loses nothing, it only waits. A follower that throws is logged
+/// and retried with back-off without holding up the others. Readers that need their own writes reflected at once
+/// (the delivery engine's next round, an audience count) call <see cref="CatchUpAsync"/>.
+/// </summary>
+public sealed class ChangeFeed
+{
+    private readonly IDbContextFactory<AppDbContext> _factory;
+    private readonly ChangeSignal _signal;
+    private readonly IOptions<ChangeFeedOptions> _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<ChangeFeed> _logger;
+    private readonly Dictionary<string, Follower> _followers;
+
+    public ChangeFeed(IDbContextFactory<AppDbContext> factory, IEnumerable<IChangeSubscriber> subscribers, ChangeSignal signal,
+        IOptions<ChangeFeedOptions> options, TimeProvider clock, ILogger<ChangeFeed> logger)
+    {
+        _factory = factory;
+        _signal = signal;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+        _followers = subscribers.ToDictionary(s => s.Name, s => new Follower(s));
+    }
+
+    /// <summary>The newest committed position (0 for an empty feed).</summary>
+    public async Task<long> HeadAsync(CancellationToken ct = default)
+    {
+        await using var db = await _factory.CreateDbContextAsync(ct);
+        return await db.Changes.MaxAsync(c => (long?)c.Position, ct) ?? 0;
+    }
+
+    /// <summary>The position a follower has handled (null before its first read).</summary>
+    public long? PositionOf(string subscriber) => _followers[subscriber].Position;
+
+    /// <summary>Hands <paramref name="subscriber"/> everything committed so far; false if it failed (logged).</summary>
+    public async Task<bool> CatchUpAsync(string subscriber, CancellationToken ct = default)
+    {
+        var follower = _followers[subscriber];
+        var head = await HeadAsync(ct);
+        return follower.Position >= head || await DeliverAsync(follower, head, ct);
+    }
+
+    /// <summary>Runs every follower until <paramref name="ct"/> ends, plus pruning.</summary>
+    public Task RunAsync(CancellationToken ct) =>
+        Task.WhenAll(_followers.Values.Select(f => FollowAsync(f, ct)).Append(PruneLoopAsync(ct)));
+
+    private async Task FollowAsync(Follower follower, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var wake = _signal.Next;
+            if (_clock.GetUtcNow() >= follower.RetryAt)
+            {
+                try
+                {
+                    await DeliverAsync(follower, upTo: null, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+            var wait = follower.RetryAt > _clock.GetUtcNow() ? follower.RetryAt - _clock.GetUtcNow() : TimeSpan.FromSeconds(_options.Value.PollSeconds);
+            try
+            {
+                await Task.WhenAny(wake, Task.Delay(wait, _clock, ct));
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads and hands over batches until the follower reaches <paramref name="upTo"/> (or the head).</summary>
+    private async Task<bool> DeliverAsync(Follower follower, long? upTo, CancellationToken ct)
+    {
+        await follower.Gate.WaitAsync(ct);
+        try
+        {
+            var subscriber = follower.Subscriber;
+            follower.Position ??= subscriber.Durable ? await ReadCursorAsync(subscriber.Name, ct) : await subscriber.StartPositionAsync(this, ct);
+            while (upTo is null || follower.Position < upTo)
+            {
+                var batch = await ReadAfterAsync(follower.Position.Value, _options.Value.BatchSize, ct);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+                try
+                {
+                    await subscriber.HandleAsync(batch, ct);
+                }
+                catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    follower.Failures++;
+                    var backOff = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(follower.Failures, 6))));
+                    follower.RetryAt = _clock.GetUtcNow() + backOff;
+                    _logger.LogError(error, "Change follower {Subscriber} failed at positions {From}–{To} (attempt {Attempt}); retrying in {Seconds} s.",
+                        subscriber.Name, batch[0].Position, batch[^1].Position, follower.Failures, backOff.TotalSeconds);
+                    return false;
+                }
+                follower.Failures = 0;
+                follower.RetryAt = default;
+                follower.Position = batch[^1].Position;
+                if (subscriber.Durable)
+                {
+                    await SaveCursorAsync(subscriber.Name, follower.Position.Value, ct);
+                }
+            }
+            return true;
+        }
+        finally
+        {
+            follower.Gate.Release();
+        }
+    }
+
+    private async Task<List<ChangeEnvelope>> ReadAfterAsync(long position, int max, CancellationToken ct)
+    {
+        await using var db = await _factory.CreateDbContextAsync(ct);
+        var rows = await db.Changes.AsNoTracking().Where(c => c.Position > position).OrderBy(c => c.Position).Take(max).ToListAsync(ct);
+        return rows.ConvertAll(r => new ChangeEnvelope(r.Position, r.At, r.Read()));
+    }
+
+    private async Task<long> ReadCursorAsync(string name, CancellationToken ct)
+    {
+        await using var db = await _factory.CreateDbContextAsync(ct);
+        if (await db.ChangeCursors.AsNoTracking().FirstOrDefaultAsync(c => c.Subscriber == name, ct) is { } cursor)
+        {
+            return cursor.Position;
+        }
+        // A new durable follower starts at the head: it follows what happens from now on.
+        var head = await db.Changes.MaxAsync(c => (long?)c.Position, ct) ?? 0;
+        db.ChangeCursors.Add(new ChangeCursor { Subscriber = name, Position = head, UpdatedAt = _clock.GetUtcNow().UtcDateTime });
+        await db.SaveChangesAsync(ct);
+        return head;
+    }
+
+    private async Task SaveCursorAsync(string name, long position, CancellationToken ct)
+    {
+        await using var db = await _factory.CreateDbContextAsync(ct);
+        var now = _clock.GetUtcNow().UtcDateTime;
+        await db.ChangeCursors.Where(c => c.Subscriber == name)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Position, position).SetProperty(c => c.UpdatedAt, now), ct);
+    }
+
+    /// <summary>
+    /// Deletes changes older than the retention that every durable cursor and every follower here has passed.
+    /// Returns how many rows went.
+    /// </summary>
+    public async Task<int> PruneAsync(CancellationToken ct = default)
+    {
+        var before = _clock.GetUtcNow().UtcDateTime.AddHours(-_options.Value.RetentionHours);
+        await using var db = await _factory.CreateDbContextAsync(ct);
+        var durable = await db.ChangeCursors.MinAsync(c => (long?)c.Position, ct) ?? long.MaxValue;
+        var local = _followers.Values.Select(f => f.Position ?? 0).DefaultIfEmpty(long.MaxValue).Min();
+        var upTo = Math.Min(durable, local);
+        return await db.Changes.Where(c => c.At < before && c.Position <= upTo).ExecuteDeleteAsync(ct);
+    }
+
+    private async Task PruneLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMinutes(_options.Value.PruneEveryMinutes), _clock, ct);
+                var pruned = await PruneAsync(ct);
+                if (pruned > 0)
+                {
+                    _logger.LogInformation("Change feed: pruned {Count} delivered changes.", pruned);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                _logger.LogError(error, "Pruning the change feed failed; trying again later.");
+            }
+        }
+    }
+
+    private sealed class Follower(IChangeSubscriber subscriber)
+    {
+        public IChangeSubscriber Subscriber { get; } = subscriber;
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public long? Position { get; set; }
+        public int Failures { get; set; }
+        public DateTimeOffset RetryAt { get; set; }
+    }
+}
