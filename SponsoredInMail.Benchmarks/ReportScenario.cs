@@ -119,7 +119,7 @@ internal sealed class ReportScenario(ReportOptionsCli options)
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Opens, repeat opens, clicks and lead form activity over 90 days, then the tallies and first opens from them.</summary>
+    /// <summary>Opens, repeat opens, clicks and lead form activity over 90 days, then the tallies, first opens and first clicks from them (one click per delivery at most, so clickers = clicks).</summary>
     private static async Task GenerateEngagementAsync(string path, int campaignId)
     {
         var watch = Stopwatch.StartNew();
@@ -185,12 +185,14 @@ internal sealed class ReportScenario(ReportOptionsCli options)
             derive.CommandText = $"""
                 UPDATE Deliveries SET FirstOpenedAt = (SELECT MIN(At) FROM EngagementEvents e WHERE e.DeliveryId = Deliveries.Id AND e.Kind = 1 AND e.Counted = 1)
                 WHERE CampaignId = {campaignId};
+                UPDATE Deliveries SET FirstClickedAt = (SELECT MIN(At) FROM EngagementEvents e WHERE e.DeliveryId = Deliveries.Id AND e.Kind = 2 AND e.Counted = 1)
+                WHERE CampaignId = {campaignId};
                 INSERT INTO CampaignDailyStats (CampaignId, Day, Sends, SpendCents, Opens, ButtonClicks, LeadFormOpens, Leads,
-                                                LinkClicks, BannerClicks, ConversationClicks, NotInterested, OptOuts)
-                SELECT CampaignId, date(At), 0, 0, SUM(Kind = 1), SUM(Kind = 2), SUM(Kind = 5), SUM(Kind = 6), 0, 0, 0, 0, 0
+                                                LinkClicks, BannerClicks, ConversationClicks, NotInterested, OptOuts, UniqueClickers)
+                SELECT CampaignId, date(At), 0, 0, SUM(Kind = 1), SUM(Kind = 2), SUM(Kind = 5), SUM(Kind = 6), 0, 0, 0, 0, 0, SUM(Kind = 2)
                 FROM EngagementEvents WHERE CampaignId = {campaignId} AND Counted = 1 GROUP BY 1, 2
                 ON CONFLICT (CampaignId, Day) DO UPDATE SET Opens = excluded.Opens, ButtonClicks = excluded.ButtonClicks,
-                    LeadFormOpens = excluded.LeadFormOpens, Leads = excluded.Leads;
+                    LeadFormOpens = excluded.LeadFormOpens, Leads = excluded.Leads, UniqueClickers = excluded.UniqueClickers;
                 """;
             await derive.ExecuteNonQueryAsync();
         }

@@ -18,6 +18,9 @@ public class Delivery
 
     /// <summary>The first open; later opens are stored as events but not counted again.</summary>
     public DateTime? FirstOpenedAt { get; set; }
+
+    /// <summary>The first click of any kind (CTA, link, banner, conversation button): the member counts once as a clicker.</summary>
+    public DateTime? FirstClickedAt { get; set; }
 }
 
 /// <summary>A campaign's sends and spend on one UTC day; the daily budget is checked against it.</summary>
@@ -38,6 +41,9 @@ public class CampaignDailyStat
     public int ConversationClicks { get; set; }
     public int NotInterested { get; set; }
     public int OptOuts { get; set; }
+
+    /// <summary>Members who clicked for the first time that day (deliveries whose <see cref="Delivery.FirstClickedAt"/> falls on it).</summary>
+    public int UniqueClickers { get; set; }
 
     /// <summary>The daily budget in force at the last charge (null: none), so the daily limit stays checkable after edits.</summary>
     public long? DailyBudgetCents { get; set; }

@@ -19,6 +19,14 @@ public enum EventKind
     OptOut = 9,
 }
 
+public static class EventKinds
+{
+    /// <summary>Every kind of click: a member who did any of them counts once as a member who clicked (SPEC §7).</summary>
+    public static readonly EventKind[] Clicks = [EventKind.ButtonClick, EventKind.LinkClick, EventKind.BannerClick, EventKind.ConversationButton];
+
+    public static bool IsClick(this EventKind kind) => Array.IndexOf(Clicks, kind) >= 0;
+}
+
 /// <summary>Where a tracked link sits in the message; decides which click it counts as.</summary>
 public enum LinkKind
 {

@@ -22,16 +22,26 @@ public sealed record ReportRange(DateOnly From, DateOnly To)
 
 /// <summary>
 /// The figures of a campaign (or a sum of campaigns) over a range. Clicks are every click on a tracked link or
-/// button: the CTA, links in the text, the banner, and Conversation Ad buttons. Rates are fractions (0.47 = 47%);
-/// costs are whole cents, null when there is nothing to divide by.
+/// button: the CTA, links in the text, the banner, and Conversation Ad buttons, counted each time. Rates use unique
+/// members (SPEC §7): <see cref="Opens"/> are members who opened (first opens), <see cref="UniqueClickers"/> members who
+/// clicked (first clicks), leads one per member. Rates are fractions (0.47 = 47%); costs are whole cents, null when there
+/// is nothing to divide by.
 /// </summary>
 public sealed record Kpis(
-    long Sends, long Opens, long ButtonClicks, long LinkClicks, long BannerClicks, long ConversationClicks, long LeadFormOpens, long Leads,
-    long NotInterested, long OptOuts, long SpendCents)
+    long Sends, long Opens, long ButtonClicks, long LinkClicks, long BannerClicks, long ConversationClicks, long UniqueClickers, long LeadFormOpens,
+    long Leads, long NotInterested, long OptOuts, long SpendCents)
 {
     public long Clicks => ButtonClicks + LinkClicks + BannerClicks + ConversationClicks;
-    public double? OpenRate => Sends == 0 ? null : (double)Opens / Sends;
-    public double? ClickToOpenRate => Opens == 0 ? null : (double)Clicks / Opens;
+
+    /// <summary>Members who opened ÷ sends.</summary>
+    public double? OpenRate => Share(Opens, Sends);
+
+    /// <summary>Members who clicked ÷ members who opened, never above 100%.</summary>
+    public double? ClickToOpenRate => Share(UniqueClickers, Opens);
+
+    /// <summary>Leads ÷ members who opened, never above 100%.</summary>
+    public double? LeadRate => Share(Leads, Opens);
+
     public double? CompletionRate => LeadFormOpens == 0 ? null : (double)Leads / LeadFormOpens;
     public long? CostPerSendCents => Per(Sends);
     public long? CostPerOpenCents => Per(Opens);
@@ -40,12 +50,16 @@ public sealed record Kpis(
 
     private long? Per(long count) => count == 0 ? null : (SpendCents + count / 2) / count;
 
+    // Members counted on the day of their first open and first click: a range that starts after a member opened but
+    // includes the click would otherwise read above 100%; over a campaign's whole life the cap never applies.
+    private static double? Share(long members, long of) => of == 0 ? null : Math.Min(1.0, (double)members / of);
+
     public static Kpis Sum(IEnumerable<Kpis> all) => all.Aggregate(Zero, (a, b) => new Kpis(
         a.Sends + b.Sends, a.Opens + b.Opens, a.ButtonClicks + b.ButtonClicks, a.LinkClicks + b.LinkClicks, a.BannerClicks + b.BannerClicks,
-        a.ConversationClicks + b.ConversationClicks, a.LeadFormOpens + b.LeadFormOpens, a.Leads + b.Leads, a.NotInterested + b.NotInterested,
-        a.OptOuts + b.OptOuts, a.SpendCents + b.SpendCents));
+        a.ConversationClicks + b.ConversationClicks, a.UniqueClickers + b.UniqueClickers, a.LeadFormOpens + b.LeadFormOpens, a.Leads + b.Leads,
+        a.NotInterested + b.NotInterested, a.OptOuts + b.OptOuts, a.SpendCents + b.SpendCents));
 
-    public static readonly Kpis Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static readonly Kpis Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }
 
 /// <summary>SPEC §2 benchmark bands shown beside the open rate and click-through rate.</summary>

@@ -34,7 +34,8 @@ public sealed class ReportService(
         return end.DayNumber - start.DayNumber >= ReportRange.MaxDays ? new ReportRange(end.AddDays(-(ReportRange.MaxDays - 1)), end) : new ReportRange(start, end);
     }
 
-    public async Task<CampaignReport?> CampaignAsync(string actorUserId, int accountId, int campaignId, ReportRange range, CancellationToken ct = default)
+    /// <param name="range">Null: the campaign's whole life (<see cref="LifetimeAsync"/>).</param>
+    public async Task<CampaignReport?> CampaignAsync(string actorUserId, int accountId, int campaignId, ReportRange? range, CancellationToken ct = default)
     {
         if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
         {
@@ -44,7 +45,7 @@ public sealed class ReportService(
     }
 
     /// <summary>The report without the seat check (the API checks its token's account instead).</summary>
-    public async Task<CampaignReport?> CampaignReportAsync(int accountId, int campaignId, ReportRange range, CancellationToken ct = default)
+    public async Task<CampaignReport?> CampaignReportAsync(int accountId, int campaignId, ReportRange? requested, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId && c.AdvertiserAccountId == accountId, ct);
@@ -52,6 +53,7 @@ public sealed class ReportService(
         {
             return null;
         }
+        var range = requested ?? await LifetimeAsync(db, campaign, ct);
         var ad = await db.Ads.AsNoTracking().FirstOrDefaultAsync(a => a.Id == campaign.AdId, ct);
         var stats = await db.CampaignDailyStats.AsNoTracking()
             .Where(s => s.CampaignId == campaignId && s.Day >= range.From && s.Day <= range.To).ToListAsync(ct);
@@ -60,6 +62,30 @@ public sealed class ReportService(
         var demographics = await DemographicsAsync(campaignId, range, ct);
         return new CampaignReport(campaign.Id, campaign.Name, campaign.Status, ad?.Format == AdFormat.ConversationAd, range,
             Kpis.Sum(series.Select(p => p.Kpis)), series, funnel, demographics);
+    }
+
+    /// <summary>
+    /// A campaign's whole life, the default of its report: from its launch (its creation if it never launched) to today,
+    /// or to the day it ended (completed, canceled or archived); widened to every day it has figures on (a late open
+    /// after the end still counts), so that the report's totals are the campaign list's.
+    /// </summary>
+    private async Task<ReportRange> LifetimeAsync(AppDbContext db, Campaign campaign, CancellationToken ct)
+    {
+        var days = db.CampaignDailyStats.AsNoTracking().Where(s => s.CampaignId == campaign.Id);
+        var first = await days.OrderBy(s => s.Day).Select(s => (DateOnly?)s.Day).FirstOrDefaultAsync(ct);
+        var last = await days.OrderByDescending(s => s.Day).Select(s => (DateOnly?)s.Day).FirstOrDefaultAsync(ct);
+        var start = DateOnly.FromDateTime(campaign.LaunchedAt ?? campaign.CreatedAt);
+        var end = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (campaign.Status is CampaignStatus.Completed or CampaignStatus.Canceled or CampaignStatus.Archived)
+        {
+            var ended = await db.CampaignStatusChanges.AsNoTracking()
+                .Where(h => h.CampaignId == campaign.Id && (h.To == CampaignStatus.Completed || h.To == CampaignStatus.Canceled || h.To == CampaignStatus.Archived))
+                .OrderBy(h => h.At).Select(h => (DateTime?)h.At).FirstOrDefaultAsync(ct);
+            end = DateOnly.FromDateTime(ended ?? campaign.UpdatedAt);
+        }
+        start = first is { } f && f < start ? f : start;
+        end = last is { } l && l > end ? l : end;
+        return new ReportRange(start, end < start ? start : end);
     }
 
     /// <summary>Every campaign of the account over the range, with totals and the daily series of the sum.</summary>
@@ -113,7 +139,8 @@ public sealed class ReportService(
     }
 
     private static Kpis ToKpis(CampaignDailyStat s) => new(
-        s.Sends, s.Opens, s.ButtonClicks, s.LinkClicks, s.BannerClicks, s.ConversationClicks, s.LeadFormOpens, s.Leads, s.NotInterested, s.OptOuts, s.SpendCents);
+        s.Sends, s.Opens, s.ButtonClicks, s.LinkClicks, s.BannerClicks, s.ConversationClicks, s.UniqueClickers, s.LeadFormOpens, s.Leads, s.NotInterested,
+        s.OptOuts, s.SpendCents);
 
     /// <summary>
     /// Per message: reached (the first by every opener; later ones by a press leading to them), presses per button
@@ -170,7 +197,7 @@ public sealed class ReportService(
     {
         var (from, to) = Bounds(range);
         var opened = await MembersAsync(campaignId, [EventKind.Open], from, to, ct);
-        var clicked = await MembersAsync(campaignId, [EventKind.ButtonClick, EventKind.LinkClick, EventKind.BannerClick, EventKind.ConversationButton], from, to, ct);
+        var clicked = await MembersAsync(campaignId, EventKinds.Clicks, from, to, ct);
         var threshold = options.Value.PrivacyThreshold;
         return DemographicFacets.Select(facet =>
         {

@@ -25,10 +25,10 @@ public class ReportCsvEndpointTests(AppFactory app) : IClassFixture<AppFactory>
     }
 
     /// <summary>A campaign of the account with one delivery, renamed to <paramref name="name"/>.</summary>
-    private async Task<int> CampaignAsync(string account, string? name = null)
+    private async Task<int> CampaignAsync(string account, string? name = null, DateTime? deliveredAt = null)
     {
         var data = new InboxTestData(Factory, () => DateTime.UtcNow);
-        var delivery = await data.MessageAdAsync(InboxTestData.NewMember(), account, "Report", DateTime.UtcNow.AddHours(-1));
+        var delivery = await data.MessageAdAsync(InboxTestData.NewMember(), account, "Report", deliveredAt ?? DateTime.UtcNow.AddHours(-1));
         await using var db = await Factory.CreateDbContextAsync(Ct);
         var id = await db.Deliveries.Where(d => d.Id == delivery).Select(d => d.CampaignId).SingleAsync(Ct);
         if (name is not null)
@@ -61,6 +61,21 @@ public class ReportCsvEndpointTests(AppFactory app) : IClassFixture<AppFactory>
         var lines = (await response.Content.ReadAsStringAsync(Ct)).TrimStart('\uFEFF').Split("\r\n");
         lines[0].ShouldStartWith("campaign_id,campaign,from,to,sends,opens,open_rate,");
         lines[1].ShouldStartWith($"{campaign},Spring launch,2026-01-01,2026-01-31,0,0,,");
+    }
+
+    [Fact]
+    public async Task WithoutARangeTheCampaignsKpisCoverItsWholeLife()
+    {
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var sentOn = DateTime.UtcNow.AddDays(-60);
+        var campaign = await CampaignAsync("Contoso Cloud", "Old news", sentOn);
+        var client = await LoginAsync();
+
+        var response = await client.GetAsync($"/accounts/{contoso}/campaigns/{campaign}/report/kpis.csv", Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var lines = (await response.Content.ReadAsStringAsync(Ct)).TrimStart('\uFEFF').Split("\r\n");
+        lines[1].ShouldStartWith($"{campaign},Old news,{sentOn:yyyy-MM-dd},{DateTime.UtcNow:yyyy-MM-dd},1,");
     }
 
     [Theory]

@@ -16,8 +16,8 @@ public static class ReportCsv
 
     private static readonly string[] KpiHeader =
     [
-        "sends", "opens", "open_rate", "button_clicks", "link_clicks", "banner_clicks", "conversation_clicks", "clicks", "click_to_open_rate",
-        "lead_form_opens", "leads", "completion_rate", "not_interested", "opt_outs", "spend", "cost_per_send", "cost_per_open", "cost_per_click", "cost_per_lead",
+        "sends", "opens", "open_rate", "button_clicks", "link_clicks", "banner_clicks", "conversation_clicks", "clicks", "unique_clickers", "click_to_open_rate",
+        "lead_form_opens", "leads", "lead_rate", "completion_rate", "not_interested", "opt_outs", "spend", "cost_per_send", "cost_per_open", "cost_per_click", "cost_per_lead",
     ];
 
     /// <summary>The named table of a campaign report; null when the report has no such table (a funnel of a Message Ad).</summary>
@@ -49,7 +49,7 @@ public static class ReportCsv
     private static string[] Cells(Kpis k) =>
     [
         Number(k.Sends), Number(k.Opens), Rate(k.OpenRate), Number(k.ButtonClicks), Number(k.LinkClicks), Number(k.BannerClicks), Number(k.ConversationClicks),
-        Number(k.Clicks), Rate(k.ClickToOpenRate), Number(k.LeadFormOpens), Number(k.Leads), Rate(k.CompletionRate), Number(k.NotInterested), Number(k.OptOuts),
+        Number(k.Clicks), Number(k.UniqueClickers), Rate(k.ClickToOpenRate), Number(k.LeadFormOpens), Number(k.Leads), Rate(k.LeadRate), Rate(k.CompletionRate), Number(k.NotInterested), Number(k.OptOuts),
         Dollars(k.SpendCents), Dollars(k.CostPerSendCents), Dollars(k.CostPerOpenCents), Dollars(k.CostPerClickCents), Dollars(k.CostPerLeadCents),
     ];
 

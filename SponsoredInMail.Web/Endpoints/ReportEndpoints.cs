@@ -10,7 +10,7 @@ namespace SponsoredInMail.Web.Endpoints;
 public static class ReportEndpoints
 {
     /// <summary>
-    /// Report tables as CSV downloads over ?from=yyyy-MM-dd&amp;to=yyyy-MM-dd (default: the last 30 days). Without a seat on
+    /// Report tables as CSV downloads over ?from=yyyy-MM-dd&amp;to=yyyy-MM-dd (default: a campaign's whole life; the account's last 30 days). Without a seat on
     /// the account, or for another account's campaign, a plain 404, exactly as for an id that does not exist.
     /// </summary>
     public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder app)
@@ -24,10 +24,11 @@ public static class ReportEndpoints
                 {
                     return Results.NotFound();
                 }
-                var range = reports.RangeOrDefault(from, to);
+                // No range: the campaign's whole life, as on its report page.
+                var range = from is null && to is null ? null : reports.RangeOrDefault(from, to);
                 var report = await reports.CampaignAsync(user.UserId(), accountId, campaignId, range, ct);
                 var csv = report is null ? null : ReportCsv.Campaign(report, table);
-                return csv is null ? Results.NotFound() : Csv(csv, $"campaign-{campaignId}-{table}-{Dates(range)}.csv");
+                return csv is null ? Results.NotFound() : Csv(csv, $"campaign-{campaignId}-{table}-{Dates(report!.Range)}.csv");
             });
 
         group.MapGet("/reports/campaigns.csv",

@@ -914,6 +914,9 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.Property<long>("SpendCents")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("UniqueClickers")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("CampaignId", "Day");
 
                     b.ToTable("CampaignDailyStats");
@@ -932,6 +935,9 @@ namespace SponsoredInMail.Core.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FirstClickedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("FirstOpenedAt")

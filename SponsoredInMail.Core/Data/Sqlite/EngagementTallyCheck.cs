@@ -5,7 +5,8 @@ namespace SponsoredInMail.Core.Data.Sqlite;
 
 /// <summary>
 /// Invariant 4 in plain SQL: for every campaign, day and event kind, the tally column equals the number of
-/// counted raw events (and first opens equal deliveries first opened that day). Returns the mismatching cells.
+/// counted raw events (and first opens equal deliveries first opened that day; members who clicked equal deliveries
+/// first clicked that day, each first click being the delivery's earliest counted click). Returns the mismatching cells.
 /// </summary>
 public static class EngagementTallyCheck
 {
@@ -47,6 +48,31 @@ public static class EngagementTallyCheck
             WHERE COALESCE(s.Opens, 0) <> d.n
             """;
         total += Convert.ToInt64(await opens.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+
+        // Members who clicked: each delivery's first click is on the day of its earliest counted click (none without one),
+        // and each day's tally counts the deliveries first clicked that day.
+        var clicks = string.Join(", ", EventKinds.Clicks.Select(k => (int)k));
+        await using var firstClicks = connection.CreateCommand();
+        firstClicks.CommandText = $"""
+            SELECT COUNT(*) FROM (
+              SELECT d.FirstClickedAt AS Stored,
+                     (SELECT MIN(e.At) FROM EngagementEvents AS e WHERE e.DeliveryId = d.Id AND e.Kind IN ({clicks}) AND e.Counted = 1) AS Raw
+              FROM Deliveries AS d)
+            WHERE (Stored IS NULL) <> (Raw IS NULL) OR date(Stored) <> date(Raw)
+            """;
+        total += Convert.ToInt64(await firstClicks.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        await using var clickers = connection.CreateCommand();
+        clickers.CommandText = $"""
+            SELECT COUNT(*) FROM (
+              SELECT s.UniqueClickers AS Tally,
+                     (SELECT COUNT(*) FROM Deliveries AS d WHERE d.CampaignId = s.CampaignId AND date(d.FirstClickedAt) = s.Day) AS Raw
+              FROM CampaignDailyStats AS s
+              UNION ALL
+              SELECT 0, COUNT(*) FROM Deliveries AS d WHERE d.FirstClickedAt IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM CampaignDailyStats AS s WHERE s.CampaignId = d.CampaignId AND s.Day = date(d.FirstClickedAt)))
+            WHERE Tally <> Raw
+            """;
+        total += Convert.ToInt64(await clickers.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         return total;
     }
 }

@@ -164,13 +164,30 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, Changes
 
         if (counted)
         {
-            var tally = c.Tally(kind);
-            tally.Parameters["$campaign"].Value = campaignId;
-            tally.Parameters["$day"].Value = DateOnly.FromDateTime(r.At).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            await tally.ExecuteNonQueryAsync(ct);
+            await BumpAsync(c.Tally(TallyColumn(kind)), campaignId, r.At, ct);
+            // A member counts once as a clicker, on the day of the delivery's first click (as opens count on the first open).
+            if (kind.IsClick())
+            {
+                c.FirstClick.Parameters["$d"].Value = r.DeliveryId;
+                c.FirstClick.Parameters["$at"].Value = r.At;
+                if (await c.FirstClick.ExecuteNonQueryAsync(ct) == 1)
+                {
+                    await BumpAsync(c.Tally(UniqueClickersColumn), campaignId, r.At, ct);
+                }
+            }
         }
         return new EventOutcome(true, counted, redirect, campaignId, memberId, optOutAccount, optOutSender, accountId, kind);
     }
+
+    private static async Task BumpAsync(SqliteCommand tally, int campaignId, DateTime at, CancellationToken ct)
+    {
+        tally.Parameters["$campaign"].Value = campaignId;
+        tally.Parameters["$day"].Value = DateOnly.FromDateTime(at).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await tally.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The tally of members who clicked for the first time that day (any kind of click).</summary>
+    internal const string UniqueClickersColumn = "UniqueClickers";
 
     /// <summary>The tally column an event kind counts in (a fixed list: never user input).</summary>
     internal static string TallyColumn(EventKind kind) => kind switch
@@ -189,7 +206,7 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, Changes
 
     private sealed class Commands(SqliteConnection connection) : IDisposable
     {
-        private readonly Dictionary<EventKind, SqliteCommand> _tallies = [];
+        private readonly Dictionary<string, SqliteCommand> _tallies = [];
 
         public SqliteCommand Delivery { get; } = Make(connection, """
             SELECT d.CampaignId, d.MemberId, c.AdId, c.AdvertiserAccountId, a.SenderMemberId
@@ -198,6 +215,7 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, Changes
             """, "$d");
         public SqliteCommand Link { get; } = Make(connection, "SELECT Url, Kind FROM AdLinks WHERE Id = $l AND AdId = $ad", "$l", "$ad");
         public SqliteCommand FirstOpen { get; } = Make(connection, "UPDATE Deliveries SET FirstOpenedAt = $at WHERE Id = $d AND FirstOpenedAt IS NULL", "$d", "$at");
+        public SqliteCommand FirstClick { get; } = Make(connection, "UPDATE Deliveries SET FirstClickedAt = $at WHERE Id = $d AND FirstClickedAt IS NULL", "$d", "$at");
         public SqliteCommand LeadExists { get; } = Make(connection, "SELECT 1 FROM Leads WHERE DeliveryId = $d", "$d");
         public SqliteCommand UpsertLead { get; } = Make(connection, """
             INSERT INTO Leads (DeliveryId, CampaignId, AdvertiserAccountId, MemberId, LeadFormId, AnswersJson, SubmittedAt, UpdatedAt)
@@ -216,16 +234,16 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, Changes
             VALUES ($d, $campaign, $member, $kind, $at, $counted, $link, $detail)
             """, "$d", "$campaign", "$member", "$kind", "$at", "$counted", "$link", "$detail");
 
-        public SqliteCommand Tally(EventKind kind)
+        /// <param name="column">A tally column named by this class (<see cref="TallyColumn"/>, <see cref="UniqueClickersColumn"/>), never user input.</param>
+        public SqliteCommand Tally(string column)
         {
-            if (!_tallies.TryGetValue(kind, out var command))
+            if (!_tallies.TryGetValue(column, out var command))
             {
-                var column = TallyColumn(kind);
                 command = Make(connection, $"""
                     INSERT INTO CampaignDailyStats (CampaignId, Day, Sends, SpendCents, {column}) VALUES ($campaign, $day, 0, 0, 1)
                     ON CONFLICT (CampaignId, Day) DO UPDATE SET {column} = {column} + 1
                     """, "$campaign", "$day");
-                _tallies[kind] = command;
+                _tallies[column] = command;
             }
             return command;
         }
@@ -243,7 +261,7 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, Changes
 
         public void Dispose()
         {
-            foreach (var command in new[] { Delivery, Link, FirstOpen, LeadExists, UpsertLead, CountedBefore, InsertOptOut, InsertEvent }.Concat(_tallies.Values))
+            foreach (var command in new[] { Delivery, Link, FirstOpen, FirstClick, LeadExists, UpsertLead, CountedBefore, InsertOptOut, InsertEvent }.Concat(_tallies.Values))
             {
                 command.Dispose();
             }

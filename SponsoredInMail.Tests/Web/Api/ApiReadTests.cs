@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SponsoredInMail.Core.Data;
 
 namespace SponsoredInMail.Tests.Web.Api;
 
@@ -51,6 +53,26 @@ public class ApiReadTests(ApiAppFactory app)
         var kpis = report.RootElement.GetProperty("kpis");
         kpis.GetProperty("sends").GetInt64().ShouldBe(0);
         kpis.GetProperty("spendCents").GetInt64().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task WithoutARangeTheCampaignReportCoversTheCampaignsWholeLife()
+    {
+        var world = await app.WorldAsync();
+        var sentOn = DateTime.UtcNow.AddDays(-45);
+        var data = new Components.Inbox.InboxTestData(app.Get<IDbContextFactory<AppDbContext>>(), () => DateTime.UtcNow);
+        var delivery = await data.MessageAdAsync(Components.Inbox.InboxTestData.NewMember(), "Contoso Cloud", "Old news", sentOn);
+        int campaign;
+        await using (var db = await app.CreateContextAsync())
+        {
+            campaign = await db.Deliveries.Where(d => d.Id == delivery).Select(d => d.CampaignId).SingleAsync(Ct);
+        }
+
+        using var report = await JsonAsync(app.Client(world.ContosoReadOnly), $"/api/v1/campaigns/{campaign}/report");
+
+        report.RootElement.GetProperty("range").GetProperty("from").GetString().ShouldBe($"{sentOn:yyyy-MM-dd}");
+        report.RootElement.GetProperty("kpis").GetProperty("sends").GetInt64().ShouldBe(1);
+        report.RootElement.GetProperty("kpis").GetProperty("spendCents").GetInt64().ShouldBe(50);
     }
 
     [Theory]

@@ -68,7 +68,7 @@ public static class ApiEndpoints
         MapMove(campaigns, "pause", "PauseCampaign", "Pauses an active campaign.", (s, user, account, id, ct) => s.PauseAsync(user, account, id, ct));
         MapMove(campaigns, "resume", "ResumeCampaign", "Resumes a paused campaign.", (s, user, account, id, ct) => s.ResumeAsync(user, account, id, ct));
         campaigns.MapGet("/{id:int}/report", CampaignReportAsync).WithName("GetCampaignReport").WithTags("Reports")
-            .WithSummary("KPIs and daily metrics of a campaign over from–to (UTC days, inclusive; default the last 30 days).")
+            .WithSummary("KPIs and daily metrics of a campaign over from–to (UTC days, inclusive; default the campaign's whole life, launch to its end or today).")
             .Produces<CampaignReport>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/reports/account", AccountReportAsync).WithName("GetAccountReport").WithTags("Reports")
@@ -223,7 +223,9 @@ public static class ApiEndpoints
             return InvalidRange(from, to);
         }
         var caller = user.ApiCaller();
-        return await reports.CampaignAsync(caller.ActingUserId, caller.AccountId, id, range, ct) is { } report
+        // No range given: the campaign's whole life, as on its report page.
+        var requested = string.IsNullOrEmpty(from) && string.IsNullOrEmpty(to) ? null : range;
+        return await reports.CampaignAsync(caller.ActingUserId, caller.AccountId, id, requested, ct) is { } report
             ? TypedResults.Ok(report)
             : ApiResults.NotFound("Campaign");
     }

@@ -49,9 +49,11 @@ public class CampaignReportPageTests : BunitTestBase
         Text(page, "kpi-open-rate").ShouldBe("50.0%");
         Text(page, "kpi-link-clicks").ShouldBe("2");
         Text(page, "kpi-clicks").ShouldBe("2");
+        Text(page, "kpi-clickers").ShouldBe("2");
         Text(page, "kpi-ctr").ShouldBe("33.3%");
         Text(page, "kpi-lead-form-opens").ShouldBe("1");
         Text(page, "kpi-leads").ShouldBe("1");
+        Text(page, "kpi-lead-rate").ShouldBe("16.7%");
         Text(page, "kpi-completion-rate").ShouldBe("100.0%");
         Text(page, "kpi-spend").ShouldBe("$6.00");
         Text(page, "kpi-cost-per-send").ShouldBe("$0.50");
@@ -87,12 +89,29 @@ public class CampaignReportPageTests : BunitTestBase
     }
 
     [Fact]
+    public async Task OneMemberClickingTwiceAfterOneOpenShowsTwoClicksAndAClickToOpenRateOfOneHundredPercent()
+    {
+        var campaign = await _data.MessageAdAsync("Contoso Cloud", sends: 4);
+        await _data.ClickLinkAsync(campaign, 1);
+        await _data.ClickLinkAsync(campaign, 1);
+
+        var page = await RenderReportAsync(Maria, "Contoso Cloud", campaign.Id);
+
+        page.WaitForAssertion(() => Text(page, "kpi-opens").ShouldBe("1"));
+        Text(page, "kpi-clicks").ShouldBe("2");
+        Text(page, "kpi-link-clicks").ShouldBe("2");
+        Text(page, "kpi-clickers").ShouldBe("1");
+        Text(page, "kpi-ctr").ShouldBe("100.0%");
+    }
+
+    [Fact]
     public async Task ChangingTheRangeReloadsTheFiguresAndPutsTheRangeInTheUrl()
     {
         var campaign = await _data.MessageAdAsync("Contoso Cloud", sends: 5);
         var page = await RenderReportAsync(Maria, "Contoso Cloud", campaign.Id);
         page.WaitForAssertion(() => Text(page, "kpi-sends").ShouldBe("5"));
-        page.Find("[data-testid=range-from]").GetAttribute("value").ShouldBe("2026-10-25");
+        // Without a range in the URL: the campaign's whole life, launched and sent today.
+        page.Find("[data-testid=range-from]").GetAttribute("value").ShouldBe("2026-11-23");
         page.Find("[data-testid=range-to]").GetAttribute("value").ShouldBe("2026-11-23");
 
         page.Find("[data-testid=range-from]").Change("2026-10-01");
