@@ -795,6 +795,48 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.ToTable("CampaignStatusChanges");
                 });
 
+            modelBuilder.Entity("SponsoredInMail.Core.Changes.ChangeCursor", b =>
+                {
+                    b.Property<string>("Subscriber")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Subscriber");
+
+                    b.ToTable("ChangeCursors", (string)null);
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Changes.ChangeRecord", b =>
+                {
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Position");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("Changes", (string)null);
+                });
+
             modelBuilder.Entity("SponsoredInMail.Core.Data.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
