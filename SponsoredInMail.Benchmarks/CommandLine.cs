@@ -125,6 +125,15 @@ internal static class CommandLine
                     Console.Error.WriteLine($"error: the benchmark failed: {e}");
                     return 1;
                 }
+            case "feed-writer":
+                try
+                {
+                    return await FeedCrashScenario.RunAsync(args[1..]);
+                }
+                catch (UsageException e)
+                {
+                    return Usage(e.Message);
+                }
             case "send-run":
                 try
                 {

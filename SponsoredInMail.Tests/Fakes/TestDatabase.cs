@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core;
 using SponsoredInMail.Core.Accounts;
 using SponsoredInMail.Core.Data;

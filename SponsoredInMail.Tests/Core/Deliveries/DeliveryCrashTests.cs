@@ -84,13 +84,7 @@ public class DeliveryCrashTests
 
     private static Process Start(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(BenchmarkDll());
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        var process = Process.Start(start)!;
+        var process = Fakes.BenchmarkProcess.Start(args);
         if (!args.Contains("--prepare-only") && args.Contains("--round-delay-ms"))
         {
             // Drain the victim's output so it never blocks on a full pipe.
@@ -98,17 +92,5 @@ public class DeliveryCrashTests
             _ = process.StandardError.ReadToEndAsync(Ct);
         }
         return process;
-    }
-
-    /// <summary>The benchmark program built beside this test assembly (same configuration).</summary>
-    private static string BenchmarkDll()
-    {
-        var here = AppContext.BaseDirectory; // …/SponsoredInMail.Tests/bin/{Configuration}/net10.0/
-        var framework = Path.GetFileName(Path.TrimEndingDirectorySeparator(here));
-        var configuration = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(here)));
-        var root = Path.GetFullPath(Path.Combine(here, "..", "..", "..", ".."));
-        var dll = Path.Combine(root, "SponsoredInMail.Benchmarks", "bin", configuration!, framework, "SponsoredInMail.Benchmarks.dll");
-        File.Exists(dll).ShouldBeTrue($"build the solution first: {dll} is missing");
-        return dll;
     }
 }
