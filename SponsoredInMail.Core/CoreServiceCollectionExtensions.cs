@@ -50,6 +50,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Changes.IChangeSubscriber>(sp => sp.GetRequiredService<Deliveries.DeliveryMonitor>());
         services.AddSingleton<Deliveries.DeliveryEngine>();
         services.AddSingleton<Campaigns.CampaignOverview>();
+        services.AddSingleton<Campaigns.CampaignSendingStates>();
+        services.AddSingleton<Campaigns.AdminCampaignService>();
         services.AddSingleton<Audit.AuditLogQuery>();
         services.AddOptions<Engagement.TrackingOptions>().Bind(configuration.GetSection(Engagement.TrackingOptions.Section));
         services.AddSingleton<Engagement.TrackingTokens>();

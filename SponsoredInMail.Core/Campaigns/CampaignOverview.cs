@@ -10,7 +10,7 @@ namespace SponsoredInMail.Core.Campaigns;
 public sealed record CampaignSummary(
     int Id, string Name, CampaignStatus Status, CampaignObjective Objective, string? AudienceName, string? AdName,
     long BidCents, long LifetimeBudgetCents, long? DailyBudgetCents, long SpentCents, int Sends, int? AudienceSize,
-    DateTime StartAt, DateTime? EndAt, DateTime UpdatedAt);
+    DateTime StartAt, DateTime? EndAt, DateTime UpdatedAt, CampaignSendingState SendingState);
 
 /// <summary>
 /// The live progress panel: sent of eligible (sent plus those who can still receive it now), spend of budget,
@@ -18,11 +18,12 @@ public sealed record CampaignSummary(
 /// </summary>
 public sealed record CampaignProgress(
     CampaignStatus Status, int Sent, int Eligible, long SpentCents, long LifetimeBudgetCents, long SpentTodayCents,
-    long? DailyBudgetCents, double SendsPerSecond, string? LastReason);
+    long? DailyBudgetCents, double SendsPerSecond, string? LastReason, CampaignSendingState SendingState);
 
 /// <summary>Read models for the campaign list and campaign page; a campaign of another account reads as missing.</summary>
 public sealed class CampaignOverview(
-    IDbContextFactory<AppDbContext> factory, AccountService accounts, AudienceIndex index, DeliveryMonitor monitor, TimeProvider clock)
+    IDbContextFactory<AppDbContext> factory, AccountService accounts, AudienceIndex index, DeliveryMonitor monitor,
+    CampaignSendingStates sendingStates, TimeProvider clock)
 {
     public async Task<IReadOnlyList<CampaignSummary>> ListAsync(string actorUserId, int accountId, CancellationToken ct = default)
     {
@@ -41,15 +42,18 @@ public sealed class CampaignOverview(
                               Ad = db.Ads.Where(a => a.Id == c.AdId).Select(a => new { a.Name, a.SenderMemberId }).FirstOrDefault(),
                               Sends = db.CampaignDailyStats.Where(s => s.CampaignId == c.Id).Sum(s => (int?)s.Sends) ?? 0,
                           }).ToListAsync(ct);
-        return rows.Select(r =>
+        var summaries = new List<CampaignSummary>(rows.Count);
+        foreach (var r in rows)
         {
             var c = r.Campaign;
             var targeting = c.TargetingJson ?? r.Saved?.TargetingJson;
             int? size = targeting is null || !index.IsReady ? null
                 : index.Count(Targeting.FromJson(targeting), accountId, r.Ad?.SenderMemberId).Deliverable;
-            return new CampaignSummary(c.Id, c.Name, c.Status, c.Objective, c.AudienceName ?? r.Saved?.Name, r.Ad?.Name, c.BidCents,
-                c.LifetimeBudgetCents, c.DailyBudgetCents, c.SpentCents, r.Sends, size, c.StartAt, c.EndAt, c.UpdatedAt);
-        }).ToList();
+            summaries.Add(new CampaignSummary(c.Id, c.Name, c.Status, c.Objective, c.AudienceName ?? r.Saved?.Name, r.Ad?.Name, c.BidCents,
+                c.LifetimeBudgetCents, c.DailyBudgetCents, c.SpentCents, r.Sends, size, c.StartAt, c.EndAt, c.UpdatedAt,
+                await sendingStates.ExplainAsync(db, c, ct)));
+        }
+        return summaries;
     }
 
     public async Task<CampaignProgress?> ProgressAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default)
@@ -73,6 +77,7 @@ public sealed class CampaignOverview(
         var stillReachable = campaign.TargetingJson is null || !index.IsReady || !CampaignStateMachine.IsLive(campaign.Status) ? 0
             : index.Count(Targeting.FromJson(campaign.TargetingJson), accountId, sender).Deliverable;
         return new CampaignProgress(campaign.Status, sent, sent + stillReachable, campaign.SpentCents, campaign.LifetimeBudgetCents,
-            stats.Where(s => s.Day == today).Sum(s => s.SpendCents), campaign.DailyBudgetCents, monitor.SendsPerSecond(campaignId), reason);
+            stats.Where(s => s.Day == today).Sum(s => s.SpendCents), campaign.DailyBudgetCents, monitor.SendsPerSecond(campaignId), reason,
+            await sendingStates.ExplainAsync(db, campaign, ct));
     }
 }

@@ -9,10 +9,10 @@ using SponsoredInMail.Core.Data;
 
 namespace SponsoredInMail.Core.Campaigns;
 
-/// <summary>What a marketer sets on a campaign; money in cents.</summary>
+/// <summary>What a marketer sets on a campaign; money in cents. No <c>StartAt</c> means "as soon as it is launched".</summary>
 public sealed record CampaignInput(
     string Name, CampaignObjective Objective, int? SavedAudienceId, int? AdId, long BidCents, long LifetimeBudgetCents,
-    long? DailyBudgetCents, DateTime StartAt, DateTime? EndAt);
+    long? DailyBudgetCents, DateTime? StartAt, DateTime? EndAt);
 
 /// <summary>
 /// Campaign drafts and their life: save, submit for review, withdraw, pause, resume, cancel, archive.
@@ -44,7 +44,7 @@ public sealed class CampaignService(
         {
             errors.Add(new FieldError("dailyBudget", "The daily budget must cover at least one send and not exceed the lifetime budget."));
         }
-        if (input.EndAt is { } end && end <= input.StartAt)
+        if (input.EndAt is { } end && end <= (input.StartAt ?? Now()))
         {
             errors.Add(new FieldError("endAt", "The end must be after the start."));
         }
@@ -177,15 +177,16 @@ public sealed class CampaignService(
     public Task<Result> PauseAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
         MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Paused, null, requireSubmittable: false, ct);
 
+    /// <summary>Resumes a paused campaign; not one an admin paused (only an admin resumes that), and never launches one.</summary>
     public Task<Result> ResumeAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
-        MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Active, null, requireSubmittable: false, ct);
+        MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Active, null, requireSubmittable: false, ct, from: CampaignStatus.Paused);
 
     /// <summary>
     /// Starts an approved campaign: the delivery engine sends from its start time. Refused when the end has
     /// passed or fewer members than the minimum audience can receive it now.
     /// </summary>
     public Task<Result> LaunchAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
-        MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Active, null, requireSubmittable: false, ct);
+        MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Active, null, requireSubmittable: false, ct, from: CampaignStatus.Approved);
 
     /// <summary>A new draft with the same settings ("copy of …"); the copy is not submitted.</summary>
     public async Task<Result<int>> DuplicateAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default)
@@ -245,7 +246,8 @@ public sealed class CampaignService(
         return await db.CampaignStatusChanges.AsNoTracking().Where(c => c.CampaignId == campaignId).OrderBy(c => c.Id).ToListAsync(ct);
     }
 
-    private async Task<Result> MoveAsync(string actorUserId, int accountId, int campaignId, CampaignStatus to, string? reason, bool requireSubmittable, CancellationToken ct)
+    private async Task<Result> MoveAsync(
+        string actorUserId, int accountId, int campaignId, CampaignStatus to, string? reason, bool requireSubmittable, CancellationToken ct, CampaignStatus? from = null)
     {
         if (await accounts.RequireManagerAsync(actorUserId, accountId, "change campaigns", ct) is { } refused)
         {
@@ -257,6 +259,10 @@ public sealed class CampaignService(
         if (campaign is null)
         {
             return Result.Fail("campaign", NotFound);
+        }
+        if (await WrongStartAsync(db, campaign, from, ct) is { } wrongStart)
+        {
+            return wrongStart;
         }
         if (requireSubmittable)
         {
@@ -291,6 +297,32 @@ public sealed class CampaignService(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return Result.Ok;
+    }
+
+    /// <summary>
+    /// Launch starts only an approved campaign and resume only a paused one (each names the other when asked the wrong
+    /// way); a campaign an admin paused waits for an admin.
+    /// </summary>
+    private static async Task<Result?> WrongStartAsync(AppDbContext db, Campaign campaign, CampaignStatus? from, CancellationToken ct)
+    {
+        if (from is not { } required)
+        {
+            return null;
+        }
+        if (campaign.Status == required)
+        {
+            return required == CampaignStatus.Paused && await AdminCampaignService.AdminPauseAsync(db, campaign.Id, ct) is { } pause
+                ? Result.Fail("status", $"An admin paused this campaign ({pause.Reason}); only an admin can resume it.")
+                : null;
+        }
+        var state = CampaignStateMachine.Describe(campaign.Status);
+        return required == CampaignStatus.Approved
+            ? Result.Fail("status", campaign.Status == CampaignStatus.Paused
+                ? "Only an approved campaign can be launched; this one is paused: resume it instead."
+                : $"Only an approved campaign can be launched; this one is {state}.")
+            : Result.Fail("status", campaign.Status == CampaignStatus.Approved
+                ? "Only a paused campaign can be resumed; this one is approved and has never run: launch it instead."
+                : $"Only a paused campaign can be resumed; this one is {state}.");
     }
 
     /// <summary>The rules plus the account checks: the audience and ad must be this account's, the ad active.</summary>
@@ -340,7 +372,7 @@ public sealed class CampaignService(
     private static CampaignInput ToInput(Campaign c) =>
         new(c.Name, c.Objective, c.SavedAudienceId, c.AdId, c.BidCents, c.LifetimeBudgetCents, c.DailyBudgetCents, c.StartAt, c.EndAt);
 
-    private static void Apply(Campaign campaign, CampaignInput input)
+    private void Apply(Campaign campaign, CampaignInput input)
     {
         campaign.Name = input.Name.Trim();
         campaign.Objective = input.Objective;
@@ -349,7 +381,8 @@ public sealed class CampaignService(
         campaign.BidCents = input.BidCents;
         campaign.LifetimeBudgetCents = input.LifetimeBudgetCents;
         campaign.DailyBudgetCents = input.DailyBudgetCents;
-        campaign.StartAt = input.StartAt;
+        // No start: as soon as it is launched (a start at or before the launch sends from the launch on).
+        campaign.StartAt = input.StartAt ?? Now();
         campaign.EndAt = input.EndAt;
     }
 }

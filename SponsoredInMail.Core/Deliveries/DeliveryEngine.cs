@@ -89,9 +89,9 @@ public sealed class DeliveryEngine(
         {
             var reason = campaign switch
             {
-                { EndAt: { } end } when end <= now => "The end date was reached.",
-                _ when campaign.LifetimeBudgetCents - campaign.SpentCents < campaign.BidCents => "The lifetime budget is spent.",
-                { TargetingJson: null } => "The campaign has no audience.",
+                { EndAt: { } end } when end <= now => CompletionReasons.EndReached,
+                _ when campaign.LifetimeBudgetCents - campaign.SpentCents < campaign.BidCents => CompletionReasons.LifetimeBudgetSpent,
+                { TargetingJson: null } => CompletionReasons.NoAudience,
                 _ => null,
             };
             if (reason is not null)
@@ -121,7 +121,7 @@ public sealed class DeliveryEngine(
             }
             if (IsEmpty(reachable))
             {
-                completed += await CompleteAsync(campaign.Id, "Everyone in the audience who can receive it now has been sent it.", ct) ? 1 : 0;
+                completed += await CompleteAsync(campaign.Id, CompletionReasons.EveryoneReachableSent, ct) ? 1 : 0;
                 continue;
             }
             claimed ??= new ulong[reachable.Length];

@@ -143,6 +143,52 @@ public class ApiCampaignTests(ApiAppFactory app)
     }
 
     [Fact]
+    public async Task ResumingAnApprovedCampaignIs409AndDoesNotLaunchIt()
+    {
+        var world = await app.WorldAsync();
+        var approved = await app.DraftAsync(world.Contoso, "Approved, not launched", CampaignStatus.Approved);
+
+        var response = await app.Client(world.ContosoReadWrite).PostAsync($"/api/v1/campaigns/{approved}/resume", null, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await ErrorsAsync(response))["status"].ShouldBe(["Only a paused campaign can be resumed; this one is approved and has never run: launch it instead."]);
+        (await StatusAsync(approved)).ShouldBe(CampaignStatus.Approved);
+    }
+
+    [Fact]
+    public async Task TheLaunchEndpointLaunchesAnApprovedCampaign()
+    {
+        var world = await app.WorldAsync();
+        var approved = await app.DraftAsync(world.Contoso, "Ready to launch", CampaignStatus.Approved);
+        await using (var db = await app.CreateContextAsync())
+        {
+            // Approval freezes the audience; every country of the network is large enough to launch.
+            var countries = await db.Members.Select(m => m.CountryCode).Distinct().ToListAsync(Ct);
+            await db.Campaigns.Where(c => c.Id == approved).ExecuteUpdateAsync(u => u.SetProperty(c => c.TargetingJson,
+                new SponsoredInMail.Core.Audiences.Targeting([new(SponsoredInMail.Core.Audiences.Facet.Location, countries)], []).ToJson()), Ct);
+        }
+
+        var response = await app.Client(world.ContosoReadWrite).PostAsync($"/api/v1/campaigns/{approved}/launch", null, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
+        (await StatusAsync(approved)).ShouldBe(CampaignStatus.Active);
+    }
+
+    [Fact]
+    public async Task LaunchingAPausedCampaignIs409()
+    {
+        var world = await app.WorldAsync();
+        var paused = await app.DraftAsync(world.Contoso, "Paused", CampaignStatus.Paused);
+
+        var response = await app.Client(world.ContosoReadWrite).PostAsync($"/api/v1/campaigns/{paused}/launch", null, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await ErrorsAsync(response))["status"].ShouldBe(["Only an approved campaign can be launched; this one is paused: resume it instead."]);
+        (await StatusAsync(paused)).ShouldBe(CampaignStatus.Paused);
+    }
+
+    [Fact]
     public async Task AMoveTheStateDoesNotAllowIs409NamingTheStatus()
     {
         var world = await app.WorldAsync();

@@ -21,7 +21,7 @@ public class ApiDocumentTests(ApiAppFactory app)
         var paths = root.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         paths.ShouldBe([
             "/api/v1/audiences", "/api/v1/audiences/{id}/count", "/api/v1/ads", "/api/v1/ads/{id}", "/api/v1/campaigns",
-            "/api/v1/campaigns/{id}", "/api/v1/campaigns/{id}/submit", "/api/v1/campaigns/{id}/pause", "/api/v1/campaigns/{id}/resume",
+            "/api/v1/campaigns/{id}", "/api/v1/campaigns/{id}/submit", "/api/v1/campaigns/{id}/launch", "/api/v1/campaigns/{id}/pause", "/api/v1/campaigns/{id}/resume",
             "/api/v1/campaigns/{id}/report", "/api/v1/reports/account", "/api/v1/leads",
         ], ignoreOrder: true);
         var bearer = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");

@@ -47,6 +47,8 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.CampaignService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.CampaignOverview>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.ReviewService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.AdminCampaignService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.CampaignSendingStates>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Audit.AuditLogQuery>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Inbox.InboxService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Inbox.TestSendService>());
@@ -60,6 +62,8 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(Database.Get<Microsoft.Extensions.Options.IOptions<SponsoredInMail.Core.InMail.InMailOptions>>());
         Services.AddSingleton(new InMailDirectory(Database.Factory));
         Services.AddSingleton(new UserNames(Database.Factory));
+        // The pages read the same (fake) clock as the Core services they call.
+        Services.AddSingleton<TimeProvider>(Database.Clock);
         Services.AddScoped<CurrentAccount>();
         Authorization = AddAuthorization();
     }

@@ -16,6 +16,7 @@ public class NavMenuTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         nav.FindAll("a[href='/admin/members']").Count.ShouldBe(1);
         nav.FindAll("a[href='/admin/review']").Count.ShouldBe(1);
+        nav.FindAll("a[href='/admin/campaigns']").Count.ShouldBe(1);
         nav.FindAll("a[href='/admin/audit']").Count.ShouldBe(1);
         nav.FindAll("a[href='/me']").ShouldBeEmpty();
         nav.Markup.ShouldNotContain("Account &amp; team");

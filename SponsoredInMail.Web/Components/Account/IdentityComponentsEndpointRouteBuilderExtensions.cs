@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Primitives;
 using SponsoredInMail.Web.Components.Account.Pages;
 using SponsoredInMail.Web.Components.Account.Pages.Manage;
+using SponsoredInMail.Core.Common;
 using SponsoredInMail.Core.Data;
 
 namespace Microsoft.AspNetCore.Routing;
@@ -47,7 +48,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromForm] string returnUrl) =>
         {
             await signInManager.SignOutAsync();
-            return TypedResults.LocalRedirect($"~/{returnUrl}");
+            return TypedResults.LocalRedirect(SafeUrl.LocalPath(returnUrl) ?? "/");
         });
 
         accountGroup.MapPost("/PasskeyCreationOptions", async (

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
+using SponsoredInMail.Core.Common;
 using SponsoredInMail.Core.Data;
 
 namespace SponsoredInMail.Web.Components.Account;
@@ -16,18 +17,14 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         MaxAge = TimeSpan.FromSeconds(5),
     };
 
+    /// <summary>
+    /// Redirects to a page of this site. Every return URL passes through here, so anything that is not a path on this
+    /// site (another host, a scheme, "//" or "/\" tricks, control characters) goes to the home page instead: no open
+    /// redirect, and no 500 after the sign-in cookie is already set.
+    /// </summary>
     public void RedirectTo(string? uri)
     {
-        uri ??= "";
-
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
-        {
-            uri = navigationManager.ToBaseRelativePath(uri);
-        }
-
-        navigationManager.NavigateTo(uri);
+        navigationManager.NavigateTo(SafeUrl.LocalPath(uri, navigationManager.BaseUri) ?? "/");
     }
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)

@@ -65,8 +65,11 @@ public static class ApiEndpoints
             .Produces<ApiCampaign>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         MapMove(campaigns, "submit", "SubmitCampaign", "Submits a complete draft for review.", (s, user, account, id, ct) => s.SubmitAsync(user, account, id, ct));
+        MapMove(campaigns, "launch", "LaunchCampaign", "Launches an approved campaign: it sends from its start (at once when the start has passed).",
+            (s, user, account, id, ct) => s.LaunchAsync(user, account, id, ct));
         MapMove(campaigns, "pause", "PauseCampaign", "Pauses an active campaign.", (s, user, account, id, ct) => s.PauseAsync(user, account, id, ct));
-        MapMove(campaigns, "resume", "ResumeCampaign", "Resumes a paused campaign.", (s, user, account, id, ct) => s.ResumeAsync(user, account, id, ct));
+        MapMove(campaigns, "resume", "ResumeCampaign", "Resumes a paused campaign (not one an admin paused; an approved one is launched instead).",
+            (s, user, account, id, ct) => s.ResumeAsync(user, account, id, ct));
         campaigns.MapGet("/{id:int}/report", CampaignReportAsync).WithName("GetCampaignReport").WithTags("Reports")
             .WithSummary("KPIs and daily metrics of a campaign over from–to (UTC days, inclusive; default the campaign's whole life, launch to its end or today).")
             .Produces<CampaignReport>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);

@@ -29,6 +29,11 @@ public static class CampaignDisplay
 
     public static string Utc(DateTime at) => at.ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
+    /// <summary>A start at or before the launch (or, before launch, already passed) means "as soon as launched".</summary>
+    public static string Start(Campaign campaign, DateTime utcNow) => campaign.LaunchedAt is { } launched
+        ? campaign.StartAt <= launched ? $"At launch ({Utc(launched)})" : Utc(campaign.StartAt)
+        : campaign.StartAt <= utcNow ? "As soon as launched" : Utc(campaign.StartAt);
+
     public static string Utc(DateTime? at, string none) => at is { } value ? Utc(value) : none;
 
     public static string Range(ForecastRange range, Func<long, string> format) =>

@@ -18,20 +18,22 @@ public sealed class CampaignDraftForm
     public string? EndDate { get; set; }
     public string? EndTime { get; set; }
 
-    /// <summary>A new campaign starts at the next full hour (UTC) with a bid of $0.50 (or the floor) and a $500 lifetime budget.</summary>
-    public static CampaignDraftForm New(DateTime utcNow, long floorCents)
-    {
-        var start = new DateTime(utcNow.Year, utcNow.Month, utcNow.Day, utcNow.Hour, 0, 0, DateTimeKind.Utc).AddHours(1);
-        return new CampaignDraftForm
-        {
-            Bid = CampaignFields.Dollars(Math.Max(50, floorCents)),
-            LifetimeBudget = CampaignFields.Dollars(50_000),
-            StartDate = CampaignFields.Date(start),
-            StartTime = CampaignFields.Time(start),
-        };
-    }
+    /// <summary>When the form was opened: an empty start ("as soon as launched") counts from here in the forecast.</summary>
+    public DateTime OpenedAt { get; init; }
 
-    public static CampaignDraftForm From(Campaign campaign) => new()
+    /// <summary>
+    /// A new campaign starts as soon as it is launched (no start date), with a bid of $0.50 (or the floor) and a $500
+    /// lifetime budget.
+    /// </summary>
+    public static CampaignDraftForm New(DateTime utcNow, long floorCents) => new()
+    {
+        Bid = CampaignFields.Dollars(Math.Max(50, floorCents)),
+        LifetimeBudget = CampaignFields.Dollars(50_000),
+        OpenedAt = utcNow,
+    };
+
+    /// <summary>A saved campaign's settings; a start already passed reads as "as soon as launched" (it means the same).</summary>
+    public static CampaignDraftForm From(Campaign campaign, DateTime utcNow) => new()
     {
         Name = campaign.Name,
         Objective = campaign.Objective,
@@ -40,8 +42,9 @@ public sealed class CampaignDraftForm
         Bid = CampaignFields.Dollars(campaign.BidCents),
         LifetimeBudget = CampaignFields.Dollars(campaign.LifetimeBudgetCents),
         DailyBudget = CampaignFields.Dollars(campaign.DailyBudgetCents),
-        StartDate = CampaignFields.Date(campaign.StartAt),
-        StartTime = CampaignFields.Time(campaign.StartAt),
+        StartDate = campaign.StartAt > utcNow ? CampaignFields.Date(campaign.StartAt) : null,
+        StartTime = campaign.StartAt > utcNow ? CampaignFields.Time(campaign.StartAt) : null,
+        OpenedAt = utcNow,
         EndDate = campaign.EndAt is { } end ? CampaignFields.Date(end) : null,
         EndTime = campaign.EndAt is { } endTime ? CampaignFields.Time(endTime) : null,
     };
@@ -53,18 +56,18 @@ public sealed class CampaignDraftForm
         var bid = CampaignFields.Cents(Bid, "bid", "bid", required: true, errors);
         var lifetime = CampaignFields.Cents(LifetimeBudget, "lifetimeBudget", "lifetime budget", required: true, errors);
         var daily = CampaignFields.Cents(DailyBudget, "dailyBudget", "daily budget", required: false, errors);
-        var start = CampaignFields.Utc(StartDate, StartTime, "startAt", "start", required: true, errors);
+        var start = CampaignFields.Utc(StartDate, StartTime, "startAt", "start", required: false, errors);
         var end = CampaignFields.Utc(EndDate, EndTime, "endAt", "end", required: false, errors);
         return errors.Count > before ? null
-            : new CampaignInput(Name, Objective, AudienceId, AdId, bid!.Value, lifetime!.Value, daily, start!.Value, end);
+            : new CampaignInput(Name, Objective, AudienceId, AdId, bid!.Value, lifetime!.Value, daily, start, end);
     }
 
     /// <summary>Days in the schedule (a started day counts), or null without a valid end.</summary>
     public int? ScheduleDays()
     {
         var ignored = new List<FieldError>();
-        var start = CampaignFields.Utc(StartDate, StartTime, "startAt", "start", true, ignored);
+        var start = CampaignFields.Utc(StartDate, StartTime, "startAt", "start", false, ignored) ?? OpenedAt;
         var end = CampaignFields.Utc(EndDate, EndTime, "endAt", "end", false, ignored);
-        return start is { } s && end is { } e && e > s ? (int)Math.Ceiling((e - s).TotalDays) : null;
+        return end is { } e && e > start ? (int)Math.Ceiling((e - start).TotalDays) : null;
     }
 }
