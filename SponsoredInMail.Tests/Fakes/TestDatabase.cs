@@ -101,12 +101,22 @@ public sealed class SeededDatabase : IAsyncLifetime
 
     public TestDatabase Database { get; private set; } = default!;
 
+    private readonly CancellationTokenSource _stop = new();
+    private Task _feed = Task.CompletedTask;
+
     public async ValueTask InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
         await Database.SeedAsync(Members);
         await Database.Get<SponsoredInMail.Core.Audiences.AudienceIndex>().RebuildAsync(Database.Get<SponsoredInMail.Core.Audiences.IAudienceSource>());
+        // The change feed's dispatcher runs as in the app, so live pages follow what the tests commit.
+        _feed = Database.Get<SponsoredInMail.Core.Changes.ChangeFeed>().RunAsync(_stop.Token);
     }
 
-    public ValueTask DisposeAsync() => Database.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _feed;
+        await Database.DisposeAsync();
+    }
 }

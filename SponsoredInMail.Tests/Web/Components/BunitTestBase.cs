@@ -42,6 +42,7 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Ads.LeadFormService>());
         Services.AddSingleton(Database.Get<SenderService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Audiences.AudienceIndex>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Changes.LiveChanges>());
         Services.AddSingleton(Database.Get<Microsoft.Extensions.Options.IOptions<SponsoredInMail.Core.Audiences.AudienceOptions>>());
         Services.AddSingleton(Database.Get<Microsoft.Extensions.Options.IOptions<SponsoredInMail.Core.Campaigns.CampaignOptions>>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.CampaignService>());
