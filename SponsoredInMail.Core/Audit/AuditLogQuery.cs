@@ -13,7 +13,7 @@ public sealed record AuditFilter(
 /// <summary>One audit line with the actor's and account's names resolved for display.</summary>
 public sealed record AuditRow(long Id, DateTime At, string Actor, string? AccountName, string EntityType, string EntityId, string Action, string? Before, string? After);
 
-/// <summary>Browses the append-only audit log, newest first; admins only.</summary>
+/// <summary>Browses the append-only audit log, newest first by time (ties by id); admins only.</summary>
 public sealed class AuditLogQuery(IDbContextFactory<AppDbContext> factory)
 {
     public async Task<Page<AuditRow>> SearchAsync(string adminUserId, AuditFilter filter, int skip, int take, CancellationToken ct = default)
@@ -58,7 +58,7 @@ public sealed class AuditLogQuery(IDbContextFactory<AppDbContext> factory)
             query = query.Where(e => e.At < end);
         }
         var total = await query.CountAsync(ct);
-        var rows = await (from e in query.OrderByDescending(e => e.Id).Skip(skip).Take(Math.Clamp(take, 1, 200))
+        var rows = await (from e in query.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Skip(skip).Take(Math.Clamp(take, 1, 200))
                           select new
                           {
                               Entry = e,

@@ -24,7 +24,7 @@ public sealed class CampaignService(
     Microsoft.Extensions.Options.IOptions<CampaignOptions> options, Microsoft.Extensions.Options.IOptions<Audiences.AudienceOptions> audienceOptions, TimeProvider clock)
 {
     private const string NotFound = "Campaign not found.";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     /// <summary>Checks a draft's settings; <paramref name="forSubmit"/> also requires audience and ad.</summary>
     public Result Validate(CampaignInput input, bool forSubmit)
@@ -108,11 +108,16 @@ public sealed class CampaignService(
         if (campaign.Status == CampaignStatus.Rejected)
         {
             db.CampaignStatusChanges.Add(CampaignStateMachine.Move(campaign, CampaignStatus.Draft, actorUserId, Now(), "Edited after rejection").Value!);
+            db.AuditLog.Add(Entry(actorUserId, campaign, $"status {CampaignStatus.Rejected} → {CampaignStatus.Draft}", nameof(CampaignStatus.Rejected), nameof(CampaignStatus.Draft)));
         }
         Apply(campaign, input);
-        campaign.UpdatedByUserId = actorUserId;
-        campaign.UpdatedAt = Now();
-        db.AuditLog.Add(Entry(actorUserId, campaign, "settings changed", before, Snapshot(campaign)));
+        // Every wizard step saves the whole draft: only a step that changed something leaves a line, naming only what changed.
+        if (AuditDiff.ChangedFields(before, Snapshot(campaign)) is { } changed)
+        {
+            campaign.UpdatedByUserId = actorUserId;
+            campaign.UpdatedAt = Now();
+            db.AuditLog.Add(Entry(actorUserId, campaign, "settings changed", changed.Before, changed.After));
+        }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return Result.Ok;
@@ -159,9 +164,12 @@ public sealed class CampaignService(
         // Lowered below what is already spent: the budget becomes the spend, so the campaign stops and the
         // record still reads "spend never above budget". Nothing is refunded.
         Apply(campaign, input with { LifetimeBudgetCents = Math.Max(lifetimeBudgetCents, campaign.SpentCents) });
-        campaign.UpdatedByUserId = actorUserId;
-        campaign.UpdatedAt = Now();
-        db.AuditLog.Add(Entry(actorUserId, campaign, "running settings changed", before, Snapshot(campaign)));
+        if (AuditDiff.ChangedFields(before, Snapshot(campaign)) is { } changed)
+        {
+            campaign.UpdatedByUserId = actorUserId;
+            campaign.UpdatedAt = Now();
+            db.AuditLog.Add(Entry(actorUserId, campaign, "running settings changed", changed.Before, changed.After));
+        }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return Result.Ok;

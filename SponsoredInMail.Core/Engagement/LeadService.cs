@@ -34,12 +34,21 @@ public sealed class LeadService(IDbContextFactory<AppDbContext> factory, Account
             (JsonSerializer.Deserialize<Dictionary<string, string>>(r.Lead.AnswersJson) ?? []).ToList())).ToList(), total);
     }
 
-    /// <summary>Every lead of the account (or one campaign) as CSV: one column per answer label, formula-safe cells.</summary>
+    /// <summary>Every lead of the account (or one of its campaigns) as CSV: one column per answer label, formula-safe cells; null when not found.</summary>
     public async Task<string?> ExportCsvAsync(string actorUserId, int accountId, int? campaignId, CancellationToken ct = default)
     {
         if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
         {
             return null;
+        }
+        if (campaignId is { } campaign)
+        {
+            // Another account's campaign (or none) is not found, rather than an empty file that suggests it has no leads.
+            await using var db = await factory.CreateDbContextAsync(ct);
+            if (!await db.Campaigns.AnyAsync(c => c.Id == campaign && c.AdvertiserAccountId == accountId, ct))
+            {
+                return null;
+            }
         }
         var leads = (await ListAsync(actorUserId, accountId, campaignId, 0, 10_000, ct)).Items;
         var labels = leads.SelectMany(l => l.Answers.Select(a => a.Key)).Distinct().ToList();

@@ -54,6 +54,7 @@ public sealed class DemoCampaignSeeder(
         new("Contoso Cloud", "Winter launch webinar", CampaignObjective.WebsiteVisits, 75, 200_000, 4_500, CampaignStatus.Active, LaunchDay: -12),
         new("Contoso Cloud", "Partner summit invitation", CampaignObjective.WebsiteVisits, 80, 100_000, 5_000, CampaignStatus.InReview),
         new("Contoso Cloud", "Spring roadshow", CampaignObjective.WebsiteVisits, 60, 80_000, null, CampaignStatus.Draft),
+        new("Northwind Analytics", "Data maturity survey", CampaignObjective.LeadGeneration, 80, 40_000, 4_000, CampaignStatus.Completed, LaunchDay: -88),
         new("Northwind Analytics", "Benchmark report 2026", CampaignObjective.LeadGeneration, 90, 300_000, 4_500, CampaignStatus.Paused, LaunchDay: -25, StopDay: -5),
         new("Northwind Analytics", "Dashboard free trial", CampaignObjective.WebsiteVisits, 70, 50_000, 2_500, CampaignStatus.Rejected,
             Rejection: "Excessive capitals: the subject line is written in capitals throughout; use sentence case."),
@@ -62,10 +63,14 @@ public sealed class DemoCampaignSeeder(
         new("Fabrikam Health", "Summer promotion", CampaignObjective.WebsiteVisits, 55, 40_000, 3_000, CampaignStatus.Canceled, LaunchDay: -50, StopDay: -47),
     ];
 
+    /// <summary>How many days of history the replay makes.</summary>
+    public const int HistoryDays = 90;
+
     public async Task SeedAsync(DateTime now, CancellationToken ct = default)
     {
-        var clock = new SimulatedClock(now.Date.AddDays(-60).AddHours(9));
+        var clock = new SimulatedClock(now.Date.AddDays(-HistoryDays).AddHours(9));
         var ids = await CreateAsync(now, clock.Now, ct);
+        await SetReachableLastActiveAsync(AwayFrom(now), ct);
 
         // Replay the past on the real engine, one morning at a time.
         var index = new AudienceIndex(audienceOptions, activityOptions, clock);
@@ -76,7 +81,7 @@ public sealed class DemoCampaignSeeder(
         var engine = new DeliveryEngine(factory, store, index, feed, audienceOptions, deliveryOptions,
             new ActivityPolicy(activityOptions), clock);
         var admin = await AdminIdAsync(ct);
-        for (var day = -60; day < 0; day++)
+        for (var day = -HistoryDays; day < 0; day++)
         {
             clock.Now = now.Date.AddDays(day).AddHours(9);
             foreach (var (script, id) in Scripts.Zip(ids))
@@ -93,6 +98,7 @@ public sealed class DemoCampaignSeeder(
             }
             await engine.RunUntilIdleAsync(ct);
         }
+        await SetReachableLastActiveAsync(now, ct);
 
         // Campaigns that never launched reach their state now, with the steps a marketer and an admin would take.
         foreach (var (script, id) in Scripts.Zip(ids).Where(p => p.First.LaunchDay is null && p.First.Final != CampaignStatus.Draft))
@@ -109,6 +115,25 @@ public sealed class DemoCampaignSeeder(
     }
 
     private readonly Dictionary<string, string> _managers = [];
+
+    /// <summary>
+    /// The demo members who read an inbox (<see cref="DemoData.ReachableMembers"/>) take part in the replay only while
+    /// its mornings are older than both frequency caps: for the replay they were last seen so long ago that the
+    /// engine's own activity rule leaves them out from then on. Afterwards they are active now and capped by nothing.
+    /// </summary>
+    private DateTime AwayFrom(DateTime now)
+    {
+        var longestCap = Math.Max(audienceOptions.Value.AnyAdvertiserCapDays, audienceOptions.Value.SameAdvertiserCapDays);
+        var lastMorning = now.Date.AddDays(-(longestCap + 1)).AddHours(9);
+        return lastMorning.AddDays(-activityOptions.Value.ActiveWithinDays);
+    }
+
+    private async Task SetReachableLastActiveAsync(DateTime at, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var reachable = DemoData.ReachableMembers.ToList();
+        await db.Members.Where(m => reachable.Contains(m.Id)).ExecuteUpdateAsync(u => u.SetProperty(m => m.LastActiveAt, at), ct);
+    }
 
     private string ManagerOf(Script script) => _managers.GetValueOrDefault(script.Account, SeedActor);
 

@@ -10,6 +10,13 @@ public static class DemoData
     /// <summary>Member ids 1..ReservedProfiles belong to demo logins: never opted out, never senders.</summary>
     public const int ReservedProfiles = 10;
 
+    /// <summary>
+    /// Where the demo logins with a Member role (Mia, Sam) live: a country none of the running demo campaigns
+    /// targets, but Northwind's "Data leaders in Europe" does. Their only sponsored history is older than both
+    /// frequency caps, so a new campaign that includes them reaches them at once.
+    /// </summary>
+    public const string ReachableCountry = "NL", ReachableRegion = "North Holland";
+
     public sealed record DemoAccount(string Name, string Website, string LogoColor, string LogoInitials);
 
     public sealed record DemoLogin(
@@ -35,4 +42,8 @@ public static class DemoData
         new("member@sponsoredinmail.example", "Mia Morgan", [AppRoles.Member], 1, []),
         new("rep@sponsoredinmail.example", "Sam Rivera", [AppRoles.SalesRep, AppRoles.Member], 2, []),
     ];
+
+    /// <summary>The members of the demo logins who read an inbox (Member role): reachable by a new campaign on a fresh database.</summary>
+    public static IReadOnlyList<int> ReachableMembers { get; } =
+        [.. Logins.Where(l => l.MemberId is not null && l.Roles.Contains(AppRoles.Member)).Select(l => l.MemberId!.Value)];
 }

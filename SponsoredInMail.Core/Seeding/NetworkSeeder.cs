@@ -108,9 +108,29 @@ public sealed class NetworkSeeder(
             member.FirstName = names[0];
             member.LastName = names[1];
             member.LastActiveAt = now;
+            if (DemoData.ReachableMembers.Contains(member.Id))
+            {
+                PlaceReachable(member);
+            }
         }
         await db.SaveChangesAsync(ct);
         return accounts;
+    }
+
+    /// <summary>
+    /// Mia and Sam are directors in the Netherlands: inside Northwind's European audience, outside the audiences of
+    /// the campaigns still running at the end of the demo history (see <see cref="DemoData.ReachableCountry"/>).
+    /// </summary>
+    private static void PlaceReachable(Member member)
+    {
+        var function = Taxonomy.Functions.First(f => f.Name == member.JobFunction);
+        var title = Taxonomy.TitleFor(function, Seniority.Director, alternate: false);
+        member.Headline = member.Headline.Replace(member.JobTitle, title, StringComparison.Ordinal);
+        member.JobTitle = title;
+        member.Seniority = Seniority.Director;
+        member.YearsOfExperience = Math.Max(member.YearsOfExperience, 12);
+        member.CountryCode = DemoData.ReachableCountry;
+        member.Region = DemoData.ReachableRegion;
     }
 
     /// <summary>Three granted senders per account (marketing or sales leaders), plus two requests awaiting the demo member.</summary>

@@ -54,7 +54,8 @@ public class InboxJourneyTests(BrowserFixture browser)
         await member.GetByRole(AriaRole.Link, new() { Name = "Inbox", Exact = true }).ClickAsync();
         await member.WaitForInteractiveAsync();
         var items = member.GetByTestId("inbox-item");
-        await Assertions.Expect(items.Filter(new() { HasText = "Journey:" })).ToHaveCountAsync(2);
+        // Sponsored ones only: the InMail journey (same app) may already have put a "Journey:" InMail in Mia's inbox.
+        await Assertions.Expect(member.Locator("[data-testid=inbox-item][data-kind=sponsored]").Filter(new() { HasText = "Journey:" })).ToHaveCountAsync(2);
         await Assertions.Expect(items.First).ToHaveAttributeAsync("data-kind", "sponsored");
         (await member.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
 

@@ -89,7 +89,6 @@ public class InboxHttpTests(AppFactory app) : IClassFixture<AppFactory>
 
     [Theory]
     [InlineData("member@sponsoredinmail.example", "/inbox", "Inbox")]
-    [InlineData("maria@contoso.example", "/inbox/test/1", "Inbox")]
     [InlineData("maria@contoso.example", "/settings", "Opt-outs")]
     [InlineData("admin@sponsoredinmail.example", "/admin/members/1/inbox", "Read-only view")]
     [InlineData("admin@sponsoredinmail.example", "/inbox", "not linked to one")]

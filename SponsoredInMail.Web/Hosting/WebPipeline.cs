@@ -7,6 +7,7 @@ public static class WebPipeline
 {
     public static WebApplication UseSponsoredInMail(this WebApplication app)
     {
+        app.UseSponsoredInMailTransportSecurity();
         // Always the friendly error page with a request id; never a stack trace, in any environment.
         app.UseExceptionHandler("/Error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using SponsoredInMail.Core;
@@ -54,8 +53,7 @@ public static class WebServiceRegistration
             .AddDefaultTokenProviders();
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
 
-        // Keys live in the database so that sign-in cookies survive a restart.
-        services.AddDataProtection().PersistKeysToDbContext<AppDbContext>().SetApplicationName("SponsoredInMail");
+        builder.AddSponsoredInMailTransportSecurity();
         return builder;
     }
 }

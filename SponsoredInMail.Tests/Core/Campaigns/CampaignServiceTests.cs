@@ -120,6 +120,34 @@ public class CampaignServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AWizardStepThatChangesNothingLeavesNoAuditLine()
+    {
+        var id = await CreateAsync();
+
+        // Next on each step saves the whole draft again, unchanged.
+        (await _campaigns.UpdateDraftAsync(_maria, _contoso, id, Draft(_audience, _ad), Ct)).Succeeded.ShouldBeTrue();
+        (await _campaigns.UpdateDraftAsync(_maria, _contoso, id, Draft(_audience, _ad) with { Name = "  Spring launch " }, Ct)).Succeeded.ShouldBeTrue();
+
+        await using var db = _db.CreateContext();
+        (await db.AuditLog.Where(e => e.EntityId == id.ToString()).Select(e => e.Action).ToListAsync(Ct)).ShouldBe(["created"]);
+    }
+
+    [Fact]
+    public async Task ASettingsChangeLogsOnlyTheFieldsThatChanged()
+    {
+        var id = await CreateAsync();
+
+        (await _campaigns.UpdateDraftAsync(_maria, _contoso, id, Draft(_audience, _ad) with { BidCents = 75, DailyBudgetCents = null }, Ct)).Succeeded.ShouldBeTrue();
+
+        await using var db = _db.CreateContext();
+        var entry = await db.AuditLog.SingleAsync(e => e.EntityId == id.ToString() && e.Action == "settings changed", Ct);
+        entry.Before.ShouldBe("""{"bidCents":60,"dailyBudgetCents":5000}""");
+        entry.After.ShouldBe("""{"bidCents":75,"dailyBudgetCents":null}""");
+        SponsoredInMail.Core.Audit.AuditDiff.Between(entry.Before, entry.After).Select(c => $"{c.Field}: {c.Before} → {c.After}")
+            .ShouldBe(["Bid: $0.60 → $0.75", "Daily budget: $50.00 → none"]);
+    }
+
+    [Fact]
     public async Task EditingARejectedCampaignReturnsItToDraft()
     {
         var id = await CreateAsync();

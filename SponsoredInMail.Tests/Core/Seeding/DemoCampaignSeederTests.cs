@@ -1,6 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Campaigns;
 using SponsoredInMail.Core.Engagement;
+using SponsoredInMail.Core.Seeding;
 using SponsoredInMail.Tests.Fakes;
 
 namespace SponsoredInMail.Tests.Core.Seeding;
@@ -51,5 +54,44 @@ public class DemoCampaignSeederTests
         ledger.Count(e => e.Kind == SponsoredInMail.Core.InMail.LedgerKind.Refund).ShouldBe(1);
         (await inMail.BalanceAsync(rep, ct)).ShouldBe(ledger.Sum(e => e.Amount));
         (await inMail.BalanceAsync(rep, ct)).ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task TheDemoMembersKeepTheirInboxHistoryYetANewCampaignOfAnyDemoAccountReachesThemNow()
+    {
+        await using var s = await DeliveryScenario.CreateAsync(members: 20_000, settings: new Dictionary<string, string?> { ["Seed:DemoCampaigns"] = "true" });
+        var ct = TestContext.Current.CancellationToken;
+        var now = s.Database.Clock.GetUtcNow().UtcDateTime;
+        var caps = s.Database.Get<IOptions<AudienceOptions>>().Value;
+        string[] logins = ["member@sponsoredinmail.example", "rep@sponsoredinmail.example"];
+        var members = logins.Select(email => DemoData.Logins.Single(l => l.Email == email).MemberId!.Value).ToList();
+
+        // The app starts: its engine first sends the campaigns still running at the end of the demo history.
+        await s.Engine.RunUntilIdleAsync(ct);
+
+        await using var db = s.Database.CreateContext();
+        var accounts = await db.AdvertiserAccounts.Select(a => a.Id).ToListAsync(ct);
+        accounts.Count.ShouldBe(DemoData.Accounts.Count);
+        foreach (var member in members)
+        {
+            // Their inbox keeps sponsored history, all of it older than both caps.
+            var history = await db.Deliveries.Where(d => d.MemberId == member).Select(d => d.DeliveredAt).ToListAsync(ct);
+            history.ShouldNotBeEmpty($"member {member} has no sponsored history");
+            history.Max().ShouldBeLessThan(now.AddDays(-Math.Max(caps.AnyAdvertiserCapDays, caps.SameAdvertiserCapDays)));
+
+            // Deliverable now for every demo account, by the engine's own candidate rule (active, no opt-out, under neither cap).
+            var country = await db.Members.Where(m => m.Id == member).Select(m => m.CountryCode).SingleAsync(ct);
+            foreach (var account in accounts)
+            {
+                var deliverable = s.Index.DeliverableSet(DeliveryScenario.Countries(country), account, senderMemberId: null);
+                (deliverable[member >> 6] & (1UL << (member & 63))).ShouldNotBe(0UL, $"member {member} cannot receive a campaign of account {account}");
+            }
+        }
+
+        // And the database's send-time check agrees: a new Contoso campaign at their country reaches both at once.
+        var homes = await db.Members.Where(m => members.Contains(m.Id)).Select(m => m.CountryCode).Distinct().ToArrayAsync(ct);
+        var campaign = await s.LaunchAsync(await s.AccountAsync("Contoso Cloud"), DeliveryScenario.Countries(homes), bidCents: 100, lifetimeCents: 1_000_000);
+        await s.Engine.RunUntilIdleAsync(ct);
+        members.ShouldBeSubsetOf((await s.DeliveriesAsync(campaign)).Select(d => d.MemberId));
     }
 }

@@ -68,7 +68,7 @@ public class AdEditorTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         var page = Render<AdEditorPage>(p => p.Add(x => x.AccountId, northwind).Add(x => x.AdId, id));
 
-        page.WaitForAssertion(() => page.Markup.ShouldContain("Account not found"));
+        page.WaitForAssertion(() => page.Find("[data-testid=not-found] h1").TextContent.ShouldBe("Ad not found"));
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public class AudienceBuilderTests(SeededDatabase seeded) : BunitTestBase(seeded)
         var asOwnAccount = Render<AudienceBuilderPage>(p => p.Add(x => x.AccountId, northwind).Add(x => x.AudienceId, id));
         var asTheirAccount = Render<AudienceBuilderPage>(p => p.Add(x => x.AccountId, contoso).Add(x => x.AudienceId, id));
 
-        asOwnAccount.WaitForAssertion(() => asOwnAccount.Markup.ShouldContain("Account not found"));
+        asOwnAccount.WaitForAssertion(() => asOwnAccount.Find("[data-testid=not-found] h1").TextContent.ShouldBe("Audience not found"));
         asTheirAccount.WaitForAssertion(() => asTheirAccount.Markup.ShouldContain("Account not found"));
         asTheirAccount.Markup.ShouldNotContain("Secret");
     }

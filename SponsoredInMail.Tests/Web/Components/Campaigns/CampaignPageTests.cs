@@ -129,7 +129,10 @@ public class CampaignPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         var page = Render<CampaignPage>(p => p.Add(x => x.AccountId, northwind).Add(x => x.CampaignId, id));
 
-        page.WaitForAssertion(() => page.Markup.ShouldContain("Account not found"));
+        // Ben is a Manager of Northwind: the account is there, the campaign is not.
+        page.WaitForAssertion(() => page.Find("[data-testid=not-found] h1").TextContent.ShouldBe("Campaign not found"));
+        page.Markup.ShouldNotContain("Account not found");
+        page.Find("[data-testid=not-found-back]").GetAttribute("href").ShouldBe($"/accounts/{northwind}/campaigns");
         page.Markup.ShouldNotContain("Secret");
     }
 }

@@ -68,14 +68,15 @@ public class AccountReportsPageTests : BunitTestBase
     }
 
     [Fact]
-    public async Task TheComparisonLeavesOutAnotherAccountsCampaign()
+    public async Task ComparingWithAnotherAccountsCampaignSaysThatCampaignIsNotFound()
     {
         var mine = await _data.MessageAdAsync("Contoso Cloud", sends: 2);
         var theirs = await _data.MessageAdAsync("Fabrikam Health", sends: 2);
 
         var page = await RenderAsync<CompareCampaignsPage>("Contoso Cloud", $"?ids={mine.Id},{theirs.Id}");
 
-        page.WaitForAssertion(() => page.Find("[data-testid=compare-too-few]"));
+        page.WaitForAssertion(() => page.Find("[data-testid=not-found] h1").TextContent.ShouldBe("Campaign not found"));
+        page.Find("[data-testid=not-found]").TextContent.ShouldContain($"Campaign #{theirs.Id} is not one of this account's campaigns");
         page.Markup.ShouldNotContain(theirs.Name);
         page.FindAll("[data-testid=compare-table]").ShouldBeEmpty();
     }

@@ -212,7 +212,7 @@ public class CampaignReportPageTests : BunitTestBase
 
         var page = await RenderReportAsync(Ben, "Northwind Analytics", campaign.Id);
 
-        page.WaitForAssertion(() => page.Markup.ShouldContain("Account not found"));
+        page.WaitForAssertion(() => page.Find("[data-testid=not-found] h1").TextContent.ShouldBe("Campaign not found"));
         page.Markup.ShouldNotContain(campaign.Name);
     }
 }

@@ -4,6 +4,15 @@
     typeof window.PublicKeyCredential.parseCreationOptionsFromJSON === 'function' &&
     typeof window.PublicKeyCredential.parseRequestOptionsFromJSON === 'function';
 
+// WebAuthn ties a passkey to a domain name; on a host that is an IP address (http://127.0.0.1:5000) the browser
+// refuses every request with "SecurityError: This is an invalid domain".
+export function hostAllowsPasskeys(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '');
+    const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+    const ipv6 = host.includes(':');
+    return host.length > 0 && !ipv4 && !ipv6;
+}
+
 async function fetchWithErrorHandling(url, options = {}) {
     const response = await fetch(url, {
         credentials: 'include',
@@ -70,6 +79,9 @@ customElements.define('passkey-submit', class extends HTMLElement {
         if (!browserSupportsPasskeys) {
             throw new Error('Some passkey features are missing. Please update your browser.');
         }
+        if (!hostAllowsPasskeys(window.location.hostname)) {
+            throw new Error('Passkeys work only when the site is opened by its domain name, not an IP address.');
+        }
 
         const headers = {
             [this.attrs.requestTokenName]: this.attrs.requestTokenValue,
@@ -116,7 +128,22 @@ customElements.define('passkey-submit', class extends HTMLElement {
     }
 
     async tryAutofillPasskey() {
-        if (browserSupportsPasskeys && this.attrs.operation === 'Request' && await PublicKeyCredential.isConditionalMediationAvailable?.()) {
+        // data-autofill tells what was decided: "none" (not a login form), "ip-host", "unsupported", "on" or "unavailable".
+        if (this.attrs.operation !== 'Request') {
+            this.dataset.autofill = 'none';
+            return;
+        }
+        if (!hostAllowsPasskeys(window.location.hostname)) {
+            this.dataset.autofill = 'ip-host';
+            return;
+        }
+        if (!browserSupportsPasskeys) {
+            this.dataset.autofill = 'unsupported';
+            return;
+        }
+        const available = await PublicKeyCredential.isConditionalMediationAvailable?.();
+        this.dataset.autofill = available ? 'on' : 'unavailable';
+        if (available) {
             await this.obtainAndSubmitCredential(/* useConditionalMediation */ true);
         }
     }
