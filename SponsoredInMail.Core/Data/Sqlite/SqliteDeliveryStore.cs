@@ -10,7 +10,8 @@ namespace SponsoredInMail.Core.Data.Sqlite;
 /// <summary>
 /// One batch = one IMMEDIATE transaction (SQLite's write lock is taken at BEGIN, so the budget read and the
 /// inserts cannot interleave with another batch). The eligibility re-check and the insert are a single
-/// INSERT … SELECT over the candidate ids, limited to what the budgets can pay for.
+/// INSERT … SELECT over the candidate ids, limited to what the budgets can pay for (<see cref="SendBudget"/>, in Core;
+/// the cutoffs of activity and both caps come computed in the <see cref="SendBatch"/>).
 /// </summary>
 internal sealed class SqliteDeliveryStore(DatabaseConnection database, Changes.ChangeSignal signal) : IDeliveryStore
 {
@@ -41,17 +42,16 @@ internal sealed class SqliteDeliveryStore(DatabaseConnection database, Changes.C
         var day = DateOnly.FromDateTime(batch.Now).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         var campaign = await ReadCampaignAsync(connection, batch.CampaignId, day, ct);
-        if (campaign is null || campaign.Status != CampaignStatus.Active || campaign.StartAt > batch.Now || campaign.EndAt <= batch.Now)
+        if (campaign is null || !SendBudget.IsSending(campaign.Status, campaign.StartAt, campaign.EndAt, batch.Now))
         {
             return new SendBatchResult(campaign?.AccountId ?? 0, [], 0, BatchStop.NotSending);
         }
         var price = campaign.BidCents;
-        var byLifetime = (campaign.LifetimeBudgetCents - campaign.SpentCents) / price;
-        var byDay = campaign.DailyBudgetCents is { } daily ? (daily - campaign.SpentTodayCents) / price : long.MaxValue;
-        var limit = Math.Min(batch.Candidates.Count, Math.Min(byLifetime, byDay));
+        var budget = SendBudget.For(price, campaign.LifetimeBudgetCents, campaign.SpentCents, campaign.DailyBudgetCents, campaign.SpentTodayCents, batch.Candidates.Count);
+        var limit = budget.Limit;
         if (limit <= 0)
         {
-            return new SendBatchResult(campaign.AccountId, [], price, byLifetime <= 0 ? BatchStop.LifetimeBudget : BatchStop.DailyBudget);
+            return new SendBatchResult(campaign.AccountId, [], price, budget.StopAfter(0, batch.Candidates.Count));
         }
 
         var sent = new List<int>((int)limit);
@@ -102,9 +102,7 @@ internal sealed class SqliteDeliveryStore(DatabaseConnection database, Changes.C
             signal.Notify();
         }
 
-        var stop = sent.Count < limit || limit == batch.Candidates.Count ? BatchStop.None
-            : limit == byLifetime ? BatchStop.LifetimeBudget : BatchStop.DailyBudget;
-        return new SendBatchResult(campaign.AccountId, sent, price, stop);
+        return new SendBatchResult(campaign.AccountId, sent, price, budget.StopAfter(sent.Count, batch.Candidates.Count));
     }
 
     private sealed record CampaignRow(

@@ -1,15 +1,17 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using SponsoredInMail.Core.Changes;
 using SponsoredInMail.Core.Engagement;
 using SponsoredInMail.Core.Members;
 
 namespace SponsoredInMail.Core.Data.Sqlite;
 
 /// <summary>
-/// One IMMEDIATE transaction per batch over one long-lived connection, with prepared commands: for each event,
-/// resolve its delivery (and link), decide whether it counts, insert it and bump the day's tally.
+/// One IMMEDIATE transaction per batch over one long-lived connection, with prepared commands. What counts, which
+/// kind a click is and what an opt-out covers are <see cref="EngagementRules"/>, applied by
+/// <see cref="EngagementRecorder"/>; this class only reads and writes.
 /// </summary>
-internal sealed class SqliteEngagementStore(DatabaseConnection database, Changes.ChangeSignal signal, TimeProvider clock) : IEngagementStore, IDisposable
+internal sealed class SqliteEngagementStore(DatabaseConnection database, ChangeSignal signal, TimeProvider clock) : IEngagementStore, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SqliteConnection? _connection;
@@ -24,22 +26,11 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, Changes
                 _connection = new SqliteConnection(database.ConnectionString);
                 await _connection.OpenAsync(ct);
             }
-            var connection = _connection;
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-            using var commands = new Commands(connection);
-            var outcomes = new List<EventOutcome>(batch.Count);
-            foreach (var request in batch)
-            {
-                outcomes.Add(await WriteOneAsync(commands, request, ct));
-            }
-            var recorded = false;
-            foreach (var change in EngagementChanges.From(batch, outcomes))
-            {
-                await SqliteChangeLog.AppendAsync(connection, change, clock.GetUtcNow().UtcDateTime, ct);
-                recorded = true;
-            }
+            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(ct);
+            using var session = new Session(_connection);
+            var outcomes = await EngagementRecorder.RecordAsync(session, batch, clock.GetUtcNow().UtcDateTime, ct);
             await transaction.CommitAsync(ct);
-            if (recorded)
+            if (session.AppendedChanges)
             {
                 signal.Notify();
             }
@@ -57,152 +48,123 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, Changes
         }
     }
 
-    private static async Task<EventOutcome> WriteOneAsync(Commands c, EventRequest r, CancellationToken ct)
+    /// <summary>The tally column of <paramref name="tally"/> (a fixed list: never user input).</summary>
+    internal static string ColumnOf(Tally tally) => tally switch
     {
-        c.Delivery.Parameters["$d"].Value = r.DeliveryId;
-        int campaignId, memberId, accountId;
-        int? adId, senderId;
-        await using (var reader = await c.Delivery.ExecuteReaderAsync(ct))
+        Tally.Opens => "Opens",
+        Tally.ButtonClicks => "ButtonClicks",
+        Tally.LinkClicks => "LinkClicks",
+        Tally.BannerClicks => "BannerClicks",
+        Tally.LeadFormOpens => "LeadFormOpens",
+        Tally.Leads => "Leads",
+        Tally.ConversationClicks => "ConversationClicks",
+        Tally.NotInterested => "NotInterested",
+        Tally.OptOuts => "OptOuts",
+        Tally.UniqueClickers => "UniqueClickers",
+        _ => throw new ArgumentOutOfRangeException(nameof(tally)),
+    };
+
+    internal static string TallyColumn(EventKind kind) => ColumnOf(EngagementRules.TallyOf(kind));
+
+    private sealed class Session(SqliteConnection connection) : IEngagementSession, IDisposable
+    {
+        private readonly Commands _c = new(connection);
+
+        public bool AppendedChanges { get; private set; }
+
+        public async Task<DeliveryOfEvent?> FindDeliveryAsync(long deliveryId, CancellationToken ct)
         {
+            _c.Delivery.Parameters["$d"].Value = deliveryId;
+            await using var reader = await _c.Delivery.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct))
             {
-                return EventOutcome.NotFound;
+                return null;
             }
-            campaignId = reader.GetInt32(0);
-            memberId = reader.GetInt32(1);
-            adId = reader.IsDBNull(2) ? null : reader.GetInt32(2);
-            accountId = reader.GetInt32(3);
-            senderId = reader.IsDBNull(4) ? null : reader.GetInt32(4);
-        }
-        if (r.MemberId is { } member && member != memberId)
-        {
-            return EventOutcome.NotFound;
+            return new DeliveryOfEvent(reader.GetInt32(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt32(2),
+                reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt32(4));
         }
 
-        var kind = r.Kind;
-        string? redirect = null;
-        bool counted;
-        int? optOutAccount = null, optOutSender = null;
-        switch (r.Kind)
+        public async Task<(string Url, LinkKind Kind)?> FindLinkAsync(int linkId, int? adId, CancellationToken ct)
         {
-            case EventKind.ButtonClick or EventKind.LinkClick or EventKind.BannerClick or EventKind.ConversationButton when r.AdLinkId is { } linkId:
-                c.Link.Parameters["$l"].Value = linkId;
-                c.Link.Parameters["$ad"].Value = (object?)adId ?? DBNull.Value;
-                await using (var reader = await c.Link.ExecuteReaderAsync(ct))
-                {
-                    if (!await reader.ReadAsync(ct))
-                    {
-                        return EventOutcome.NotFound;
-                    }
-                    redirect = reader.GetString(0);
-                    kind = (LinkKind)reader.GetInt32(1) switch
-                    {
-                        LinkKind.Cta => EventKind.ButtonClick,
-                        LinkKind.Inline => EventKind.LinkClick,
-                        LinkKind.Banner => EventKind.BannerClick,
-                        _ => EventKind.ConversationButton,
-                    };
-                }
-                if (!Common.FieldRules.IsHttpUrl(redirect))
-                {
-                    return EventOutcome.NotFound;
-                }
-                counted = true;
-                break;
-            case EventKind.Open:
-                c.FirstOpen.Parameters["$d"].Value = r.DeliveryId;
-                c.FirstOpen.Parameters["$at"].Value = r.At;
-                counted = await c.FirstOpen.ExecuteNonQueryAsync(ct) == 1;
-                break;
-            case EventKind.LeadSubmitted when r.Lead is { } lead:
-                c.LeadExists.Parameters["$d"].Value = r.DeliveryId;
-                counted = await c.LeadExists.ExecuteScalarAsync(ct) is null;
-                c.UpsertLead.Parameters["$d"].Value = r.DeliveryId;
-                c.UpsertLead.Parameters["$campaign"].Value = campaignId;
-                c.UpsertLead.Parameters["$account"].Value = accountId;
-                c.UpsertLead.Parameters["$member"].Value = memberId;
-                c.UpsertLead.Parameters["$form"].Value = lead.LeadFormId;
-                c.UpsertLead.Parameters["$answers"].Value = lead.AnswersJson;
-                c.UpsertLead.Parameters["$at"].Value = r.At;
-                await c.UpsertLead.ExecuteNonQueryAsync(ct);
-                break;
-            case EventKind.NotInterested:
-                c.CountedBefore.Parameters["$d"].Value = r.DeliveryId;
-                c.CountedBefore.Parameters["$kind"].Value = (int)EventKind.NotInterested;
-                counted = await c.CountedBefore.ExecuteScalarAsync(ct) is null;
-                break;
-            case EventKind.OptOut when r.OptOutScope is { } scope:
-                optOutAccount = scope == OptOutScope.Advertiser ? accountId : null;
-                optOutSender = scope == OptOutScope.Sender ? senderId : null;
-                if (scope == OptOutScope.Sender && senderId is null)
-                {
-                    return EventOutcome.NotFound;
-                }
-                c.InsertOptOut.Parameters["$member"].Value = memberId;
-                c.InsertOptOut.Parameters["$scope"].Value = (int)scope;
-                c.InsertOptOut.Parameters["$account"].Value = (object?)optOutAccount ?? DBNull.Value;
-                c.InsertOptOut.Parameters["$sender"].Value = (object?)optOutSender ?? DBNull.Value;
-                c.InsertOptOut.Parameters["$at"].Value = r.At;
-                counted = await c.InsertOptOut.ExecuteNonQueryAsync(ct) == 1;
-                break;
-            case EventKind.LeadFormOpen or EventKind.ConversationButton:
-                counted = true;
-                break;
-            default:
-                return EventOutcome.NotFound;
+            _c.Link.Parameters["$l"].Value = linkId;
+            _c.Link.Parameters["$ad"].Value = (object?)adId ?? DBNull.Value;
+            await using var reader = await _c.Link.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? (reader.GetString(0), (LinkKind)reader.GetInt32(1)) : null;
         }
 
-        c.InsertEvent.Parameters["$d"].Value = r.DeliveryId;
-        c.InsertEvent.Parameters["$campaign"].Value = campaignId;
-        c.InsertEvent.Parameters["$member"].Value = memberId;
-        c.InsertEvent.Parameters["$kind"].Value = (int)kind;
-        c.InsertEvent.Parameters["$at"].Value = r.At;
-        c.InsertEvent.Parameters["$counted"].Value = counted;
-        c.InsertEvent.Parameters["$link"].Value = (object?)r.AdLinkId ?? DBNull.Value;
-        c.InsertEvent.Parameters["$detail"].Value = (object?)(r.Detail ?? r.OptOutScope?.ToString()) ?? DBNull.Value;
-        await c.InsertEvent.ExecuteNonQueryAsync(ct);
+        public Task<bool> MarkFirstOpenAsync(long deliveryId, DateTime at, CancellationToken ct) => FirstAsync(_c.FirstOpen, deliveryId, at, ct);
 
-        if (counted)
+        public Task<bool> MarkFirstClickAsync(long deliveryId, DateTime at, CancellationToken ct) => FirstAsync(_c.FirstClick, deliveryId, at, ct);
+
+        private static async Task<bool> FirstAsync(SqliteCommand command, long deliveryId, DateTime at, CancellationToken ct)
         {
-            await BumpAsync(c.Tally(TallyColumn(kind)), campaignId, r.At, ct);
-            // A member counts once as a clicker, on the day of the delivery's first click (as opens count on the first open).
-            if (kind.IsClick())
-            {
-                c.FirstClick.Parameters["$d"].Value = r.DeliveryId;
-                c.FirstClick.Parameters["$at"].Value = r.At;
-                if (await c.FirstClick.ExecuteNonQueryAsync(ct) == 1)
-                {
-                    await BumpAsync(c.Tally(UniqueClickersColumn), campaignId, r.At, ct);
-                }
-            }
+            command.Parameters["$d"].Value = deliveryId;
+            command.Parameters["$at"].Value = at;
+            return await command.ExecuteNonQueryAsync(ct) == 1;
         }
-        return new EventOutcome(true, counted, redirect, campaignId, memberId, optOutAccount, optOutSender, accountId, kind);
+
+        public async Task<bool> SaveLeadAsync(long deliveryId, DeliveryOfEvent delivery, LeadPayload lead, DateTime at, CancellationToken ct)
+        {
+            _c.LeadExists.Parameters["$d"].Value = deliveryId;
+            var first = await _c.LeadExists.ExecuteScalarAsync(ct) is null;
+            _c.UpsertLead.Parameters["$d"].Value = deliveryId;
+            _c.UpsertLead.Parameters["$campaign"].Value = delivery.CampaignId;
+            _c.UpsertLead.Parameters["$account"].Value = delivery.AccountId;
+            _c.UpsertLead.Parameters["$member"].Value = delivery.MemberId;
+            _c.UpsertLead.Parameters["$form"].Value = lead.LeadFormId;
+            _c.UpsertLead.Parameters["$answers"].Value = lead.AnswersJson;
+            _c.UpsertLead.Parameters["$at"].Value = at;
+            await _c.UpsertLead.ExecuteNonQueryAsync(ct);
+            return first;
+        }
+
+        public async Task<bool> HasCountedAsync(long deliveryId, EventKind kind, CancellationToken ct)
+        {
+            _c.CountedBefore.Parameters["$d"].Value = deliveryId;
+            _c.CountedBefore.Parameters["$kind"].Value = (int)kind;
+            return await _c.CountedBefore.ExecuteScalarAsync(ct) is not null;
+        }
+
+        public async Task<bool> AddOptOutAsync(int memberId, OptOutScope scope, int? accountId, int? senderMemberId, DateTime at, CancellationToken ct)
+        {
+            _c.InsertOptOut.Parameters["$member"].Value = memberId;
+            _c.InsertOptOut.Parameters["$scope"].Value = (int)scope;
+            _c.InsertOptOut.Parameters["$account"].Value = (object?)accountId ?? DBNull.Value;
+            _c.InsertOptOut.Parameters["$sender"].Value = (object?)senderMemberId ?? DBNull.Value;
+            _c.InsertOptOut.Parameters["$at"].Value = at;
+            return await _c.InsertOptOut.ExecuteNonQueryAsync(ct) == 1;
+        }
+
+        public async Task InsertEventAsync(long deliveryId, DeliveryOfEvent delivery, EventKind kind, DateTime at, bool counted, int? adLinkId, string? detail, CancellationToken ct)
+        {
+            var c = _c.InsertEvent;
+            c.Parameters["$d"].Value = deliveryId;
+            c.Parameters["$campaign"].Value = delivery.CampaignId;
+            c.Parameters["$member"].Value = delivery.MemberId;
+            c.Parameters["$kind"].Value = (int)kind;
+            c.Parameters["$at"].Value = at;
+            c.Parameters["$counted"].Value = counted;
+            c.Parameters["$link"].Value = (object?)adLinkId ?? DBNull.Value;
+            c.Parameters["$detail"].Value = (object?)detail ?? DBNull.Value;
+            await c.ExecuteNonQueryAsync(ct);
+        }
+
+        public async Task BumpAsync(int campaignId, DateOnly day, Tally tally, CancellationToken ct)
+        {
+            var command = _c.Tally(ColumnOf(tally));
+            command.Parameters["$campaign"].Value = campaignId;
+            command.Parameters["$day"].Value = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        public async Task AppendChangeAsync(DataChange change, DateTime at, CancellationToken ct)
+        {
+            await SqliteChangeLog.AppendAsync(connection, change, at, ct);
+            AppendedChanges = true;
+        }
+
+        public void Dispose() => _c.Dispose();
     }
-
-    private static async Task BumpAsync(SqliteCommand tally, int campaignId, DateTime at, CancellationToken ct)
-    {
-        tally.Parameters["$campaign"].Value = campaignId;
-        tally.Parameters["$day"].Value = DateOnly.FromDateTime(at).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await tally.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>The tally of members who clicked for the first time that day (any kind of click).</summary>
-    internal const string UniqueClickersColumn = "UniqueClickers";
-
-    /// <summary>The tally column an event kind counts in (a fixed list: never user input).</summary>
-    internal static string TallyColumn(EventKind kind) => kind switch
-    {
-        EventKind.Open => "Opens",
-        EventKind.ButtonClick => "ButtonClicks",
-        EventKind.LinkClick => "LinkClicks",
-        EventKind.BannerClick => "BannerClicks",
-        EventKind.LeadFormOpen => "LeadFormOpens",
-        EventKind.LeadSubmitted => "Leads",
-        EventKind.ConversationButton => "ConversationClicks",
-        EventKind.NotInterested => "NotInterested",
-        EventKind.OptOut => "OptOuts",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
 
     private sealed class Commands(SqliteConnection connection) : IDisposable
     {
@@ -234,7 +196,7 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, Changes
             VALUES ($d, $campaign, $member, $kind, $at, $counted, $link, $detail)
             """, "$d", "$campaign", "$member", "$kind", "$at", "$counted", "$link", "$detail");
 
-        /// <param name="column">A tally column named by this class (<see cref="TallyColumn"/>, <see cref="UniqueClickersColumn"/>), never user input.</param>
+        /// <param name="column">A tally column named by <see cref="ColumnOf"/>, never user input.</param>
         public SqliteCommand Tally(string column)
         {
             if (!_tallies.TryGetValue(column, out var command))
