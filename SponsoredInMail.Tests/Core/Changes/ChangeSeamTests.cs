@@ -24,6 +24,20 @@ public partial class ChangeSeamTests
         callers.ShouldBeEmpty("only Audiences/AudienceIndexFollower.cs may call the index's On… hooks");
     }
 
+    [Fact]
+    public void NoPageRefreshesOnATimer()
+    {
+        var pages = Path.Combine(RepositoryRoot(), "SponsoredInMail.Web", "Components");
+        var timed = Directory.EnumerateFiles(pages, "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f) is var text && (text.Contains("PeriodicTimer", StringComparison.Ordinal)
+                || text.Contains("new Timer(", StringComparison.Ordinal) || text.Contains("System.Threading.Timer", StringComparison.Ordinal)))
+            .Select(f => Path.GetRelativePath(pages, f))
+            .ToList();
+
+        timed.ShouldBeEmpty("live pages follow the change feed (LiveRefresh), they do not poll");
+    }
+
     /// <summary>The repository root, found from the test assembly's folder (…/SponsoredInMail.Tests/bin/{Configuration}/net10.0/).</summary>
     internal static string RepositoryRoot()
     {
