@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using SponsoredInMail.Core.Ads;
@@ -79,10 +80,27 @@ public static class ApiEndpoints
             .WithSummary("The account's leads, newest first, optionally of one campaign; paged with skip and take (at most 1,000).")
             .Produces<ApiPage<LeadRow>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        // Anything else under /api/v1 is a problem-details 404, not the app's HTML page.
-        api.MapFallback(() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: "No such API endpoint."))
+        // Anything else under /api/v1 is problem details, not the app's HTML page: 405 with Allow for a path the API has
+        // under another method, otherwise 404.
+        api.MapFallback((HttpContext context, EndpointDataSource endpoints) => AllowedMethods(endpoints, context.Request.Path) is { Count: > 0 } allowed
+                ? MethodNotAllowed(context, allowed)
+                : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: "No such API endpoint."))
             .ExcludeFromDescription();
         return app;
+    }
+
+    private static List<string> AllowedMethods(EndpointDataSource endpoints, PathString path) =>
+        endpoints.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not null && e.RoutePattern.RawText is { } raw
+                && new TemplateMatcher(TemplateParser.Parse(raw), new RouteValueDictionary()).TryMatch(path, new RouteValueDictionary()))
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods)
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    private static IResult MethodNotAllowed(HttpContext context, List<string> allowed)
+    {
+        context.Response.Headers.Allow = string.Join(", ", allowed);
+        return TypedResults.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed.",
+            detail: $"{context.Request.Method} is not allowed here; use {string.Join(" or ", allowed)}.");
     }
 
     private static async Task<IResult> ListAudiencesAsync(ClaimsPrincipal user, AudienceService audiences, CancellationToken ct)
