@@ -61,8 +61,6 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(new InMailDirectory(Database.Factory));
         Services.AddSingleton(new UserNames(Database.Factory));
         Services.AddScoped<CurrentAccount>();
-        // Pages read "today" from the same clock as the services they call.
-        Services.AddSingleton<TimeProvider>(Database.Clock);
         Authorization = AddAuthorization();
     }
 
