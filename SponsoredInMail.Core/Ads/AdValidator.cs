@@ -27,7 +27,7 @@ public static class AdValidator
     {
         var errors = new List<FieldError>();
         var warnings = new List<FieldError>();
-        FieldRules.Length(errors, "name", "Ad name", input.Name?.Trim(), 1, AdLimits.NameMax);
+        FieldRules.SingleLine(errors, "name", "Ad name", input.Name?.Trim(), 1, AdLimits.NameMax);
         if (!Enum.IsDefined(input.Format))
         {
             errors.Add(new FieldError("format", "Choose Message Ad or Conversation Ad."));
@@ -36,11 +36,12 @@ public static class AdValidator
         {
             errors.Add(new FieldError("sender", "Choose a sender who has granted this account permission to send in their name."));
         }
-        FieldRules.Length(errors, "subject", "Subject", input.Subject, 1, AdLimits.SubjectMax);
+        FieldRules.SingleLine(errors, "subject", "Subject", input.Subject, 1, AdLimits.SubjectMax);
         if (input.Format == AdFormat.MessageAd)
         {
             ValidateMessageAd(input, context, errors);
             FieldRules.Length(errors, "footer", "Custom footer", input.Footer, 0, AdLimits.MessageAdFooterMax);
+            FieldRules.MultiLine(errors, "footer", "Custom footer", input.Footer);
         }
         else if (input.Format == AdFormat.ConversationAd)
         {
@@ -48,6 +49,7 @@ public static class AdValidator
             errors.AddRange(graphErrors);
             warnings.AddRange(graphWarnings);
             FieldRules.Length(errors, "footer", "Custom footer", input.Footer, 0, AdLimits.ConversationFooterMax);
+            FieldRules.MultiLine(errors, "footer", "Custom footer", input.Footer);
         }
         return (errors.Count == 0 ? Result.Ok : Result.Fail(errors), warnings);
     }
@@ -55,6 +57,7 @@ public static class AdValidator
     private static void ValidateMessageAd(AdInput input, AdContext context, List<FieldError> errors)
     {
         FieldRules.Length(errors, "body", "Message body", input.Body, 1, AdLimits.BodyMax);
+        FieldRules.MultiLine(errors, "body", "Message body", input.Body);
         var links = MessageBody.Links(input.Body ?? "");
         if (links.Any(l => l.IsImage))
         {
@@ -76,7 +79,7 @@ public static class AdValidator
                 errors.Add(new FieldError("body", $"The link '{Short(link.Text)}' must go to an absolute http:// or https:// address of at most {AdLimits.UrlMax:N0} characters."));
             }
         }
-        FieldRules.Length(errors, "ctaText", "Button text", input.CtaText, 1, AdLimits.CtaTextMax);
+        FieldRules.SingleLine(errors, "ctaText", "Button text", input.CtaText, 1, AdLimits.CtaTextMax);
         switch (input.CtaTarget)
         {
             case CtaTarget.LandingUrl:

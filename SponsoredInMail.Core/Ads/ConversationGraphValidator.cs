@@ -49,6 +49,7 @@ public static class ConversationGraphValidator
     {
         var field = Field(message.Id);
         FieldRules.Length(errors, field, $"{name}: text", message.Text, 1, AdLimits.ConversationMessageMax);
+        FieldRules.MultiLine(errors, field, $"{name}: text", message.Text);
         if (message.Text?.Length > AdLimits.ConversationMessageWarnAbove && message.Text.Length <= AdLimits.ConversationMessageMax)
         {
             warnings.Add(new FieldError(field, $"{name} is {message.Text.Length:N0} characters; messages over {AdLimits.ConversationMessageWarnAbove} characters are read less."));
@@ -80,7 +81,7 @@ public static class ConversationGraphValidator
     {
         var field = Field(message.Id, button.Id);
         var label = string.IsNullOrWhiteSpace(button.Text) ? $"A button of {messageName}" : $"Button '{button.Text}'";
-        FieldRules.Length(errors, field, label, button.Text, 1, AdLimits.ButtonTextMax);
+        FieldRules.SingleLine(errors, field, label, button.Text, 1, AdLimits.ButtonTextMax);
         switch (button.Action)
         {
             case ButtonAction.NextMessage when button.TargetMessageId is null || !messages.ContainsKey(button.TargetMessageId):

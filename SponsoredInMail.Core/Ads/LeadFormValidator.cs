@@ -46,9 +46,12 @@ public static class LeadFormValidator
     {
         var form = Normalize(input);
         var errors = new List<FieldError>();
-        FieldRules.Length(errors, "name", "Name", form.Name, 1, AdLimits.NameMax);
-        FieldRules.Length(errors, "headline", "Headline", form.Headline, 1, AdLimits.LeadFormHeadlineMax);
+        FieldRules.SingleLine(errors, "name", "Name", form.Name, 1, AdLimits.NameMax);
+        FieldRules.SingleLine(errors, "headline", "Headline", form.Headline, 1, AdLimits.LeadFormHeadlineMax);
         FieldRules.Length(errors, "details", "Details", form.Details, 0, AdLimits.LeadFormDetailsMax);
+        FieldRules.MultiLine(errors, "details", "Details", form.Details);
+        FieldRules.MultiLine(errors, "consentText", "Consent text", form.ConsentText);
+        FieldRules.MultiLine(errors, "thankYouMessage", "Thank-you message", form.ThankYouMessage);
         CheckProfileFields(errors, form.ProfileFields);
         CheckQuestions(errors, form.Questions);
         FieldRules.HttpUrl(errors, "privacyPolicyUrl", "Privacy policy URL", form.PrivacyPolicyUrl, AdLimits.UrlMax, required: true);
@@ -90,7 +93,7 @@ public static class LeadFormValidator
             var question = questions[i];
             var field = $"questions[{i}]";
             var label = $"Question {i + 1}";
-            FieldRules.Length(errors, $"{field}.text", label, question.Text, 1, AdLimits.LeadFormQuestionMax);
+            FieldRules.SingleLine(errors, $"{field}.text", label, question.Text, 1, AdLimits.LeadFormQuestionMax);
             switch (question.Kind)
             {
                 case QuestionKind.FreeText when question.Options.Count > 0:
@@ -118,7 +121,7 @@ public static class LeadFormValidator
         }
         for (var j = 0; j < options.Count; j++)
         {
-            FieldRules.Length(errors, field, $"Option {j + 1} of question {number}", options[j], 1, AdLimits.LeadFormChoiceOptionMax);
+            FieldRules.SingleLine(errors, field, $"Option {j + 1} of question {number}", options[j], 1, AdLimits.LeadFormChoiceOptionMax);
         }
         var repeated = options.Where(o => o.Length > 0)
             .GroupBy(o => o, StringComparer.OrdinalIgnoreCase)

@@ -55,7 +55,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> factory, Acc
             return refused;
         }
         var errors = new List<FieldError>();
-        FieldRules.Length(errors, "name", "Token name", name?.Trim(), 1, NameMax);
+        FieldRules.SingleLine(errors, "name", "Token name", name?.Trim(), 1, NameMax);
         if (!Enum.IsDefined(scope))
         {
             errors.Add(new FieldError("scope", "Choose read-only or read-write."));

@@ -221,6 +221,10 @@ public sealed class AudienceService(
         {
             errors.Add(new FieldError("name", $"The name can be at most {AudienceRules.MaxNameLength} characters; it has {trimmed.Length}."));
         }
+        else
+        {
+            FieldRules.SingleLine(errors, "name", "The name", trimmed, 1, AudienceRules.MaxNameLength);
+        }
         await using var db = await factory.CreateDbContextAsync(ct);
         if (audienceId is { } id && !await db.SavedAudiences.AnyAsync(a => a.Id == id && a.AdvertiserAccountId == accountId, ct))
         {

@@ -333,6 +333,12 @@ public sealed class MatchedAudienceImporter(
         {
             return new FieldError("name", $"Use at most {AudienceRules.MaxNameLength} characters for the name (this one has {name.Length}).");
         }
+        var lineErrors = new List<FieldError>();
+        FieldRules.SingleLine(lineErrors, "name", "The name", name, 1, AudienceRules.MaxNameLength);
+        if (lineErrors.Count > 0)
+        {
+            return lineErrors[0];
+        }
         await using var db = await factory.CreateDbContextAsync(ct);
         return await NameTakenAsync(db, accountId, name, ct) ? new FieldError("name", DuplicateName(name)) : null;
     }

@@ -26,11 +26,15 @@ public sealed class CampaignService(
     private const string NotFound = "Campaign not found.";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
-    /// <summary>Checks a draft's settings; <paramref name="forSubmit"/> also requires audience and ad.</summary>
-    public Result Validate(CampaignInput input, bool forSubmit)
+    /// <summary>
+    /// Checks a draft's settings; <paramref name="forSubmit"/> also requires audience and ad, <paramref name="newStart"/>
+    /// (a draft being created or edited) a start that is not in the past.
+    /// </summary>
+    public Result Validate(CampaignInput input, bool forSubmit, bool newStart = false)
     {
         var errors = new List<FieldError>();
-        FieldRules.Length(errors, "name", "Campaign name", input.Name?.Trim(), 1, CampaignRules.NameMax);
+        CampaignRules.Name(errors, input.Name);
+        CampaignRules.Objective(errors, input.Objective);
         var floor = options.Value.BidFloorCents;
         if (input.BidCents < floor)
         {
@@ -48,6 +52,11 @@ public sealed class CampaignService(
         {
             errors.Add(new FieldError("endAt", "The end must be after the start."));
         }
+        CampaignRules.MoneyCap(errors, "bid", "The bid", input.BidCents);
+        CampaignRules.MoneyCap(errors, "lifetimeBudget", "The lifetime budget", input.LifetimeBudgetCents);
+        CampaignRules.MoneyCap(errors, "dailyBudget", "The daily budget", input.DailyBudgetCents);
+        // No start means "as soon as launched": now, as far as the schedule rules go.
+        CampaignRules.Schedule(errors, input.StartAt ?? Now(), input.EndAt, Now(), newStart: newStart);
         if (forSubmit && input.SavedAudienceId is null)
         {
             errors.Add(new FieldError("audience", "Choose an audience before submitting."));
@@ -336,7 +345,7 @@ public sealed class CampaignService(
     /// <summary>The rules plus the account checks: the audience and ad must be this account's, the ad active.</summary>
     private async Task<Result> CheckAsync(AppDbContext db, int accountId, CampaignInput input, bool forSubmit, CancellationToken ct)
     {
-        var errors = Validate(input, forSubmit).Errors.ToList();
+        var errors = Validate(input, forSubmit, newStart: !forSubmit).Errors.ToList();
         if (input.SavedAudienceId is { } audience && !await db.SavedAudiences.AnyAsync(a => a.Id == audience && a.AdvertiserAccountId == accountId, ct))
         {
             errors.Add(new FieldError("audience", "Choose one of this account's saved audiences."));

@@ -17,6 +17,28 @@ public static class FieldRules
         }
     }
 
+    /// <summary>
+    /// A one-line text (a name, subject, button text): the length rule plus no control characters at all — no NUL,
+    /// tab, CR or LF, nor the Unicode line and paragraph separators.
+    /// </summary>
+    public static void SingleLine(List<FieldError> errors, string field, string label, string? value, int min, int max)
+    {
+        Length(errors, field, label, value, min, max);
+        if (value is not null && value.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029'))
+        {
+            errors.Add(new FieldError(field, $"{label} must be a single line without control characters (no line breaks, tabs or NUL)."));
+        }
+    }
+
+    /// <summary>A multi-line text (a body, a footer): line breaks and tabs are fine, other control characters such as NUL are not.</summary>
+    public static void MultiLine(List<FieldError> errors, string field, string label, string? value)
+    {
+        if (value is not null && value.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t')))
+        {
+            errors.Add(new FieldError(field, $"{label} cannot contain control characters such as NUL."));
+        }
+    }
+
     /// <summary>Absolute http or https, at most <paramref name="max"/> characters; optional URLs may be null or empty.</summary>
     public static void HttpUrl(List<FieldError> errors, string field, string label, string? value, int max, bool required)
     {

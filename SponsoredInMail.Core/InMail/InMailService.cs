@@ -44,8 +44,9 @@ public sealed class InMailService(IDbContextFactory<AppDbContext> factory, IOpti
     public async Task<Result<long>> SendAsync(string senderUserId, int toMemberId, string subject, string body, CancellationToken ct = default)
     {
         var errors = new List<FieldError>();
-        FieldRules.Length(errors, "subject", "Subject", subject?.Trim(), 1, InMailLimits.SubjectMax);
+        FieldRules.SingleLine(errors, "subject", "Subject", subject?.Trim(), 1, InMailLimits.SubjectMax);
         FieldRules.Length(errors, "body", "Message", body?.Trim(), 1, InMailLimits.BodyMax);
+        FieldRules.MultiLine(errors, "body", "Message", body);
         if (errors.Count > 0)
         {
             return Result.Fail(errors);

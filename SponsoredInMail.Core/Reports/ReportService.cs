@@ -47,6 +47,11 @@ public sealed class ReportService(
     /// <summary>The report without the seat check (the API checks its token's account instead).</summary>
     public async Task<CampaignReport?> CampaignReportAsync(int accountId, int campaignId, ReportRange? requested, CancellationToken ct = default)
     {
+        // A requested range follows the rules; the whole life (no range) is the campaign's own and may be longer.
+        if (requested is not null)
+        {
+            ReportRangeRules.Guard(requested, Today());
+        }
         await using var db = await factory.CreateDbContextAsync(ct);
         var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId && c.AdvertiserAccountId == accountId, ct);
         if (campaign is null)
@@ -94,6 +99,7 @@ public sealed class ReportService(
 
     public async Task<AccountReport> AccountReportAsync(int accountId, ReportRange range, CancellationToken ct = default)
     {
+        ReportRangeRules.Guard(range, Today());
         await using var db = await factory.CreateDbContextAsync(ct);
         var campaigns = await db.Campaigns.AsNoTracking().Where(c => c.AdvertiserAccountId == accountId)
             .Select(c => new { c.Id, c.Name, c.Status }).ToListAsync(ct);
@@ -110,6 +116,7 @@ public sealed class ReportService(
     /// <summary>Admins: spend, sends, live campaigns, the review queue's age and the top accounts.</summary>
     public async Task<PlatformOverview?> PlatformAsync(string adminUserId, ReportRange range, CancellationToken ct = default)
     {
+        ReportRangeRules.Guard(range, Today());
         await using var db = await factory.CreateDbContextAsync(ct);
         if (!await db.IsAdminAsync(adminUserId, ct))
         {
@@ -240,6 +247,8 @@ public sealed class ReportService(
         }
         return set;
     }
+
+    private DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     private static (DateTime From, DateTime To) Bounds(ReportRange range) =>
         (range.From.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), range.To.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));

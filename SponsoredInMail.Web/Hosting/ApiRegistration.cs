@@ -35,8 +35,8 @@ public static class ApiRegistration
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(options =>
         {
-            // Enums by name; numbers only as JSON numbers (the web defaults would also read "100" as 100).
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            // Enums by name, strictly (see StrictEnumConverter); numbers only as JSON numbers (the web defaults would also read "100" as 100).
+            options.SerializerOptions.Converters.Add(new StrictEnumConverter());
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
 
@@ -102,15 +102,25 @@ public static class ApiRegistration
     }
 
     /// <summary>
-    /// API requests answer with problem details, never the app's HTML error pages; then the per-token rate limiter.
-    /// Runs after authentication, so the limiter partitions by the token that was authenticated.
+    /// API requests answer with problem details, never the app's HTML error pages, in every environment: a bare error
+    /// status gets a problem body, and an exception is caught here, inside the Development exception page and the
+    /// app's /Error page, so neither renders HTML for /api. Then the per-token rate limiter, which runs after
+    /// authentication, so it partitions by the token that was authenticated.
     /// </summary>
     public static WebApplication UseSponsoredInMailApi(this WebApplication app)
     {
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.Use(async (context, next) =>
         {
             context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            {
+                await ProblemForExceptionAsync(context, e);
+                return;
+            }
             if (!context.Response.HasStarted && context.Response.StatusCode >= 400 && context.Response.ContentLength is null && context.Response.ContentType is null)
             {
                 await TypedResults.Problem(statusCode: context.Response.StatusCode).ExecuteAsync(context);
@@ -118,6 +128,26 @@ public static class ApiRegistration
         }));
         app.UseRateLimiter();
         return app;
+    }
+
+    /// <summary>
+    /// A request the framework could not bind (Development throws <see cref="BadHttpRequestException"/> for it) is the
+    /// client's 4xx; anything else a 500 with the trace id to quote, and logged, never a stack trace.
+    /// </summary>
+    private static async Task ProblemForExceptionAsync(HttpContext context, Exception exception)
+    {
+        context.Response.Clear();
+        if (exception is BadHttpRequestException bad)
+        {
+            await TypedResults.Problem(statusCode: bad.StatusCode, title: "The request could not be read.", detail: bad.Message).ExecuteAsync(context);
+            return;
+        }
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SponsoredInMail.Api")
+            .LogError(exception, "Unhandled exception in {Method} {Path}", context.Request.Method, context.Request.Path);
+        await TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Something went wrong on our side.",
+                detail: "The error has been logged; quote the trace id when you report it.",
+                extensions: new Dictionary<string, object?> { ["traceId"] = context.TraceIdentifier })
+            .ExecuteAsync(context);
     }
 
     public static WebApplication MapSponsoredInMailApi(this WebApplication app)

@@ -16,6 +16,25 @@ public class AdValidatorTests
     [Fact]
     public void AValidMessageAdPasses() => AdValidator.Validate(Valid, Context).Outcome.Succeeded.ShouldBeTrue();
 
+    public static TheoryData<string> ControlCharacters() => ["a\0b", "two\nlines", "carriage\rreturn", "tab\there", "bell\u0007", "next\u0085line", "line\u2028separator"];
+
+    [Theory]
+    [MemberData(nameof(ControlCharacters))]
+    public void OneLineFieldsRefuseControlCharacters(string text)
+    {
+        Error(Valid with { Name = text }, "name").ShouldNotBeNull();
+        Error(Valid with { Subject = text }, "subject").ShouldNotBeNull();
+        Error(Valid with { CtaText = text[..Math.Min(text.Length, 20)] }, "ctaText").ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void TheBodyKeepsLineBreaksButRefusesNul()
+    {
+        Error(Valid with { Body = "Hi,\r\n\tthere" }, "body").ShouldBeNull();
+        Error(Valid with { Body = "Hi\0there" }, "body").ShouldBe("Message body cannot contain control characters such as NUL.");
+        Error(Valid with { Footer = "Terms\0" }, "footer").ShouldNotBeNull();
+    }
+
     [Theory]
     [InlineData(60, true)]
     [InlineData(61, false)]

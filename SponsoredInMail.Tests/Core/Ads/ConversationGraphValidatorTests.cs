@@ -113,6 +113,17 @@ public class ConversationGraphValidatorTests
     }
 
     [Theory]
+    [InlineData("Yes\nplease")]
+    [InlineData("Yes\0")]
+    [InlineData("\tYes")]
+    public void ButtonTextIsOneLineWithoutControlCharacters(string text)
+    {
+        var script = Replace(ThreeMessages(), "m3", m => m with { Buttons = [new("blog", text, ButtonAction.End)] });
+
+        Check(script).Errors.ShouldContain(e => e.Message.Contains("single line"));
+    }
+
+    [Theory]
     [InlineData(8_000, true)]
     [InlineData(8_001, false)]
     public void MessagesAreAtMostEightThousandCharacters(int length, bool ok)

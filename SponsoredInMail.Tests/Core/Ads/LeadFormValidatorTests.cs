@@ -37,6 +37,24 @@ public class LeadFormValidatorTests
         LeadFormValidator.Validate(Valid()).ShouldBe(Result.Ok);
     }
 
+    [Theory]
+    [InlineData("Two\nlines")]
+    [InlineData("Nul\0")]
+    [InlineData("Carriage\rreturn")]
+    public void OneLineTextsRefuseControlCharactersInside(string text)
+    {
+        var form = Valid() with { Name = text, Headline = text, Questions = [new CustomQuestion(text, QuestionKind.Choice, ["A", text])] };
+
+        LeadFormValidator.Validate(form).Errors.Select(e => e.Field).ShouldBe(["name", "headline", "questions[0].text", "questions[0].options"]);
+    }
+
+    [Fact]
+    public void MultiLineTextsKeepLineBreaksButRefuseNul()
+    {
+        LeadFormValidator.Validate(Valid() with { ThankYouMessage = "Thanks!\nSee you." }).Succeeded.ShouldBeTrue();
+        LeadFormValidator.Validate(Valid() with { ConsentText = "I agree\0" }).ErrorFor("consentText").ShouldNotBeNull();
+    }
+
     [Fact]
     public void AMinimalFormPasses()
     {

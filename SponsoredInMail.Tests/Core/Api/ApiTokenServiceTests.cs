@@ -20,6 +20,18 @@ public class ApiTokenServiceTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();
 
+    [Theory]
+    [InlineData("CRM\nsync")]
+    [InlineData("CRM\0sync")]
+    public async Task ATokenNameWithControlCharactersIsRefused(string name)
+    {
+        var (maria, contoso) = await MariaAtContosoAsync();
+
+        var created = await Tokens.CreateAsync(maria, contoso, name, ApiTokenScope.ReadWrite, Ct);
+
+        created.Outcome.ErrorFor("name").ShouldNotBeNull();
+    }
+
     [Fact]
     public async Task AManagerCreatesATokenWhoseSecretAuthenticatesToTheAccount()
     {

@@ -48,6 +48,18 @@ public class AudienceServiceTests : IAsyncLifetime
         saved.CreatedAt.ShouldBe(TestDatabase.Now.UtcDateTime);
     }
 
+    [Theory]
+    [InlineData("US\ndirectors")]
+    [InlineData("US\0directors")]
+    [InlineData("US\tdirectors")]
+    public async Task ANameWithControlCharactersIsRefusedAndNothingSaved(string name)
+    {
+        var created = await _audiences.CreateAsync(_maria, _contoso, name, UsDirectors, Ct);
+
+        created.Outcome.ErrorFor("name").ShouldBe("The name must be a single line without control characters (no line breaks, tabs or NUL).");
+        (await CountRowsAsync()).ShouldBe(0);
+    }
+
     [Fact]
     public async Task AViewerCanCountButNotSave()
     {

@@ -68,6 +68,88 @@ public class CampaignServiceTests : IAsyncLifetime
         (await db.Campaigns.CountAsync(Ct)).ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData(999)]
+    [InlineData(-1)]
+    [InlineData(0)]
+    public async Task AnObjectiveOutsideTheListIsRefused(int objective)
+    {
+        var result = await _campaigns.CreateDraftAsync(_maria, _contoso, Draft() with { Objective = (CampaignObjective)objective }, Ct);
+
+        result.Outcome.ErrorFor("objective").ShouldBe("Choose an objective: WebsiteVisits or LeadGeneration.");
+        await using var db = _db.CreateContext();
+        (await db.Campaigns.CountAsync(Ct)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task MoneyAboveTenMillionDollarsIsRefusedAndTenMillionIsFine()
+    {
+        var huge = await _campaigns.CreateDraftAsync(_maria, _contoso, Draft() with { LifetimeBudgetCents = long.MaxValue }, Ct);
+        var hugeBid = await _campaigns.CreateDraftAsync(_maria, _contoso,
+            Draft() with { BidCents = 1_000_000_001, LifetimeBudgetCents = 1_000_000_001, DailyBudgetCents = 1_000_000_001 }, Ct);
+        var atTheCap = await _campaigns.CreateDraftAsync(_maria, _contoso, Draft() with { LifetimeBudgetCents = 1_000_000_000 }, Ct);
+
+        huge.Outcome.ErrorFor("lifetimeBudget").ShouldBe("The lifetime budget can be at most $10,000,000.00; it is $92,233,720,368,547,758.07.");
+        hugeBid.Outcome.Errors.Select(e => e.Field).ShouldBe(["bid", "lifetimeBudget", "dailyBudget"], ignoreOrder: true);
+        atTheCap.Succeeded.ShouldBeTrue(atTheCap.Outcome.ToString());
+    }
+
+    [Fact]
+    public async Task TheSmallestLongAsABidIsRefusedWithAMessage() =>
+        (await _campaigns.CreateDraftAsync(_maria, _contoso, Draft() with { BidCents = long.MinValue }, Ct)).Outcome.ErrorFor("bid")
+            .ShouldBe("The bid must be at least $0.25 per send; it is -$92,233,720,368,547,758.08.");
+
+    [Theory]
+    [InlineData("Spring\nlaunch")]
+    [InlineData("Spring\rlaunch")]
+    [InlineData("Spring\0launch")]
+    [InlineData("Spring\tlaunch")]
+    [InlineData("Spring\u001blaunch")]
+    public async Task ANameWithControlCharactersIsRefused(string name) =>
+        (await _campaigns.CreateDraftAsync(_maria, _contoso, Draft() with { Name = name }, Ct)).Outcome.ErrorFor("name")
+            .ShouldBe("Campaign name must be a single line without control characters (no line breaks, tabs or NUL).");
+
+    public static TheoryData<string, string> SchedulesOutOfRange() => new()
+    {
+        { "0001-01-01T00:00:00", "startAt" },
+        { "9999-12-31T00:00:00", "startAt" },
+        { "yesterday", "startAt" },
+        { "in three years", "startAt" },
+        { "end in three years", "endAt" },
+        { "end 9999", "endAt" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SchedulesOutOfRange))]
+    public async Task AScheduleOutsideTheWindowIsRefused(string schedule, string field)
+    {
+        var now = TestDatabase.Now.UtcDateTime;
+        var input = schedule switch
+        {
+            "yesterday" => Draft() with { StartAt = now.AddDays(-1), EndAt = null },
+            "in three years" => Draft() with { StartAt = now.AddYears(3), EndAt = null },
+            "end in three years" => Draft() with { EndAt = now.AddYears(3) },
+            "end 9999" => Draft() with { EndAt = DateTime.MaxValue },
+            _ => Draft() with { StartAt = DateTime.Parse(schedule, System.Globalization.CultureInfo.InvariantCulture), EndAt = null },
+        };
+
+        var result = await _campaigns.CreateDraftAsync(_maria, _contoso, input, Ct);
+
+        result.Outcome.ErrorFor(field).ShouldNotBeNull(result.Outcome.ToString());
+    }
+
+    [Fact]
+    public async Task AStartWithinTheGraceOrTwoYearsAheadIsFine()
+    {
+        var now = TestDatabase.Now.UtcDateTime;
+
+        var justPast = await _campaigns.CreateDraftAsync(_maria, _contoso, Draft() with { StartAt = now.AddMinutes(-30) }, Ct);
+        var farAhead = await _campaigns.CreateDraftAsync(_maria, _contoso, Draft() with { StartAt = now.AddYears(2).AddDays(-1), EndAt = now.AddYears(2) }, Ct);
+
+        justPast.Succeeded.ShouldBeTrue(justPast.Outcome.ToString());
+        farAhead.Succeeded.ShouldBeTrue(farAhead.Outcome.ToString());
+    }
+
     [Fact]
     public async Task TheEndMustComeAfterTheStart() =>
         (await _campaigns.CreateDraftAsync(_maria, _contoso, Draft() with { EndAt = Draft().StartAt }, Ct)).Outcome.ErrorFor("endAt").ShouldNotBeNull();

@@ -12,6 +12,12 @@ public class MoneyAndForecastTests
     public void MoneyFormatsCents(long cents, string text) => Money.Format(cents).ShouldBe(text);
 
     [Theory]
+    [InlineData(long.MinValue, "-$92,233,720,368,547,758.08")]
+    [InlineData(long.MaxValue, "$92,233,720,368,547,758.07")]
+    [InlineData(long.MinValue + 1, "-$92,233,720,368,547,758.07")]
+    public void MoneyFormatsEveryLongWithoutOverflow(long cents, string text) => Money.Format(cents).ShouldBe(text);
+
+    [Theory]
     [InlineData("1.25", 125)]
     [InlineData("$1,250.50", 125_050)]
     [InlineData("3", 300)]

@@ -64,7 +64,7 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(new InMailDirectory(Database.Factory));
         Services.AddSingleton(new UserNames(Database.Factory));
         // The pages read the same (fake) clock as the Core services they call.
-        Services.AddSingleton<TimeProvider>(Database.Clock);
+        Services.AddSingleton<TimeProvider>(new PageClock(Database.Clock));
         Services.AddScoped<CurrentAccount>();
         Authorization = AddAuthorization();
     }
@@ -108,4 +108,20 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
     protected Task<string> UserIdAsync(string email) => Database.UserIdAsync(email);
 
     protected Task<int> AccountIdAsync(string name) => Database.AccountIdAsync(name);
+}
+
+/// <summary>
+/// The pages' clock in bUnit: the test database's fake time for "now" (so pages and the Core services they call agree
+/// on the date), real timers for everything that waits (MudBlazor's debounce would never fire on a fake clock).
+/// </summary>
+internal sealed class PageClock(Microsoft.Extensions.Time.Testing.FakeTimeProvider now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now.GetUtcNow();
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        System.CreateTimer(callback, state, dueTime, period);
+
+    public override long GetTimestamp() => System.GetTimestamp();
+
+    public override long TimestampFrequency => System.TimestampFrequency;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using SponsoredInMail.Core.Ads;
@@ -41,7 +42,7 @@ public static class ApiEndpoints
 
         var ads = api.MapGroup("/ads").WithTags("Ads");
         ads.MapGet("/", ListAdsAsync).WithName("ListAds").WithSummary("The account's ads (archived ones too when includeArchived=true).")
-            .Produces<IReadOnlyList<AdSummary>>();
+            .Produces<IReadOnlyList<AdSummary>>().ProducesValidationProblem();
         ads.MapGet("/{id:int}", GetAdAsync).WithName("GetAd").WithSummary("One ad with its content.")
             .Produces<AdView>().ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -82,10 +83,27 @@ public static class ApiEndpoints
             .WithSummary("The account's leads, newest first, optionally of one campaign; paged with skip and take (at most 1,000).")
             .Produces<ApiPage<LeadRow>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        // Anything else under /api/v1 is a problem-details 404, not the app's HTML page.
-        api.MapFallback(() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: "No such API endpoint."))
+        // Anything else under /api/v1 is problem details, not the app's HTML page: 405 with Allow for a path the API has
+        // under another method, otherwise 404.
+        api.MapFallback((HttpContext context, EndpointDataSource endpoints) => AllowedMethods(endpoints, context.Request.Path) is { Count: > 0 } allowed
+                ? MethodNotAllowed(context, allowed)
+                : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: "No such API endpoint."))
             .ExcludeFromDescription();
         return app;
+    }
+
+    private static List<string> AllowedMethods(EndpointDataSource endpoints, PathString path) =>
+        endpoints.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not null && e.RoutePattern.RawText is { } raw
+                && new TemplateMatcher(TemplateParser.Parse(raw), new RouteValueDictionary()).TryMatch(path, new RouteValueDictionary()))
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods)
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    private static IResult MethodNotAllowed(HttpContext context, List<string> allowed)
+    {
+        context.Response.Headers.Allow = string.Join(", ", allowed);
+        return TypedResults.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed.",
+            detail: $"{context.Request.Method} is not allowed here; use {string.Join(" or ", allowed)}.");
     }
 
     private static async Task<IResult> ListAudiencesAsync(ClaimsPrincipal user, AudienceService audiences, CancellationToken ct)
@@ -112,10 +130,21 @@ public static class ApiEndpoints
         return TypedResults.Ok(new ApiAudienceCount(id, b.Matching, b.OptedOut, b.FrequencyCapped, b.Inactive, b.Deliverable));
     }
 
-    private static async Task<IResult> ListAdsAsync(ClaimsPrincipal user, AdService ads, bool? includeArchived, CancellationToken ct)
+    // Query values are taken as text and parsed here, so that a malformed one is a 400 naming it in every environment
+    // (a bound bool? would throw BadHttpRequestException in Development).
+    private static async Task<IResult> ListAdsAsync(ClaimsPrincipal user, AdService ads, string? includeArchived, CancellationToken ct)
     {
+        bool archived;
+        if (string.IsNullOrEmpty(includeArchived))
+        {
+            archived = false;
+        }
+        else if (!bool.TryParse(includeArchived, out archived) || includeArchived.Trim() != includeArchived)
+        {
+            return ApiResults.Invalid("includeArchived", "includeArchived must be true or false.");
+        }
         var caller = user.ApiCaller();
-        return TypedResults.Ok(await ads.ListAsync(caller.ActingUserId, caller.AccountId, includeArchived: includeArchived ?? false, ct: ct));
+        return TypedResults.Ok(await ads.ListAsync(caller.ActingUserId, caller.AccountId, includeArchived: archived, ct: ct));
     }
 
     private static async Task<IResult> GetAdAsync(int id, ClaimsPrincipal user, AdService ads, CancellationToken ct)
@@ -219,12 +248,15 @@ public static class ApiEndpoints
         return TypedResults.Ok(ApiCampaign.From(campaign, progress));
     }
 
-    private static async Task<IResult> CampaignReportAsync(int id, string? from, string? to, ClaimsPrincipal user, ReportService reports, CancellationToken ct)
+    private static async Task<IResult> CampaignReportAsync(
+        int id, string? from, string? to, ClaimsPrincipal user, ReportService reports, TimeProvider clock, CancellationToken ct)
     {
-        if (ParseRange(reports, from, to) is not { } range)
+        var parsed = ParseRange(reports, clock, from, to);
+        if (!parsed.Succeeded)
         {
-            return InvalidRange(from, to);
+            return ApiResults.Invalid(parsed.Outcome.Errors);
         }
+        var range = parsed.Value!;
         var caller = user.ApiCaller();
         // No range given: the campaign's whole life, as on its report page.
         var requested = string.IsNullOrEmpty(from) && string.IsNullOrEmpty(to) ? null : range;
@@ -233,12 +265,14 @@ public static class ApiEndpoints
             : ApiResults.NotFound("Campaign");
     }
 
-    private static async Task<IResult> AccountReportAsync(string? from, string? to, ClaimsPrincipal user, ReportService reports, CancellationToken ct)
+    private static async Task<IResult> AccountReportAsync(string? from, string? to, ClaimsPrincipal user, ReportService reports, TimeProvider clock, CancellationToken ct)
     {
-        if (ParseRange(reports, from, to) is not { } range)
+        var parsed = ParseRange(reports, clock, from, to);
+        if (!parsed.Succeeded)
         {
-            return InvalidRange(from, to);
+            return ApiResults.Invalid(parsed.Outcome.Errors);
         }
+        var range = parsed.Value!;
         var caller = user.ApiCaller();
         return await reports.AccountAsync(caller.ActingUserId, caller.AccountId, range, ct) is { } report
             ? TypedResults.Ok(report)
@@ -279,25 +313,10 @@ public static class ApiEndpoints
         return null;
     }
 
-    private static ReportRange? ParseRange(ReportService reports, string? from, string? to) =>
-        TryDay(from, out var start) && TryDay(to, out var end) ? reports.RangeOrDefault(start, end) : null;
-
-    private static IResult InvalidRange(string? from, string? to) => ApiResults.Invalid(
-        new[] { ("from", from), ("to", to) }.Where(p => !TryDay(p.Item2, out _))
-            .Select(p => new FieldError(p.Item1, $"{p.Item1} must be a UTC day like 2026-11-01.")));
-
-    private static bool TryDay(string? value, out DateOnly? day)
+    /// <summary>The range asked for, checked by Core's one rule for report ranges, then with the service's defaults.</summary>
+    private static Result<ReportRange> ParseRange(ReportService reports, TimeProvider clock, string? from, string? to)
     {
-        day = null;
-        if (string.IsNullOrEmpty(value))
-        {
-            return true;
-        }
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-        {
-            day = parsed;
-            return true;
-        }
-        return false;
+        var parsed = ReportRangeRules.Parse(from, to, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        return parsed.Succeeded ? Result<ReportRange>.Ok(reports.RangeOrDefault(parsed.Value!.From, parsed.Value.To)) : parsed.Outcome;
     }
 }

@@ -124,6 +124,22 @@ public class CampaignReportPageTests : BunitTestBase
             $"/accounts/{await AccountIdAsync("Contoso Cloud")}/campaigns/{campaign.Id}/report/kpis.csv?from=2026-10-01&to=2026-10-31");
     }
 
+    [Theory]
+    [InlineData("from=0001-01-01&to=9999-12-31", "from must be a day from 2000-01-01")]
+    [InlineData("from=9999-12-31&to=9999-12-31", "from must be a day from 2000-01-01")]
+    [InlineData("to=0001-01-01", "to must be a day from 2000-01-01")]
+    [InlineData("from=2026-11-10&to=2026-11-01", "must not be before from")]
+    public async Task ARangeOutsideTheRulesIsExplainedInsteadOfFailing(string query, string message)
+    {
+        var campaign = await _data.MessageAdAsync("Contoso Cloud", sends: 1);
+
+        var page = await RenderReportAsync(Maria, "Contoso Cloud", campaign.Id, query);
+
+        page.WaitForAssertion(() => Text(page, "range-error").ShouldContain(message));
+        page.FindAll("[data-testid=kpi-sends]").ShouldBeEmpty();
+        page.Find("[data-testid=range-reset]").GetAttribute("href").ShouldEndWith($"/campaigns/{campaign.Id}/report");
+    }
+
     [Fact]
     public async Task TheRangeInTheUrlIsTheRangeShown()
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Campaigns;
+using Common = SponsoredInMail.Core.Common;
 using SponsoredInMail.Core.Reports;
 
 namespace SponsoredInMail.Web.Components.Pages.Reports;
@@ -32,6 +33,14 @@ public static class ReportDisplay
     public static string Date(DateOnly day) => day.ToString(DateFormat, CultureInfo.InvariantCulture);
 
     public static string Day(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
+    /// <summary>The range a report URL asks for (from/to query texts), checked by Core's one rule for report ranges.</summary>
+    public static Common.Result<RequestedRange> Requested(string? from, string? to, TimeProvider clock) =>
+        ReportRangeRules.Parse(from, to, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+
+    /// <summary>A range picked on the page, checked by the same rule.</summary>
+    public static Common.Result Check(ReportRange picked, TimeProvider clock) =>
+        ReportRangeRules.Check(picked.From, picked.To, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
 
     public static string Describe(ReportRange range) => $"{Day(range.From)} – {Day(range.To)} (UTC, {range.Days} days)";
 
