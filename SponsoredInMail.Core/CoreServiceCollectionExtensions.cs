@@ -21,6 +21,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MemberDirectory>();
         services.AddSingleton<NetworkOverview>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<AccountScope>();
         services.AddScoped<NetworkSeeder>();
         services.AddSingleton<DemoCampaignSeeder>();
         services.AddSingleton<DemoEngagementSeeder>();

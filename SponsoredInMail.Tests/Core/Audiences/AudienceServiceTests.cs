@@ -124,7 +124,7 @@ public class AudienceServiceTests : IAsyncLifetime
     public async Task AnAudienceALiveCampaignUsesCannotBeDeleted()
     {
         var id = (await _audiences.CreateAsync(_maria, _contoso, "In use", UsDirectors, Ct)).Value;
-        var guarded = new AudienceService(_db.Get<IDbContextFactory<AppDbContext>>(), _db.Get<AccountService>(), _db.Get<AudienceIndex>(),
+        var guarded = new AudienceService(_db.Get<IDbContextFactory<AppDbContext>>(), _db.Get<AccountScope>(), _db.Get<AudienceIndex>(),
             _db.Get<SponsoredInMail.Core.Changes.ChangeFeed>(), new AlwaysInUse(), _db.Get<IOptions<AudienceOptions>>(), _db.Clock);
 
         var result = await guarded.DeleteAsync(_maria, _contoso, id, Ct);
