@@ -45,8 +45,8 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSc
         }
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var pattern = "%" + search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            ads = ads.Where(a => EF.Functions.Like(a.Name, pattern, "\\") || EF.Functions.Like(a.Subject, pattern, "\\"));
+            var pattern = LikePattern.Contains(search.Trim());
+            ads = ads.Where(a => EF.Functions.Like(a.Name, pattern, LikePattern.EscapeCharacter) || EF.Functions.Like(a.Subject, pattern, LikePattern.EscapeCharacter));
         }
         return await (from a in ads
                       join m in db.Members on a.SenderMemberId equals m.Id
