@@ -211,7 +211,7 @@ public sealed class ReportService(
 
     private async Task<ulong[]> MembersAsync(int campaignId, EventKind[] kinds, DateTime from, DateTime to, CancellationToken ct)
     {
-        var set = new ulong[(index.MemberCount >> 6) + 2048];
+        var set = new ulong[Bits.WordsFor(index.MemberCount + 1)];
         await using var connection = new SqliteConnection(database.ConnectionString);
         await connection.OpenAsync(ct);
         foreach (var kind in kinds)
@@ -229,12 +229,7 @@ public sealed class ReportService(
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var id = reader.GetInt32(0);
-                if ((uint)(id >> 6) >= (uint)set.Length)
-                {
-                    Array.Resize(ref set, (id >> 6) + 1024);
-                }
-                set[id >> 6] |= 1UL << (id & 63);
+                Bits.SetGrowing(ref set, reader.GetInt32(0));
             }
         }
         return set;
