@@ -21,10 +21,7 @@ public class AccountScopeTests : IAsyncLifetime
     {
         _db = await TestDatabase.CreateAsync();
         await _db.SeedAsync(200);
-        _maria = await _db.UserIdAsync("maria@contoso.example");
-        _ben = await _db.UserIdAsync("ben@northwind.example");
-        _contoso = await _db.AccountIdAsync("Contoso Cloud");
-        _northwind = await _db.AccountIdAsync("Northwind Analytics");
+        (_maria, _ben, _contoso, _northwind) = await _db.DemoCastAsync();
     }
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();
