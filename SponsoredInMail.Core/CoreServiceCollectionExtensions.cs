@@ -21,6 +21,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MemberDirectory>();
         services.AddSingleton<NetworkOverview>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<AccountScope>();
+        services.AddSingleton<UserNames>();
         services.AddScoped<NetworkSeeder>();
         services.AddSingleton<DemoCampaignSeeder>();
         services.AddSingleton<DemoEngagementSeeder>();
@@ -66,6 +68,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Reports.ReportService>();
         services.AddOptions<InMail.InMailOptions>().Bind(configuration.GetSection(InMail.InMailOptions.Section));
         services.AddSingleton<InMail.InMailService>();
+        services.AddSingleton<InMail.InMailDirectory>();
         services.AddSingleton<InMail.CreditJob>();
         services.AddOptions<Api.ApiOptions>().Bind(configuration.GetSection(Api.ApiOptions.Section));
         services.AddSingleton<Api.ApiTokenService>();

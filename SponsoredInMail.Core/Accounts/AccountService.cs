@@ -14,7 +14,7 @@ public sealed record AccountDetails(AccountSummary Account, IReadOnlyList<TeamMe
 
 /// <summary>
 /// Advertiser accounts and who may act on them. Every read and write of account data starts by asking
-/// this service for the caller's role on the account: no role, no data (tenant isolation).
+/// this service (through <see cref="AccountScope"/>) for the caller's role on the account: no role, no data (tenant isolation).
 /// </summary>
 public sealed class AccountService(IDbContextFactory<AppDbContext> factory, TimeProvider clock)
 {
@@ -38,18 +38,6 @@ public sealed class AccountService(IDbContextFactory<AppDbContext> factory, Time
             .Select(m => (AccountRole?)m.Role)
             .FirstOrDefaultAsync(ct);
     }
-
-    /// <summary>
-    /// Null when the caller is a Manager of the account; otherwise the refusal every write command returns:
-    /// "not found" without a seat (another account looks like no account), "only a Manager" for a Viewer.
-    /// </summary>
-    public async Task<Result?> RequireManagerAsync(string userId, int accountId, string toDoWhat, CancellationToken ct = default) =>
-        await GetRoleAsync(userId, accountId, ct) switch
-        {
-            null => Result.Fail("account", "Advertiser account not found."),
-            AccountRole.Manager => null,
-            _ => Result.Fail("account", $"Only a Manager of this account can {toDoWhat}."),
-        };
 
     /// <summary>Account page data, or null when the caller has no seat on the account.</summary>
     public async Task<AccountDetails?> GetDetailsAsync(string userId, int accountId, CancellationToken ct = default)
@@ -76,9 +64,9 @@ public sealed class AccountService(IDbContextFactory<AppDbContext> factory, Time
     /// <summary>A Manager gives a marketer (by login e-mail) a seat on the account.</summary>
     public async Task<Result> AddTeamMemberAsync(string actorUserId, int accountId, string email, AccountRole role, CancellationToken ct = default)
     {
-        if (await GetRoleAsync(actorUserId, accountId, ct) != AccountRole.Manager)
+        if (await RequireTeamManagerAsync(actorUserId, accountId, ct) is { } refused)
         {
-            return Result.Fail("account", "Only a Manager of this account can change its team.");
+            return refused;
         }
         if (!Enum.IsDefined(role))
         {
@@ -114,9 +102,9 @@ public sealed class AccountService(IDbContextFactory<AppDbContext> factory, Time
     /// <summary>Changes a seat's role; an account always keeps at least one Manager.</summary>
     public async Task<Result> ChangeRoleAsync(string actorUserId, int accountId, string userId, AccountRole role, CancellationToken ct = default)
     {
-        if (await GetRoleAsync(actorUserId, accountId, ct) != AccountRole.Manager)
+        if (await RequireTeamManagerAsync(actorUserId, accountId, ct) is { } refused)
         {
-            return Result.Fail("account", "Only a Manager of this account can change its team.");
+            return refused;
         }
         await using var db = await factory.CreateDbContextAsync(ct);
         var seat = await db.AccountMemberships.FirstOrDefaultAsync(m => m.AdvertiserAccountId == accountId && m.UserId == userId, ct);
@@ -136,9 +124,9 @@ public sealed class AccountService(IDbContextFactory<AppDbContext> factory, Time
     /// <summary>Removes a seat; the last Manager cannot be removed.</summary>
     public async Task<Result> RemoveTeamMemberAsync(string actorUserId, int accountId, string userId, CancellationToken ct = default)
     {
-        if (await GetRoleAsync(actorUserId, accountId, ct) != AccountRole.Manager)
+        if (await RequireTeamManagerAsync(actorUserId, accountId, ct) is { } refused)
         {
-            return Result.Fail("account", "Only a Manager of this account can change its team.");
+            return refused;
         }
         await using var db = await factory.CreateDbContextAsync(ct);
         var seat = await db.AccountMemberships.FirstOrDefaultAsync(m => m.AdvertiserAccountId == accountId && m.UserId == userId, ct);
@@ -154,6 +142,9 @@ public sealed class AccountService(IDbContextFactory<AppDbContext> factory, Time
         await db.SaveChangesAsync(ct);
         return Result.Ok;
     }
+
+    private async Task<Result?> RequireTeamManagerAsync(string actorUserId, int accountId, CancellationToken ct) =>
+        AccountScope.RefuseUnlessManager(await GetRoleAsync(actorUserId, accountId, ct), "change its team");
 
     private static async Task<bool> IsLastManagerAsync(AppDbContext db, int accountId, CancellationToken ct) =>
         await db.AccountMemberships.CountAsync(m => m.AdvertiserAccountId == accountId && m.Role == AccountRole.Manager, ct) <= 1;

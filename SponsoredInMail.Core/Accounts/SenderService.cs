@@ -41,7 +41,7 @@ public interface ISenderRevocationListener
 /// </summary>
 public sealed class SenderService(
     IDbContextFactory<AppDbContext> factory,
-    AccountService accounts,
+    AccountScope scope,
     TimeProvider clock,
     IEnumerable<ISenderRevocationListener> listeners)
 {
@@ -58,14 +58,9 @@ public sealed class SenderService(
     /// </summary>
     public async Task<Result<int>> RequestAsync(string actorUserId, int accountId, int memberId, CancellationToken ct = default)
     {
-        var role = await accounts.GetRoleAsync(actorUserId, accountId, ct);
-        if (role is null)
+        if (await scope.RequireManagerAsync(actorUserId, accountId, "request sender permission", ct) is { } refused)
         {
-            return Result.Fail("account", "Advertiser account not found.");
-        }
-        if (role != AccountRole.Manager)
-        {
-            return Result.Fail("account", "Only a Manager of this account can request sender permission.");
+            return refused;
         }
         await using var db = await factory.CreateDbContextAsync(ct);
         // SQLite's default transaction takes the write lock at once: two requests for the same member cannot interleave.
@@ -102,7 +97,7 @@ public sealed class SenderService(
     /// <summary>Every request and permission of the account (Viewers too), pending first; empty without a seat.</summary>
     public async Task<IReadOnlyList<AccountSenderView>> ListForAccountAsync(string actorUserId, int accountId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return [];
         }
@@ -118,7 +113,7 @@ public sealed class SenderService(
     /// <summary>The members who currently let the account send in their name (the sender picker); empty without a seat.</summary>
     public async Task<IReadOnlyList<GrantedSender>> GrantedSendersAsync(string actorUserId, int accountId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return [];
         }

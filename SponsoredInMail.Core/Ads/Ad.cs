@@ -26,8 +26,10 @@ public enum CtaTarget
 }
 
 /// <summary>A creative of an advertiser account: a Message Ad or a Conversation Ad, sent in a member's name.</summary>
-public class Ad
+public class Ad : Accounts.IAccountOwned<Ad>
 {
+    public static Accounts.OwnedNames Names { get; } = new("ad", "Ad", "ads");
+
     public int Id { get; set; }
     public int AdvertiserAccountId { get; set; }
     public required string Name { get; set; }

@@ -24,14 +24,12 @@ public sealed record AdPreview(RenderedMessageAd? MessageAd, RenderedConversatio
 /// The ad library of an advertiser account: create, edit, duplicate, archive, and preview as a chosen
 /// member would see it. Viewers read; Managers change; another account's ad answers like a missing one.
 /// </summary>
-public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountService accounts, IOptions<AdOptions> options, TimeProvider clock)
+public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountScope scope, IOptions<AdOptions> options, TimeProvider clock)
 {
-    private const string NotFound = "Ad not found.";
-
     public async Task<IReadOnlyList<AdSummary>> ListAsync(string actorUserId, int accountId, string? search = null, AdFormat? format = null,
         bool includeArchived = false, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return [];
         }
@@ -47,8 +45,8 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
         }
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var pattern = "%" + search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            ads = ads.Where(a => EF.Functions.Like(a.Name, pattern, "\\") || EF.Functions.Like(a.Subject, pattern, "\\"));
+            var pattern = LikePattern.Contains(search.Trim());
+            ads = ads.Where(a => EF.Functions.Like(a.Name, pattern, LikePattern.EscapeCharacter) || EF.Functions.Like(a.Subject, pattern, LikePattern.EscapeCharacter));
         }
         return await (from a in ads
                       join m in db.Members on a.SenderMemberId equals m.Id
@@ -59,13 +57,12 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
 
     public async Task<AdView?> GetAsync(string actorUserId, int accountId, int adId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return null;
         }
         await using var db = await factory.CreateDbContextAsync(ct);
-        var row = await (from a in db.Ads.AsNoTracking()
-                         where a.Id == adId && a.AdvertiserAccountId == accountId
+        var row = await (from a in db.Ads.AsNoTracking().WhereOwned(accountId, adId)
                          join u in db.Users on a.UpdatedByUserId equals u.Id into updaters
                          from u in updaters.DefaultIfEmpty()
                          select new { Ad = a, UpdatedBy = u == null ? "System" : u.DisplayName }).FirstOrDefaultAsync(ct);
@@ -81,7 +78,7 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
 
     public async Task<Result<int>> CreateAsync(string actorUserId, int accountId, AdInput input, CancellationToken ct = default)
     {
-        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change ads", ct) is { } refused)
+        if (await scope.RequireManagerAsync<Ad>(actorUserId, accountId, ct) is { } refused)
         {
             return refused;
         }
@@ -101,16 +98,12 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
 
     public async Task<Result> UpdateAsync(string actorUserId, int accountId, int adId, AdInput input, CancellationToken ct = default)
     {
-        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change ads", ct) is { } refused)
+        await using var change = await scope.ChangeAsync<Ad>(actorUserId, accountId, adId, ct);
+        if (change.Refusal is { } refused)
         {
             return refused;
         }
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var ad = await db.Ads.FirstOrDefaultAsync(a => a.Id == adId && a.AdvertiserAccountId == accountId, ct);
-        if (ad is null)
-        {
-            return Result.Fail("ad", NotFound);
-        }
+        var (db, ad) = (change.Db, change.Entity);
         if (ad.Status == AdStatus.Canceled)
         {
             return Result.Fail("ad", $"{ad.CanceledReason} Duplicate the ad to use it again with another sender.");
@@ -137,7 +130,7 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
         var original = await GetAsync(actorUserId, accountId, adId, ct);
         if (original is null)
         {
-            return Result.Fail("ad", NotFound);
+            return AccountScope.NotFound<Ad>();
         }
         var name = $"Copy of {original.Input.Name}";
         return await CreateAsync(actorUserId, accountId, original.Input with
@@ -156,7 +149,7 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
     /// <summary>Stores a banner after checking it is a 300×250 JPG or PNG of at most 2 MB.</summary>
     public async Task<Result<int>> UploadBannerAsync(string actorUserId, int accountId, string fileName, byte[] bytes, CancellationToken ct = default)
     {
-        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change ads", ct) is { } refused)
+        if (await scope.RequireManagerAsync<Ad>(actorUserId, accountId, ct) is { } refused)
         {
             return refused;
         }
@@ -186,7 +179,7 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
     /// <summary>Renders an ad (saved or being edited) as the chosen member will see it, through the one renderer.</summary>
     public async Task<AdPreview?> PreviewAsync(string actorUserId, int accountId, AdInput input, int? sampleMemberId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return null;
         }
@@ -208,7 +201,7 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
     /// <summary>A handful of members to preview personalization with, one of them with personalization off.</summary>
     public async Task<IReadOnlyList<(int Id, string Label)>> PreviewMembersAsync(string actorUserId, int accountId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return [];
         }
@@ -224,16 +217,12 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSe
 
     private async Task<Result> SetArchivedAsync(string actorUserId, int accountId, int adId, bool archived, CancellationToken ct)
     {
-        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change ads", ct) is { } refused)
+        await using var change = await scope.ChangeAsync<Ad>(actorUserId, accountId, adId, ct);
+        if (change.Refusal is { } refused)
         {
             return refused;
         }
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var ad = await db.Ads.FirstOrDefaultAsync(a => a.Id == adId && a.AdvertiserAccountId == accountId, ct);
-        if (ad is null)
-        {
-            return Result.Fail("ad", NotFound);
-        }
+        var (db, ad) = (change.Db, change.Entity);
         if (ad.Status == AdStatus.Canceled)
         {
             return Result.Fail("ad", ad.CanceledReason ?? "This ad was canceled.");

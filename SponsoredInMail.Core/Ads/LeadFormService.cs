@@ -38,16 +38,13 @@ public sealed record LeadFormView(
 /// Another account's form answers exactly like a missing one. Names are unique per account ignoring case, archived
 /// forms included. A refused command leaves the database as it was.
 /// </summary>
-public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, AccountService accounts, TimeProvider clock)
+public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, AccountScope scope, TimeProvider clock)
 {
-    private const string NotFound = "Lead gen form not found.";
-    private const string ManagersOnly = "Only a Manager of this account can change lead gen forms.";
-
     /// <summary>The account's forms by name; archived ones only when asked; <paramref name="search"/> matches names.</summary>
     public async Task<IReadOnlyList<LeadFormSummary>> ListAsync(
         string actorUserId, int accountId, bool includeArchived = false, string? search = null, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return [];
         }
@@ -69,13 +66,12 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
     /// <summary>The form, archived or not, or null when it is missing or not this account's (or the caller has no seat).</summary>
     public async Task<LeadFormView?> GetAsync(string actorUserId, int accountId, int formId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return null;
         }
         await using var db = await factory.CreateDbContextAsync(ct);
-        var row = await (from f in db.LeadGenForms.AsNoTracking()
-                         where f.Id == formId && f.AdvertiserAccountId == accountId
+        var row = await (from f in db.LeadGenForms.AsNoTracking().WhereOwned(accountId, formId)
                          join c in db.Users on f.CreatedByUserId equals c.Id
                          join u in db.Users on f.UpdatedByUserId equals u.Id
                          select new { Form = f, CreatedBy = c.DisplayName, UpdatedBy = u.DisplayName })
@@ -96,16 +92,15 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
     public async Task<bool> BelongsToAccountAsync(int accountId, int formId, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.LeadGenForms.AnyAsync(f => f.Id == formId && f.AdvertiserAccountId == accountId && !f.IsArchived, ct);
+        return await db.LeadGenForms.WhereOwned(accountId, formId).AnyAsync(f => !f.IsArchived, ct);
     }
 
     public async Task<Result<int>> CreateAsync(string actorUserId, int accountId, LeadFormInput input, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var refusal = await CheckManagerAsync(actorUserId, accountId, ct);
-        if (refusal is not null)
+        if (await scope.RequireManagerAsync<LeadGenForm>(actorUserId, accountId, ct) is { } refused)
         {
-            return refusal;
+            return refused;
         }
         var form = LeadFormValidator.Normalize(input);
         var errors = LeadFormValidator.Validate(form).Errors.ToList();
@@ -135,21 +130,14 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
     public async Task<Result> UpdateAsync(string actorUserId, int accountId, int formId, LeadFormInput input, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var refusal = await CheckManagerAsync(actorUserId, accountId, ct);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
         var form = LeadFormValidator.Normalize(input);
         var errors = LeadFormValidator.Validate(form).Errors.ToList();
-
-        await using var db = await factory.CreateDbContextAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var entity = await db.LeadGenForms.FirstOrDefaultAsync(f => f.Id == formId && f.AdvertiserAccountId == accountId, ct);
-        if (entity is null)
+        await using var change = await scope.ChangeAsync<LeadGenForm>(actorUserId, accountId, formId, ct, transaction: true);
+        if (change.Refusal is { } refused)
         {
-            return Result.Fail("form", NotFound);
+            return refused;
         }
+        var (db, entity) = (change.Db, change.Entity);
         if (entity.IsArchived)
         {
             return Result.Fail("form", $"'{entity.Name}' is archived; unarchive it before editing.");
@@ -162,25 +150,19 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
         Apply(entity, form);
         Touch(entity, actorUserId);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await change.CommitAsync(ct);
         return Result.Ok;
     }
 
     /// <summary>Copies the form (archived or not) as a new, active "Copy of …" with the first free name.</summary>
     public async Task<Result<int>> DuplicateAsync(string actorUserId, int accountId, int formId, CancellationToken ct = default)
     {
-        var refusal = await CheckManagerAsync(actorUserId, accountId, ct);
-        if (refusal is not null)
+        await using var change = await scope.ChangeAsync<LeadGenForm>(actorUserId, accountId, formId, ct, transaction: true);
+        if (change.Refusal is { } refused)
         {
-            return refusal;
+            return refused;
         }
-        await using var db = await factory.CreateDbContextAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var original = await db.LeadGenForms.AsNoTracking().FirstOrDefaultAsync(f => f.Id == formId && f.AdvertiserAccountId == accountId, ct);
-        if (original is null)
-        {
-            return Result.Fail("form", NotFound);
-        }
+        var (db, original) = (change.Db, change.Entity);
         var taken = (await db.LeadGenForms.Where(f => f.AdvertiserAccountId == accountId).Select(f => f.Name).ToListAsync(ct))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         var name = CopyName(original.Name, 1);
@@ -198,7 +180,7 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
         };
         db.LeadGenForms.Add(copy);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await change.CommitAsync(ct);
         return Result<int>.Ok(copy.Id);
     }
 
@@ -211,17 +193,12 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
 
     private async Task<Result> SetArchivedAsync(string actorUserId, int accountId, int formId, bool archived, CancellationToken ct)
     {
-        var refusal = await CheckManagerAsync(actorUserId, accountId, ct);
-        if (refusal is not null)
+        await using var change = await scope.ChangeAsync<LeadGenForm>(actorUserId, accountId, formId, ct);
+        if (change.Refusal is { } refused)
         {
-            return refusal;
+            return refused;
         }
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var entity = await db.LeadGenForms.FirstOrDefaultAsync(f => f.Id == formId && f.AdvertiserAccountId == accountId, ct);
-        if (entity is null)
-        {
-            return Result.Fail("form", NotFound);
-        }
+        var (db, entity) = (change.Db, change.Entity);
         if (entity.IsArchived != archived)
         {
             entity.IsArchived = archived;
@@ -230,15 +207,6 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
         }
         return Result.Ok;
     }
-
-    /// <summary>Null when the caller is a Manager of the account; otherwise the refusal (no seat reads as not found).</summary>
-    private async Task<Result?> CheckManagerAsync(string actorUserId, int accountId, CancellationToken ct) =>
-        await accounts.GetRoleAsync(actorUserId, accountId, ct) switch
-        {
-            null => Result.Fail("account", "Advertiser account not found."),
-            AccountRole.Manager => null,
-            _ => Result.Fail("account", ManagersOnly),
-        };
 
     private static async Task CheckNameAsync(AppDbContext db, int accountId, int? formId, string name, List<FieldError> errors, CancellationToken ct)
     {

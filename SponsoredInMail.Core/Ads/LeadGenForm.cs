@@ -40,8 +40,10 @@ public enum QuestionKind
 public sealed record CustomQuestion(string Text, QuestionKind Kind, IReadOnlyList<string> Options);
 
 /// <summary>A lead gen form: profile-prefilled fields, up to three custom questions, privacy policy, consent, thanks.</summary>
-public class LeadGenForm
+public class LeadGenForm : Accounts.IAccountOwned<LeadGenForm>
 {
+    public static Accounts.OwnedNames Names { get; } = new("form", "Lead gen form", "lead gen forms");
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public int Id { get; set; }

@@ -10,8 +10,10 @@ public enum ApiTokenScope
 /// An account's REST API token. Only a SHA-256 hash of the secret is stored; the secret is shown once at creation.
 /// <see cref="Prefix"/> (the first characters) lets a Manager tell tokens apart.
 /// </summary>
-public class ApiToken
+public class ApiToken : Accounts.IAccountOwned<ApiToken>
 {
+    public static Accounts.OwnedNames Names { get; } = new("token", "API token", "API tokens");
+
     public int Id { get; set; }
     public int AdvertiserAccountId { get; set; }
     public required string Name { get; set; }

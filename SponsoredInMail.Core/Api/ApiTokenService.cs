@@ -34,7 +34,7 @@ public sealed record ApiCaller(int TokenId, int AccountId, ApiTokenScope Scope, 
 /// bytes (base64url), shown once; only its SHA-256 hash and first characters are stored. A token works while it is
 /// not revoked and its creator still has a seat on the account; a creator who is now a Viewer leaves it read-only.
 /// </summary>
-public sealed class ApiTokenService(IDbContextFactory<AppDbContext> factory, AccountService accounts, TimeProvider clock)
+public sealed class ApiTokenService(IDbContextFactory<AppDbContext> factory, AccountScope accountScope, TimeProvider clock)
 {
     public const string SecretPrefix = "sim_";
     public const int NameMax = 60;
@@ -50,7 +50,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> factory, Acc
 
     public async Task<Result<NewApiToken>> CreateAsync(string actorUserId, int accountId, string name, ApiTokenScope scope, CancellationToken ct = default)
     {
-        if (await accounts.RequireManagerAsync(actorUserId, accountId, "create API tokens", ct) is { } refused)
+        if (await accountScope.RequireManagerAsync<ApiToken>(actorUserId, accountId, ct) is { } refused)
         {
             return refused;
         }
@@ -89,7 +89,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> factory, Acc
     /// <summary>The account's tokens, active first, newest first; empty without a seat.</summary>
     public async Task<IReadOnlyList<ApiTokenView>> ListAsync(string actorUserId, int accountId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await accountScope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return [];
         }
@@ -106,17 +106,12 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> factory, Acc
     /// <summary>Revokes a token of the account for good; its next request gets 401.</summary>
     public async Task<Result> RevokeAsync(string actorUserId, int accountId, int tokenId, CancellationToken ct = default)
     {
-        if (await accounts.RequireManagerAsync(actorUserId, accountId, "revoke API tokens", ct) is { } refused)
+        await using var change = await accountScope.ChangeAsync<ApiToken>(actorUserId, accountId, tokenId, ct, transaction: true);
+        if (change.Refusal is { } refused)
         {
             return refused;
         }
-        await using var db = await factory.CreateDbContextAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == tokenId && t.AdvertiserAccountId == accountId, ct);
-        if (token is null)
-        {
-            return Result.Fail("token", "API token not found.");
-        }
+        var (db, token) = (change.Db, change.Entity);
         if (token.RevokedAt is not null)
         {
             return Result.Fail("token", "This token is already revoked.");
@@ -125,7 +120,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> factory, Acc
         token.RevokedAt = Now();
         db.AuditLog.Add(Entry(actorUserId, token, "API token revoked", before, Snapshot(token)));
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await change.CommitAsync(ct);
         return Result.Ok;
     }
 

@@ -24,7 +24,7 @@ public interface IAudienceUsage
 /// </summary>
 public sealed class AudienceService(
     IDbContextFactory<AppDbContext> factory,
-    AccountService accounts,
+    AccountScope scope,
     AudienceIndex index,
     Changes.ChangeFeed feed,
     IAudienceUsage usage,
@@ -35,7 +35,7 @@ public sealed class AudienceService(
 
     public async Task<IReadOnlyList<SavedAudienceView>> ListAsync(string actorUserId, int accountId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return [];
         }
@@ -56,9 +56,9 @@ public sealed class AudienceService(
     /// <summary>Counts a targeting for the account (Viewers may count). Refuses an invalid targeting.</summary>
     public async Task<Result<AudienceBreakdown>> CountAsync(string actorUserId, int accountId, Targeting targeting, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (await scope.RequireSeatAsync(actorUserId, accountId, ct) is { } refused)
         {
-            return Result.Fail("account", "Advertiser account not found.");
+            return refused;
         }
         await feed.CatchUpAudienceIndexAsync(index, ct);
         var validation = TargetingValidator.Validate(targeting, index, accountId);
@@ -68,7 +68,7 @@ public sealed class AudienceService(
     /// <summary>Ten (or <paramref name="count"/>) random members matching the targeting, for the builder's sample panel.</summary>
     public async Task<IReadOnlyList<SampleMember>> SampleAsync(string actorUserId, int accountId, Targeting targeting, int count = 10, int? seed = null, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null || !TargetingValidator.Validate(targeting, index, accountId).Succeeded)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct) || !TargetingValidator.Validate(targeting, index, accountId).Succeeded)
         {
             return [];
         }
@@ -83,7 +83,7 @@ public sealed class AudienceService(
     /// <summary>Facet values for the pickers, with member counts; matched lists only of this account, by name.</summary>
     public async Task<IReadOnlyList<FacetValue>> SuggestAsync(string actorUserId, int accountId, Facet facet, string? search, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return [];
         }
@@ -164,7 +164,7 @@ public sealed class AudienceService(
         var original = await GetAsync(actorUserId, accountId, audienceId, ct);
         if (original is null)
         {
-            return Result.Fail("audience", "Audience not found.");
+            return AccountScope.NotFound<SavedAudience>();
         }
         var existing = (await ListAsync(actorUserId, accountId, ct)).Select(a => a.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var name = $"Copy of {original.Name}";
@@ -181,16 +181,12 @@ public sealed class AudienceService(
 
     public async Task<Result> DeleteAsync(string actorUserId, int accountId, int audienceId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) != AccountRole.Manager)
+        await using var change = await scope.ChangeAsync<SavedAudience>(actorUserId, accountId, audienceId, ct);
+        if (change.Refusal is { } refused)
         {
-            return Result.Fail("account", "Only a Manager of this account can delete audiences.");
+            return refused;
         }
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var audience = await db.SavedAudiences.FirstOrDefaultAsync(a => a.Id == audienceId && a.AdvertiserAccountId == accountId, ct);
-        if (audience is null)
-        {
-            return Result.Fail("audience", "Audience not found.");
-        }
+        var (db, audience) = (change.Db, change.Entity);
         if (await usage.IsUsedByLiveCampaignAsync(audienceId, ct))
         {
             return Result.Fail("audience", $"'{audience.Name}' is used by a live campaign; pause or end the campaign before deleting it.");
@@ -202,14 +198,9 @@ public sealed class AudienceService(
 
     private async Task<Result> CheckWriteAsync(string actorUserId, int accountId, int? audienceId, string name, Targeting? targeting, CancellationToken ct)
     {
-        var role = await accounts.GetRoleAsync(actorUserId, accountId, ct);
-        if (role is null)
+        if (await scope.RequireManagerAsync<SavedAudience>(actorUserId, accountId, ct) is { } refused)
         {
-            return Result.Fail("account", "Advertiser account not found.");
-        }
-        if (role != AccountRole.Manager)
-        {
-            return Result.Fail("account", "Only a Manager of this account can change audiences.");
+            return refused;
         }
         var errors = new List<FieldError>();
         var trimmed = name?.Trim() ?? "";
@@ -226,9 +217,9 @@ public sealed class AudienceService(
             FieldRules.SingleLine(errors, "name", "The name", trimmed, 1, AudienceRules.MaxNameLength);
         }
         await using var db = await factory.CreateDbContextAsync(ct);
-        if (audienceId is { } id && !await db.SavedAudiences.AnyAsync(a => a.Id == id && a.AdvertiserAccountId == accountId, ct))
+        if (audienceId is { } id && !await db.SavedAudiences.WhereOwned(accountId, id).AnyAsync(ct))
         {
-            return Result.Fail("audience", "Audience not found.");
+            return AccountScope.NotFound<SavedAudience>();
         }
         if (trimmed.Length > 0)
         {
@@ -250,10 +241,9 @@ public sealed class AudienceService(
     private async Task<Result> ChangeAsync(int accountId, int audienceId, string actorUserId, Action<SavedAudience> change, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var audience = await db.SavedAudiences.FirstOrDefaultAsync(a => a.Id == audienceId && a.AdvertiserAccountId == accountId, ct);
-        if (audience is null)
+        if (await AccountScope.FindAsync<SavedAudience>(db, accountId, audienceId, ct) is not { } audience)
         {
-            return Result.Fail("audience", "Audience not found.");
+            return AccountScope.NotFound<SavedAudience>();
         }
         change(audience);
         audience.UpdatedByUserId = actorUserId;

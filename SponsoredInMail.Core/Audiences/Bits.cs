@@ -26,8 +26,14 @@ internal static class Bits
         }
     }
 
+    /// <summary>target |= source over the words both have (a missing word is empty).</summary>
     public static void Or(Span<ulong> target, ReadOnlySpan<ulong> source)
     {
+        if (source.Length < target.Length)
+        {
+            target = target[..source.Length];
+        }
+        source = source[..target.Length];
         var i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -45,6 +51,7 @@ internal static class Bits
         }
     }
 
+    /// <summary>target &amp;= source; both the same length.</summary>
     public static void And(Span<ulong> target, ReadOnlySpan<ulong> source)
     {
         var i = 0;
@@ -64,8 +71,14 @@ internal static class Bits
         }
     }
 
+    /// <summary>target &amp;= ~source over the words both have (a missing word is empty).</summary>
     public static void AndNot(Span<ulong> target, ReadOnlySpan<ulong> source)
     {
+        if (source.Length < target.Length)
+        {
+            target = target[..source.Length];
+        }
+        source = source[..target.Length];
         var i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -81,6 +94,24 @@ internal static class Bits
         {
             target[i] &= ~source[i];
         }
+    }
+
+    public static bool IsEmpty(ReadOnlySpan<ulong> bits) => bits.IndexOfAnyExcept(0UL) < 0;
+
+    /// <summary>The first (lowest) <paramref name="max"/> ids set in <paramref name="bits"/> and not in <paramref name="except"/>.</summary>
+    public static List<int> FirstSet(ReadOnlySpan<ulong> bits, ReadOnlySpan<ulong> except, int max)
+    {
+        var ids = new List<int>(Math.Min(max, 4_096));
+        for (var w = 0; w < bits.Length && ids.Count < max; w++)
+        {
+            var word = bits[w] & ~(w < except.Length ? except[w] : 0);
+            while (word != 0 && ids.Count < max)
+            {
+                ids.Add((w << 6) + BitOperations.TrailingZeroCount(word));
+                word &= word - 1;
+            }
+        }
+        return ids;
     }
 
     public static int PopCount(ReadOnlySpan<ulong> bits)
@@ -126,6 +157,16 @@ internal static class Bits
     }
 
     public static ulong[] Grow(ulong[] bits, int words) => bits.Length >= words ? bits : ResizeCopy(bits, words);
+
+    /// <summary>Sets bit i, first growing the set (at least doubling it) when i lies beyond it.</summary>
+    public static void SetGrowing(ref ulong[] bits, int i)
+    {
+        if ((i >> 6) >= bits.Length)
+        {
+            bits = ResizeCopy(bits, Math.Max((i >> 6) + 1, bits.Length * 2));
+        }
+        Set(bits, i);
+    }
 
     private static ulong[] ResizeCopy(ulong[] bits, int words)
     {

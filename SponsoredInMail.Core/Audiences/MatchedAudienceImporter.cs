@@ -38,7 +38,7 @@ public sealed record RejectionsDownload(string FileName, string Csv);
 /// </summary>
 public sealed class MatchedAudienceImporter(
     IDbContextFactory<AppDbContext> factory,
-    AccountService accounts,
+    AccountScope scope,
     IBulkWriter bulkWriter,
     IOptions<AudienceOptions> options,
     TimeProvider clock)
@@ -47,15 +47,14 @@ public sealed class MatchedAudienceImporter(
     public const int BatchSize = 500;
 
     private const int MaxFileNameLength = 260;
-    private const string NotFound = "This matched audience does not exist.";
 
     public async Task<Result<MatchedAudienceSummary>> ImportAsync(
         string actorUserId, int accountId, string name, MatchedListKind kind, string fileName, Stream content,
         IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) != AccountRole.Manager)
+        if (await scope.RequireManagerAsync<MatchedAudience>(actorUserId, accountId, ct) is { } refused)
         {
-            return Result.Fail("account", "Only a Manager of this account can upload a matched audience.");
+            return refused;
         }
         var errors = new List<FieldError>();
         var listName = (name ?? "").Trim();
@@ -126,7 +125,7 @@ public sealed class MatchedAudienceImporter(
     /// <summary>The account's matched audiences, newest first; empty for someone without a seat.</summary>
     public async Task<IReadOnlyList<MatchedAudienceListItem>> ListAsync(string actorUserId, int accountId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return [];
         }
@@ -143,13 +142,13 @@ public sealed class MatchedAudienceImporter(
     /// <summary>The rejected rows of one of the account's lists as CSV, or null when there is no such list for the caller.</summary>
     public async Task<RejectionsDownload?> GetRejectionsCsvAsync(string actorUserId, int accountId, int matchedAudienceId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return null;
         }
         await using var db = await factory.CreateDbContextAsync(ct);
         var list = await db.MatchedAudiences.AsNoTracking()
-            .Where(a => a.Id == matchedAudienceId && a.AdvertiserAccountId == accountId)
+            .WhereOwned(accountId, matchedAudienceId)
             .Select(a => new { a.FileName, a.RejectionsCsv })
             .FirstOrDefaultAsync(ct);
         return list is null ? null : new RejectionsDownload(RejectionsFileName(list.FileName), list.RejectionsCsv);
@@ -158,17 +157,17 @@ public sealed class MatchedAudienceImporter(
     /// <summary>A Manager deletes one of the account's lists with its matched members.</summary>
     public async Task<Result> DeleteAsync(string actorUserId, int accountId, int matchedAudienceId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) != AccountRole.Manager)
+        if (await scope.RequireManagerAsync<MatchedAudience>(actorUserId, accountId, ct) is { } refused)
         {
-            return Result.Fail("account", "Only a Manager of this account can delete a matched audience.");
+            return refused;
         }
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var lists = db.MatchedAudiences.Where(a => a.Id == matchedAudienceId && a.AdvertiserAccountId == accountId);
+            var lists = db.MatchedAudiences.WhereOwned(accountId, matchedAudienceId);
             if (!await lists.AnyAsync(ct))
             {
-                return Result.Fail("list", NotFound);
+                return AccountScope.NotFound<MatchedAudience>();
             }
             if (await SavedAudiencesUsingAsync(db, accountId, matchedAudienceId, ct) is [var first, ..] users)
             {

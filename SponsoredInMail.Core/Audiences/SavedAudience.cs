@@ -1,8 +1,10 @@
 namespace SponsoredInMail.Core.Audiences;
 
 /// <summary>A named, reusable targeting of one advertiser account.</summary>
-public class SavedAudience
+public class SavedAudience : Accounts.IAccountOwned<SavedAudience>
 {
+    public static Accounts.OwnedNames Names { get; } = new("audience", "Audience", "audiences");
+
     public int Id { get; set; }
     public int AdvertiserAccountId { get; set; }
     public required string Name { get; set; }
@@ -31,8 +33,10 @@ public enum MatchedListKind
 }
 
 /// <summary>An uploaded company or contact list, matched against the network once at upload.</summary>
-public class MatchedAudience
+public class MatchedAudience : Accounts.IAccountOwned<MatchedAudience>
 {
+    public static Accounts.OwnedNames Names { get; } = new("list", "Matched audience", "matched audiences");
+
     public int Id { get; set; }
     public int AdvertiserAccountId { get; set; }
     public required string Name { get; set; }

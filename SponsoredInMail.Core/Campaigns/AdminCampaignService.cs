@@ -33,8 +33,8 @@ public sealed class AdminCampaignService(IDbContextFactory<AppDbContext> factory
                     select new { c, a };
         if (search?.Trim() is { Length: > 0 } text)
         {
-            var pattern = $"%{text.Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal)}%";
-            query = query.Where(r => EF.Functions.Like(r.c.Name, pattern) || EF.Functions.Like(r.a.Name, pattern));
+            var pattern = LikePattern.Contains(text);
+            query = query.Where(r => EF.Functions.Like(r.c.Name, pattern, LikePattern.EscapeCharacter) || EF.Functions.Like(r.a.Name, pattern, LikePattern.EscapeCharacter));
         }
         var rows = await query.Select(r => new AdminCampaignRow(r.c.Id, r.c.Name, r.a.Id, r.a.Name, r.c.Status, r.c.SpentCents, r.c.LifetimeBudgetCents, r.c.UpdatedAt))
             .ToListAsync(ct);

@@ -21,8 +21,10 @@ public enum CampaignStatus
 }
 
 /// <summary>A campaign of an advertiser account: who (audience), what (ad), for how much (bid, budgets) and when.</summary>
-public class Campaign
+public class Campaign : Accounts.IAccountOwned<Campaign>
 {
+    public static Accounts.OwnedNames Names { get; } = new("campaign", "Campaign", "campaigns");
+
     public int Id { get; set; }
     public int AdvertiserAccountId { get; set; }
     public required string Name { get; set; }

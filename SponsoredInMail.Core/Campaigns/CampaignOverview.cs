@@ -22,12 +22,12 @@ public sealed record CampaignProgress(
 
 /// <summary>Read models for the campaign list and campaign page; a campaign of another account reads as missing.</summary>
 public sealed class CampaignOverview(
-    IDbContextFactory<AppDbContext> factory, AccountService accounts, AudienceIndex index, DeliveryMonitor monitor,
+    IDbContextFactory<AppDbContext> factory, AccountScope scope, AudienceIndex index, DeliveryMonitor monitor,
     CampaignSendingStates sendingStates, TimeProvider clock)
 {
     public async Task<IReadOnlyList<CampaignSummary>> ListAsync(string actorUserId, int accountId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return [];
         }
@@ -58,13 +58,12 @@ public sealed class CampaignOverview(
 
     public async Task<CampaignProgress?> ProgressAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return null;
         }
         await using var db = await factory.CreateDbContextAsync(ct);
-        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId && c.AdvertiserAccountId == accountId, ct);
-        if (campaign is null)
+        if (await AccountScope.FindAsync<Campaign>(db, accountId, campaignId, ct, tracking: false) is not { } campaign)
         {
             return null;
         }

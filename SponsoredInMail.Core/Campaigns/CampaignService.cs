@@ -20,10 +20,9 @@ public sealed record CampaignInput(
 /// Managers change; Viewers read; another account's campaign answers like a missing one.
 /// </summary>
 public sealed class CampaignService(
-    IDbContextFactory<AppDbContext> factory, AccountService accounts, Audiences.AudienceIndex index, Changes.ChangeFeed feed,
+    IDbContextFactory<AppDbContext> factory, AccountScope scope, Audiences.AudienceIndex index, Changes.ChangeFeed feed,
     Microsoft.Extensions.Options.IOptions<CampaignOptions> options, Microsoft.Extensions.Options.IOptions<Audiences.AudienceOptions> audienceOptions, TimeProvider clock)
 {
-    private const string NotFound = "Campaign not found.";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     /// <summary>
@@ -70,7 +69,7 @@ public sealed class CampaignService(
 
     public async Task<Result<int>> CreateDraftAsync(string actorUserId, int accountId, CampaignInput input, CancellationToken ct = default)
     {
-        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change campaigns", ct) is { } refused)
+        if (await scope.RequireManagerAsync<Campaign>(actorUserId, accountId, ct) is { } refused)
         {
             return refused;
         }
@@ -93,17 +92,12 @@ public sealed class CampaignService(
     /// <summary>Edits a draft or a rejected campaign (which goes back to Draft).</summary>
     public async Task<Result> UpdateDraftAsync(string actorUserId, int accountId, int campaignId, CampaignInput input, CancellationToken ct = default)
     {
-        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change campaigns", ct) is { } refused)
+        await using var change = await scope.ChangeAsync<Campaign>(actorUserId, accountId, campaignId, ct, transaction: true);
+        if (change.Refusal is { } refused)
         {
             return refused;
         }
-        await using var db = await factory.CreateDbContextAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId && c.AdvertiserAccountId == accountId, ct);
-        if (campaign is null)
-        {
-            return Result.Fail("campaign", NotFound);
-        }
+        var (db, campaign) = (change.Db, change.Entity);
         if (campaign.Status is not (CampaignStatus.Draft or CampaignStatus.Rejected))
         {
             return Result.Fail("status", $"A campaign that is {CampaignStateMachine.Describe(campaign.Status)} cannot be edited; only drafts and rejected campaigns can.");
@@ -128,7 +122,7 @@ public sealed class CampaignService(
             db.AuditLog.Add(Entry(actorUserId, campaign, "settings changed", changed.Before, changed.After));
         }
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await change.CommitAsync(ct);
         return Result.Ok;
     }
 
@@ -139,17 +133,12 @@ public sealed class CampaignService(
     /// </summary>
     public async Task<Result> UpdateRunningAsync(string actorUserId, int accountId, int campaignId, long bidCents, long lifetimeBudgetCents, long? dailyBudgetCents, DateTime? endAt, CancellationToken ct = default)
     {
-        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change campaigns", ct) is { } refused)
+        await using var change = await scope.ChangeAsync<Campaign>(actorUserId, accountId, campaignId, ct, transaction: true);
+        if (change.Refusal is { } refused)
         {
             return refused;
         }
-        await using var db = await factory.CreateDbContextAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId && c.AdvertiserAccountId == accountId, ct);
-        if (campaign is null)
-        {
-            return Result.Fail("campaign", NotFound);
-        }
+        var (db, campaign) = (change.Db, change.Entity);
         if (campaign.Status is not (CampaignStatus.Approved or CampaignStatus.Active or CampaignStatus.Paused))
         {
             return Result.Fail("status", $"A campaign that is {CampaignStateMachine.Describe(campaign.Status)} has no running settings to change.");
@@ -180,7 +169,7 @@ public sealed class CampaignService(
             db.AuditLog.Add(Entry(actorUserId, campaign, "running settings changed", changed.Before, changed.After));
         }
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await change.CommitAsync(ct);
         return Result.Ok;
     }
 
@@ -211,7 +200,7 @@ public sealed class CampaignService(
         var original = await GetAsync(actorUserId, accountId, campaignId, ct);
         if (original is null)
         {
-            return Result.Fail("campaign", NotFound);
+            return AccountScope.NotFound<Campaign>();
         }
         var input = ToInput(original);
         var name = $"Copy of {original.Name}";
@@ -243,15 +232,8 @@ public sealed class CampaignService(
     public Task<Result> ArchiveAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
         MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.Archived, null, requireSubmittable: false, ct);
 
-    public async Task<Campaign?> GetAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default)
-    {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
-        {
-            return null;
-        }
-        await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId && c.AdvertiserAccountId == accountId, ct);
-    }
+    public Task<Campaign?> GetAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
+        scope.ReadAsync<Campaign>(actorUserId, accountId, campaignId, ct);
 
     public async Task<IReadOnlyList<CampaignStatusChange>> HistoryAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default)
     {
@@ -266,17 +248,12 @@ public sealed class CampaignService(
     private async Task<Result> MoveAsync(
         string actorUserId, int accountId, int campaignId, CampaignStatus to, string? reason, bool requireSubmittable, CancellationToken ct, CampaignStatus? from = null)
     {
-        if (await accounts.RequireManagerAsync(actorUserId, accountId, "change campaigns", ct) is { } refused)
+        await using var change = await scope.ChangeAsync<Campaign>(actorUserId, accountId, campaignId, ct, transaction: true);
+        if (change.Refusal is { } refused)
         {
             return refused;
         }
-        await using var db = await factory.CreateDbContextAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId && c.AdvertiserAccountId == accountId, ct);
-        if (campaign is null)
-        {
-            return Result.Fail("campaign", NotFound);
-        }
+        var (db, campaign) = (change.Db, change.Entity);
         if (await WrongStartAsync(db, campaign, from, ct) is { } wrongStart)
         {
             return wrongStart;
@@ -312,7 +289,7 @@ public sealed class CampaignService(
         db.CampaignStatusChanges.Add(moved.Value!);
         db.AuditLog.Add(Entry(actorUserId, campaign, $"status {before} → {to}", before.ToString(), to.ToString()));
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await change.CommitAsync(ct);
         return Result.Ok;
     }
 
@@ -346,11 +323,11 @@ public sealed class CampaignService(
     private async Task<Result> CheckAsync(AppDbContext db, int accountId, CampaignInput input, bool forSubmit, CancellationToken ct)
     {
         var errors = Validate(input, forSubmit, newStart: !forSubmit).Errors.ToList();
-        if (input.SavedAudienceId is { } audience && !await db.SavedAudiences.AnyAsync(a => a.Id == audience && a.AdvertiserAccountId == accountId, ct))
+        if (input.SavedAudienceId is { } audience && !await db.SavedAudiences.WhereOwned(accountId, audience).AnyAsync(ct))
         {
             errors.Add(new FieldError("audience", "Choose one of this account's saved audiences."));
         }
-        if (input.AdId is { } ad && !await db.Ads.AnyAsync(a => a.Id == ad && a.AdvertiserAccountId == accountId && a.Status == AdStatus.Active, ct))
+        if (input.AdId is { } ad && !await db.Ads.WhereOwned(accountId, ad).AnyAsync(a => a.Status == AdStatus.Active, ct))
         {
             errors.Add(new FieldError("ad", "Choose one of this account's active ads."));
         }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SponsoredInMail.Core.Audiences;
@@ -117,16 +116,16 @@ public sealed class DeliveryEngine(
             var reachable = index.DeliverableSet(Targeting.FromJson(campaign.TargetingJson!), campaign.AccountId, campaign.SenderMemberId);
             if (_offered.TryGetValue(campaign.Id, out var offered))
             {
-                AndNot(reachable, offered);
+                Bits.AndNot(reachable, offered);
             }
-            if (IsEmpty(reachable))
+            if (Bits.IsEmpty(reachable))
             {
                 completed += await CompleteAsync(campaign.Id, CompletionReasons.EveryoneReachableSent, ct) ? 1 : 0;
                 continue;
             }
             claimed ??= new ulong[reachable.Length];
-            var candidates = TakeUnclaimed(reachable, claimed, deliveryOptions.Value.BatchSize);
-            Or(claimed, reachable);
+            var candidates = Bits.FirstSet(reachable, claimed, deliveryOptions.Value.BatchSize);
+            Bits.Or(claimed, reachable);
             if (candidates.Count == 0)
             {
                 continue;
@@ -166,48 +165,8 @@ public sealed class DeliveryEngine(
 
     private void MarkOffered(int campaignId, int words, IReadOnlyList<int> members)
     {
-        if (!_offered.TryGetValue(campaignId, out var offered) || offered.Length < words)
-        {
-            var grown = new ulong[words];
-            offered?.CopyTo(grown, 0);
-            _offered[campaignId] = offered = grown;
-        }
-        foreach (var id in members)
-        {
-            offered[id >> 6] |= 1UL << (id & 63);
-        }
+        var offered = Bits.Grow(_offered.GetValueOrDefault(campaignId) ?? [], words);
+        Bits.SetAll(offered, members);
+        _offered[campaignId] = offered;
     }
-
-    private static List<int> TakeUnclaimed(ulong[] reachable, ulong[] claimed, int max)
-    {
-        var ids = new List<int>(Math.Min(max, 4_096));
-        for (var w = 0; w < reachable.Length && ids.Count < max; w++)
-        {
-            var word = reachable[w] & ~(w < claimed.Length ? claimed[w] : 0);
-            while (word != 0 && ids.Count < max)
-            {
-                ids.Add((w << 6) + BitOperations.TrailingZeroCount(word));
-                word &= word - 1;
-            }
-        }
-        return ids;
-    }
-
-    private static void AndNot(ulong[] set, ulong[] remove)
-    {
-        for (var i = 0; i < Math.Min(set.Length, remove.Length); i++)
-        {
-            set[i] &= ~remove[i];
-        }
-    }
-
-    private static void Or(ulong[] target, ulong[] add)
-    {
-        for (var i = 0; i < Math.Min(target.Length, add.Length); i++)
-        {
-            target[i] |= add[i];
-        }
-    }
-
-    private static bool IsEmpty(ulong[] set) => Array.TrueForAll(set, w => w == 0);
 }

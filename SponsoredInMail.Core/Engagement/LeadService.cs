@@ -11,11 +11,11 @@ namespace SponsoredInMail.Core.Engagement;
 public sealed record LeadRow(long Id, DateTime SubmittedAt, DateTime UpdatedAt, int CampaignId, string CampaignName, string FormName, int MemberId, IReadOnlyList<KeyValuePair<string, string>> Answers);
 
 /// <summary>An account's leads (any seat may read them; another account's leads are never visible).</summary>
-public sealed class LeadService(IDbContextFactory<AppDbContext> factory, AccountService accounts)
+public sealed class LeadService(IDbContextFactory<AppDbContext> factory, AccountScope scope)
 {
     public async Task<Page<LeadRow>> ListAsync(string actorUserId, int accountId, int? campaignId, int skip, int take, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return new Page<LeadRow>([], 0);
         }
@@ -37,7 +37,7 @@ public sealed class LeadService(IDbContextFactory<AppDbContext> factory, Account
     /// <summary>Every lead of the account (or one of its campaigns) as CSV: one column per answer label, formula-safe cells; null when not found.</summary>
     public async Task<string?> ExportCsvAsync(string actorUserId, int accountId, int? campaignId, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return null;
         }
@@ -45,7 +45,7 @@ public sealed class LeadService(IDbContextFactory<AppDbContext> factory, Account
         {
             // Another account's campaign (or none) is not found, rather than an empty file that suggests it has no leads.
             await using var db = await factory.CreateDbContextAsync(ct);
-            if (!await db.Campaigns.AnyAsync(c => c.Id == campaign && c.AdvertiserAccountId == accountId, ct))
+            if (!await db.Campaigns.WhereOwned(accountId, campaign).AnyAsync(ct))
             {
                 return null;
             }

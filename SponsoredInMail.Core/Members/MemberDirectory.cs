@@ -94,13 +94,13 @@ public sealed class MemberDirectory(IDbContextFactory<AppDbContext> factory, Tim
 
     internal static IQueryable<Member> Filter(IQueryable<Member> members, MemberQuery query, DateTime activeSince)
     {
-        foreach (var token in (query.Search ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(4))
+        foreach (var word in LikePattern.Words(query.Search))
         {
-            var prefix = EscapeLike(token) + "%";
-            members = members.Where(m => EF.Functions.Like(m.FirstName, prefix, "\\")
-                || EF.Functions.Like(m.LastName, prefix, "\\")
-                || EF.Functions.Like(m.Email, prefix, "\\")
-                || EF.Functions.Like(m.JobTitle, "%" + prefix, "\\"));
+            var prefix = LikePattern.StartsWith(word);
+            members = members.Where(m => EF.Functions.Like(m.FirstName, prefix, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(m.LastName, prefix, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(m.Email, prefix, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(m.JobTitle, "%" + prefix, LikePattern.EscapeCharacter));
         }
         if (!string.IsNullOrWhiteSpace(query.CountryCode))
         {
@@ -138,7 +138,4 @@ public sealed class MemberDirectory(IDbContextFactory<AppDbContext> factory, Tim
             ? members.OrderByDescending(m => m.LastName).ThenByDescending(m => m.FirstName).ThenBy(m => m.Id)
             : members.OrderBy(m => m.LastName).ThenBy(m => m.FirstName).ThenBy(m => m.Id),
     };
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

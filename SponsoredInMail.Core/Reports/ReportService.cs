@@ -17,7 +17,7 @@ namespace SponsoredInMail.Core.Reports;
 /// clicked, tabulated by the audience index's facet bitsets. A campaign of another account reads as missing.
 /// </summary>
 public sealed class ReportService(
-    IDbContextFactory<AppDbContext> factory, AccountService accounts, AudienceIndex index, DatabaseConnection database,
+    IDbContextFactory<AppDbContext> factory, AccountScope scope, AudienceIndex index, DatabaseConnection database,
     IOptions<ReportOptions> options, TimeProvider clock)
 {
     public static readonly Facet[] DemographicFacets = [Facet.Seniority, Facet.JobFunction, Facet.Industry, Facet.CompanySize, Facet.Location];
@@ -37,7 +37,7 @@ public sealed class ReportService(
     /// <param name="range">Null: the campaign's whole life (<see cref="LifetimeAsync"/>).</param>
     public async Task<CampaignReport?> CampaignAsync(string actorUserId, int accountId, int campaignId, ReportRange? range, CancellationToken ct = default)
     {
-        if (await accounts.GetRoleAsync(actorUserId, accountId, ct) is null)
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
         {
             return null;
         }
@@ -53,8 +53,7 @@ public sealed class ReportService(
             ReportRangeRules.Guard(requested, Today());
         }
         await using var db = await factory.CreateDbContextAsync(ct);
-        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId && c.AdvertiserAccountId == accountId, ct);
-        if (campaign is null)
+        if (await AccountScope.FindAsync<Campaign>(db, accountId, campaignId, ct, tracking: false) is not { } campaign)
         {
             return null;
         }
@@ -95,7 +94,7 @@ public sealed class ReportService(
 
     /// <summary>Every campaign of the account over the range, with totals and the daily series of the sum.</summary>
     public async Task<AccountReport?> AccountAsync(string actorUserId, int accountId, ReportRange range, CancellationToken ct = default) =>
-        await accounts.GetRoleAsync(actorUserId, accountId, ct) is null ? null : await AccountReportAsync(accountId, range, ct);
+        !await scope.HasSeatAsync(actorUserId, accountId, ct) ? null : await AccountReportAsync(accountId, range, ct);
 
     public async Task<AccountReport> AccountReportAsync(int accountId, ReportRange range, CancellationToken ct = default)
     {
@@ -219,7 +218,7 @@ public sealed class ReportService(
 
     private async Task<ulong[]> MembersAsync(int campaignId, EventKind[] kinds, DateTime from, DateTime to, CancellationToken ct)
     {
-        var set = new ulong[(index.MemberCount >> 6) + 2048];
+        var set = new ulong[Bits.WordsFor(index.MemberCount + 1)];
         await using var connection = new SqliteConnection(database.ConnectionString);
         await connection.OpenAsync(ct);
         foreach (var kind in kinds)
@@ -237,12 +236,7 @@ public sealed class ReportService(
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var id = reader.GetInt32(0);
-                if ((uint)(id >> 6) >= (uint)set.Length)
-                {
-                    Array.Resize(ref set, (id >> 6) + 1024);
-                }
-                set[id >> 6] |= 1UL << (id & 63);
+                Bits.SetGrowing(ref set, reader.GetInt32(0));
             }
         }
         return set;

@@ -70,6 +70,11 @@ public sealed class TestDatabase : IAsyncDisposable
         return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
     }
 
+    /// <summary>The demo logins and accounts most account tests use: Maria manages Contoso and views Northwind; Ben manages Northwind only.</summary>
+    public async Task<(string Maria, string Ben, int Contoso, int Northwind)> DemoCastAsync() =>
+        (await UserIdAsync("maria@contoso.example"), await UserIdAsync("ben@northwind.example"),
+            await AccountIdAsync("Contoso Cloud"), await AccountIdAsync("Northwind Analytics"));
+
     /// <summary>The id of a demo advertiser account.</summary>
     public async Task<int> AccountIdAsync(string name)
     {

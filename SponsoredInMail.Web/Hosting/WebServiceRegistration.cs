@@ -36,8 +36,6 @@ public static class WebServiceRegistration
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddScoped<CurrentAccount>();
-        services.AddSingleton<UserNames>();
-        services.AddSingleton<InMailDirectory>();
         services.AddAuthentication(options =>
             {
                 options.DefaultScheme = IdentityConstants.ApplicationScheme;

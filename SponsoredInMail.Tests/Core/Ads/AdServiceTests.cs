@@ -25,10 +25,7 @@ public class AdServiceTests : IAsyncLifetime
         _db = await TestDatabase.CreateAsync();
         await _db.SeedAsync(400);
         _ads = _db.Get<AdService>();
-        _maria = await _db.UserIdAsync("maria@contoso.example");
-        _ben = await _db.UserIdAsync("ben@northwind.example");
-        _contoso = await _db.AccountIdAsync("Contoso Cloud");
-        _northwind = await _db.AccountIdAsync("Northwind Analytics");
+        (_maria, _ben, _contoso, _northwind) = await _db.DemoCastAsync();
         _contosoSender = await SenderOfAsync(_contoso);
     }
 

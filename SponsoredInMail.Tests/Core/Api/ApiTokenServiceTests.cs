@@ -83,8 +83,8 @@ public class ApiTokenServiceTests : IAsyncLifetime
         var list = await Tokens.ListAsync(maria, northwind, Ct);
 
         create.Succeeded.ShouldBeFalse();
-        create.Outcome.ErrorFor("account").ShouldBe("Only a Manager of this account can create API tokens.");
-        revoke.ErrorFor("account").ShouldBe("Only a Manager of this account can revoke API tokens.");
+        create.Outcome.ErrorFor("account").ShouldBe("Only a Manager of this account can change API tokens.");
+        revoke.ErrorFor("account").ShouldBe("Only a Manager of this account can change API tokens.");
         list.Single().Name.ShouldBe("Ben's");
         list.Single().Prefix.ShouldBe(benToken.Prefix);
         (await Tokens.ListAsync(maria, contoso, Ct)).ShouldBeEmpty();

@@ -27,10 +27,7 @@ public class AudienceServiceTests : IAsyncLifetime
         await _db.SeedAsync(1_500);
         await _db.Get<AudienceIndex>().RebuildAsync(_db.Get<IAudienceSource>());
         _audiences = _db.Get<AudienceService>();
-        _maria = await _db.UserIdAsync("maria@contoso.example");
-        _ben = await _db.UserIdAsync("ben@northwind.example");
-        _contoso = await _db.AccountIdAsync("Contoso Cloud");
-        _northwind = await _db.AccountIdAsync("Northwind Analytics");
+        (_maria, _ben, _contoso, _northwind) = await _db.DemoCastAsync();
     }
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();
@@ -136,7 +133,7 @@ public class AudienceServiceTests : IAsyncLifetime
     public async Task AnAudienceALiveCampaignUsesCannotBeDeleted()
     {
         var id = (await _audiences.CreateAsync(_maria, _contoso, "In use", UsDirectors, Ct)).Value;
-        var guarded = new AudienceService(_db.Get<IDbContextFactory<AppDbContext>>(), _db.Get<AccountService>(), _db.Get<AudienceIndex>(),
+        var guarded = new AudienceService(_db.Get<IDbContextFactory<AppDbContext>>(), _db.Get<AccountScope>(), _db.Get<AudienceIndex>(),
             _db.Get<SponsoredInMail.Core.Changes.ChangeFeed>(), new AlwaysInUse(), _db.Get<IOptions<AudienceOptions>>(), _db.Clock);
 
         var result = await guarded.DeleteAsync(_maria, _contoso, id, Ct);

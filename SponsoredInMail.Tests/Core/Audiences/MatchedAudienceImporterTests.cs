@@ -296,8 +296,9 @@ public class MatchedAudienceImporterTests : IAsyncLifetime
         var viewer = await Importer.ImportAsync(_maria, _northwind, "List", MatchedListKind.Contacts, "l.csv", Csv(["email", member.Email]), null, Ct);
         var outsider = await Importer.ImportAsync(_ben, _contoso, "List", MatchedListKind.Contacts, "l.csv", Csv(["email", member.Email]), null, Ct);
 
-        viewer.Outcome.ErrorFor("account").ShouldBe("Only a Manager of this account can upload a matched audience.");
-        outsider.Outcome.ErrorFor("account").ShouldBe("Only a Manager of this account can upload a matched audience.");
+        viewer.Outcome.ErrorFor("account").ShouldBe("Only a Manager of this account can change matched audiences.");
+        // No seat on the account: it answers like no account at all, as every other command does.
+        outsider.Outcome.ErrorFor("account").ShouldBe("Advertiser account not found.");
         (await CountRowsAsync()).ShouldBe(before);
     }
 
@@ -351,8 +352,8 @@ public class MatchedAudienceImporterTests : IAsyncLifetime
         (await Importer.ListAsync(_ben, _contoso, Ct)).ShouldBeEmpty();
         (await Importer.GetRejectionsCsvAsync(_ben, _northwind, list, Ct)).ShouldBeNull();
         (await Importer.GetRejectionsCsvAsync(_ben, _contoso, list, Ct)).ShouldBeNull();
-        (await Importer.DeleteAsync(_ben, _northwind, list, Ct)).ErrorFor("list").ShouldBe("This matched audience does not exist.");
-        (await Importer.DeleteAsync(_ben, _northwind, 987_654, Ct)).ErrorFor("list").ShouldBe("This matched audience does not exist.");
+        (await Importer.DeleteAsync(_ben, _northwind, list, Ct)).ErrorFor("list").ShouldBe("Matched audience not found.");
+        (await Importer.DeleteAsync(_ben, _northwind, 987_654, Ct)).ErrorFor("list").ShouldBe("Matched audience not found.");
         (await Importer.DeleteAsync(_ben, _contoso, list, Ct)).ErrorFor("account").ShouldNotBeNull();
         Index.IsKnown(Facet.MatchedAudience, list.ToString(CultureInfo.InvariantCulture), _northwind).ShouldBeFalse();
 
@@ -368,7 +369,7 @@ public class MatchedAudienceImporterTests : IAsyncLifetime
         (await Importer.ListAsync(_maria, _northwind, Ct)).Select(l => l.Id).ShouldBe([list]);
         (await Importer.GetRejectionsCsvAsync(_maria, _northwind, list, Ct)).ShouldNotBeNull();
         (await Importer.DeleteAsync(_maria, _northwind, list, Ct)).ErrorFor("account")
-            .ShouldBe("Only a Manager of this account can delete a matched audience.");
+            .ShouldBe("Only a Manager of this account can change matched audiences.");
         (await Importer.ListAsync(_ben, _northwind, Ct)).Count.ShouldBe(1);
     }
 

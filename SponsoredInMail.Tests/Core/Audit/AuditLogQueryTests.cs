@@ -37,4 +37,23 @@ public class AuditLogQueryTests : IAsyncLifetime
 
         page.Items.Select(r => r.Action).ShouldBe(["third", "second", "first"]);
     }
+
+    [Fact]
+    public async Task ActionAndActorFiltersMatchWildcardsLiterally()
+    {
+        var admin = await _db.UserIdAsync("admin@sponsoredinmail.example");
+        var entity = Guid.NewGuid().ToString("N")[..12];
+        await using (var db = _db.CreateContext())
+        {
+            foreach (var (actor, action) in new[] { ("system:a_b", "bid 50% up"), ("system:axb", "bid 50 up") })
+            {
+                db.AuditLog.Add(new AuditEntry { At = TestDatabase.Now.UtcDateTime, ActorUserId = actor, EntityType = "Test", EntityId = entity, Action = action });
+            }
+            await db.SaveChangesAsync(Ct);
+        }
+        var query = _db.Get<AuditLogQuery>();
+
+        (await query.SearchAsync(admin, new AuditFilter(EntityId: entity, Action: "50%"), 0, 25, Ct)).Items.Select(r => r.Action).ShouldBe(["bid 50% up"]);
+        (await query.SearchAsync(admin, new AuditFilter(EntityId: entity, Actor: "a_b"), 0, 25, Ct)).Items.Select(r => r.Action).ShouldBe(["bid 50% up"]);
+    }
 }

@@ -30,10 +30,7 @@ public class CampaignServiceTests : IAsyncLifetime
         await _db.SeedAsync(600);
         await _db.Get<AudienceIndex>().RebuildAsync(_db.Get<IAudienceSource>());
         _campaigns = _db.Get<CampaignService>();
-        _maria = await _db.UserIdAsync("maria@contoso.example");
-        _ben = await _db.UserIdAsync("ben@northwind.example");
-        _contoso = await _db.AccountIdAsync("Contoso Cloud");
-        _northwind = await _db.AccountIdAsync("Northwind Analytics");
+        (_maria, _ben, _contoso, _northwind) = await _db.DemoCastAsync();
         _audience = (await _db.Get<AudienceService>().CreateAsync(_maria, _contoso, "US", new Targeting([new(Facet.Location, ["US"])], []), Ct)).Value;
         await using var db = _db.CreateContext();
         var sender = await db.SenderPermissions.Where(p => p.AdvertiserAccountId == _contoso && p.Status == SenderPermissionStatus.Granted).Select(p => p.MemberId).FirstAsync(Ct);

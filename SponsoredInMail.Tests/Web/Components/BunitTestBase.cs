@@ -61,8 +61,8 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.InMail.InMailService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.InMail.CreditJob>());
         Services.AddSingleton(Database.Get<Microsoft.Extensions.Options.IOptions<SponsoredInMail.Core.InMail.InMailOptions>>());
-        Services.AddSingleton(new InMailDirectory(Database.Factory));
-        Services.AddSingleton(new UserNames(Database.Factory));
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.InMail.InMailDirectory>());
+        Services.AddSingleton(Database.Get<UserNames>());
         // The pages read the same (fake) clock as the Core services they call.
         Services.AddSingleton<TimeProvider>(new PageClock(Database.Clock));
         Services.AddScoped<CurrentAccount>();

@@ -122,7 +122,7 @@ public class InMailPageTests : BunitTestBase
         await using var db = Database.CreateContext();
         var target = await db.Members.Where(m => m.Id == 1500).Select(m => new { m.FirstName, m.LastName, Company = m.Company!.Name }).SingleAsync(Ct);
 
-        var directory = new SponsoredInMail.Web.Accounts.InMailDirectory(Database.Factory);
+        var directory = Database.Get<InMailDirectory>();
 
         var results = await directory.SearchRecipientsAsync($"{target.FirstName} {target.Company.Split(' ')[0]}", rep.MemberId, 50, Ct);
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SponsoredInMail.Core.Data;
 
-namespace SponsoredInMail.Web.Accounts;
+namespace SponsoredInMail.Core.Accounts;
 
 /// <summary>
 /// Display names for the user ids that status histories record. Core's history gives ids only; this reads

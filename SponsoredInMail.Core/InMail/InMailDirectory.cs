@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Common;
 using SponsoredInMail.Core.Data;
-using SponsoredInMail.Core.InMail;
 
-namespace SponsoredInMail.Web.Accounts;
+namespace SponsoredInMail.Core.InMail;
 
 /// <summary>A member an InMail can go to: what a sales rep sees when choosing (no e-mail address).</summary>
 public sealed record InMailRecipient(int Id, string Name, string JobTitle, string CompanyName)
@@ -15,9 +15,9 @@ public sealed record InMailRecipient(int Id, string Name, string JobTitle, strin
 public sealed record SalesRepSeat(string UserId, string DisplayName, string Email, int? MemberId, SeatTier? Tier, DateTime? AssignedAt);
 
 /// <summary>
-/// Reads for the InMail pages that Core does not offer: the composer's member search by name, title or company
-/// (Core's <c>MemberDirectory</c> matches name, e-mail and title only), a rep's seat, and the admin's list of sales reps.
-/// Reads only; every write goes through <see cref="InMailService"/>.
+/// Reads for the InMail pages: the composer's member search by name, title or company (no e-mail: a sales rep does
+/// not see members' addresses, unlike the admin's <c>MemberDirectory</c>), a rep's seat, and the admin's list of sales
+/// reps. Reads only; every write goes through <see cref="InMailService"/>.
 /// </summary>
 public sealed class InMailDirectory(IDbContextFactory<AppDbContext> factory)
 {
@@ -25,18 +25,19 @@ public sealed class InMailDirectory(IDbContextFactory<AppDbContext> factory)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var members = db.Members.AsNoTracking();
-        var tokens = (text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(4).ToList();
-        if (tokens.Count == 0)
+        var words = LikePattern.Words(text);
+        if (words.Count == 0)
         {
             return [];
         }
-        foreach (var token in tokens)
+        foreach (var word in words)
         {
-            var prefix = EscapeLike(token) + "%";
-            members = members.Where(m => EF.Functions.Like(m.FirstName, prefix, "\\")
-                || EF.Functions.Like(m.LastName, prefix, "\\")
-                || EF.Functions.Like(m.JobTitle, "%" + prefix, "\\")
-                || EF.Functions.Like(m.Company!.Name, "%" + prefix, "\\"));
+            // Names from their start; title and company from any word's start too ("%" + prefix).
+            var prefix = LikePattern.StartsWith(word);
+            members = members.Where(m => EF.Functions.Like(m.FirstName, prefix, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(m.LastName, prefix, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(m.JobTitle, "%" + prefix, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(m.Company!.Name, "%" + prefix, LikePattern.EscapeCharacter));
         }
         if (excludeMemberId is { } self)
         {
@@ -75,6 +76,4 @@ public sealed class InMailDirectory(IDbContextFactory<AppDbContext> factory)
             .ToListAsync(ct);
         return reps.OrderBy(r => r.DisplayName, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Email, StringComparer.OrdinalIgnoreCase).ToList();
     }
-
-    private static string EscapeLike(string value) => value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }
