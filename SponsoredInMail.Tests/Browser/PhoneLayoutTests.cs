@@ -43,8 +43,8 @@ public class PhoneLayoutTests(BrowserFixture fixture) : BrowserTest(fixture)
 
         // The user menu opens on screen, fits, and logs out.
         var userMenu = page.GetByTestId("user-menu");
-        await ShouldBeOnScreenAsync(userMenu.Locator(".mud-menu-activator").First, "the user menu button");
-        await userMenu.Locator(".mud-menu-activator").First.ClickAsync();
+        await ShouldBeOnScreenAsync(userMenu.Locator("button").First, "the user menu button");
+        await userMenu.Locator("button").First.ClickAsync();
         var logout = page.GetByTestId("logout");
         await Assertions.Expect(logout).ToBeVisibleAsync();
         await ShouldBeOnScreenAsync(logout, "Log out");
