@@ -33,7 +33,8 @@ internal static class PageExtensions
         });
         return result.Violations
             .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Impact}: {v.Id} — {v.Help} ({string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))})")
+            .Select(v => $"{v.Impact}: {v.Id} — {v.Help} ({string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))})"
+                + (v.Nodes.FirstOrDefault()?.Any?.FirstOrDefault()?.Message is { Length: > 0 } why ? $" [{why}]" : ""))
             .ToList();
     }
 

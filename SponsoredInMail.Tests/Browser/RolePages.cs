@@ -84,6 +84,8 @@ public static class RolePages
                         // And the next picker's suggestions open, as while picking.
                         await page.GetByTestId("include-JobFunction").Locator("input").ClickAsync();
                         await page.Locator(".mud-popover-open .mud-list-item").First.WaitForAsync();
+                        // Checked once faded in: mid-animation the suggestions are translucent, and axe would read that as low contrast.
+                        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.mud-popover-open')].every(p => getComputedStyle(p).opacity === '1')");
                     }),
                     new("Ads", $"{a}/ads"), new("Ad", $"{a}/ads/{ad}"),
                     new("New Message Ad, empty preview", $"{a}/ads/new/message"), new("New Conversation Ad, empty preview", $"{a}/ads/new/conversation"),
