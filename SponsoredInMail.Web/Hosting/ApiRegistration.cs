@@ -153,6 +153,8 @@ public static class ApiRegistration
     private const string ScalarAccessibleCss = """
         .light-mode, .light-mode .scalar-app { --scalar-color-2: #4d4d4d !important; --scalar-color-3: #595959 !important; }
         .dark-mode, .dark-mode .scalar-app { --scalar-color-2: #d0d0d0 !important; --scalar-color-3: #b8b8b8 !important; }
+        .light-mode [class^="hljs-"], .light-mode [class*=" hljs-"] { color: #1f2328 !important; }
+        .dark-mode [class^="hljs-"], .dark-mode [class*=" hljs-"] { color: #e6edf3 !important; }
         """;
 
     public static WebApplication MapSponsoredInMailApi(this WebApplication app)
