@@ -4,14 +4,15 @@ namespace SponsoredInMail.Tests.Browser;
 
 /// <summary>A marketer composes a Message Ad in Chromium, watches the personalized preview, and saves it.</summary>
 [Collection(BrowserCollection.Name)]
-public class AdJourneyTests(BrowserFixture browser)
+public class AdJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task AMarketerComposesPreviewsAndSavesAMessageAd()
     {
-        browser.SkipWhenUnavailable();
-        var page = await browser.NewPageAsync(1400, 1000);
-        await page.LoginAsync("maria@contoso.example");
+        Browser.SkipWhenUnavailable();
+        var advertiser = await People.NewAdvertiserAsync("Contoso");
+        var page = await NewPageAsync(1400, 1000);
+        await page.LoginAsync(advertiser.Email);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Ads", Exact = true }).ClickAsync();
         await page.GetByTestId("new-message-ad").ClickAsync();
@@ -31,15 +32,15 @@ public class AdJourneyTests(BrowserFixture browser)
         await SaveAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "Ads", Exact = true }).First.ClickAsync();
         await Assertions.Expect(page.GetByTestId("ad-list")).ToContainTextAsync("Spring analytics webinar");
-        await page.Context.CloseAsync();
     }
 
     [Fact]
     public async Task AMarketerBuildsAThreeMessageConversationWithALeadFormAndClicksThroughIt()
     {
-        browser.SkipWhenUnavailable();
-        var page = await browser.NewPageAsync(1400, 1100);
-        await page.LoginAsync("ben@northwind.example");
+        Browser.SkipWhenUnavailable();
+        var advertiser = await People.NewAdvertiserAsync("Northwind");
+        var page = await NewPageAsync(1400, 1100);
+        await page.LoginAsync(advertiser.Email);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Lead gen forms", Exact = true }).ClickAsync();
         await page.GetByTestId("new-lead-form").ClickAsync();
@@ -96,7 +97,6 @@ public class AdJourneyTests(BrowserFixture browser)
 
         await page.GetByTestId("save-ad").ClickAsync();
         await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/ads/\\d+$"));
-        await page.Context.CloseAsync();
     }
 
     /// <summary>Saves and waits for the ad's own URL; a click lost to a field's re-render is repeated (the URL only changes on success).</summary>
@@ -130,10 +130,11 @@ public class AdJourneyTests(BrowserFixture browser)
     [Fact]
     public async Task TooLongFieldsAreNamedAndNothingIsSaved()
     {
-        browser.SkipWhenUnavailable();
-        var page = await browser.NewPageAsync(1400, 1000);
-        await page.LoginAsync("ben@northwind.example");
-        await page.GotoAsync("/accounts/2/ads/new/message");
+        Browser.SkipWhenUnavailable();
+        var advertiser = await People.NewAdvertiserAsync("Northwind");
+        var page = await NewPageAsync(1400, 1000);
+        await page.LoginAsync(advertiser.Email);
+        await page.GotoAsync($"/accounts/{advertiser.AccountId}/ads/new/message");
         await page.Locator("#app-state[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
         await page.GetByTestId("ad-name").FillAsync("Too long");
@@ -142,6 +143,5 @@ public class AdJourneyTests(BrowserFixture browser)
 
         await Assertions.Expect(page.GetByText("Subject must be 1–60 characters; it has 61.").First).ToBeVisibleAsync();
         page.Url.ShouldEndWith("/ads/new/message");
-        await page.Context.CloseAsync();
     }
 }

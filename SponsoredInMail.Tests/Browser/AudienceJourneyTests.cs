@@ -7,14 +7,15 @@ namespace SponsoredInMail.Tests.Browser;
 
 /// <summary>A marketer builds an audience in Chromium: pick facets, watch the live count, save, find it in the list.</summary>
 [Collection(BrowserCollection.Name)]
-public class AudienceJourneyTests(BrowserFixture browser)
+public class AudienceJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task AMarketerBuildsCountsAndSavesAnAudience()
     {
-        browser.SkipWhenUnavailable();
-        var page = await browser.NewPageAsync();
-        await page.LoginAsync("maria@contoso.example");
+        Browser.SkipWhenUnavailable();
+        var advertiser = await People.NewAdvertiserAsync("Contoso");
+        var page = await NewPageAsync();
+        await page.LoginAsync(advertiser.Email);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Audiences", Exact = true }).ClickAsync();
         await page.GetByTestId("new-audience").ClickAsync();
@@ -35,17 +36,17 @@ public class AudienceJourneyTests(BrowserFixture browser)
         await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/audiences/\\d+$"));
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to audiences" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("audience-list")).ToContainTextAsync("US and UK decision makers");
-        await page.Context.CloseAsync();
     }
 
     [Fact]
     public async Task AMarketerUploadsACompanyListAndTargetsIt()
     {
-        browser.SkipWhenUnavailable();
+        Browser.SkipWhenUnavailable();
         var companies = await BiggestCompaniesAsync(40);
         var csv = "company,website\n" + string.Join("\n", companies.Select(c => $"\"{c}\",")) + "\n,missing.example\n";
-        var page = await browser.NewPageAsync();
-        await page.LoginAsync("ben@northwind.example");
+        var advertiser = await People.NewAdvertiserAsync("Northwind");
+        var page = await NewPageAsync();
+        await page.LoginAsync(advertiser.Email);
         await page.GetByRole(AriaRole.Link, new() { Name = "Audiences", Exact = true }).ClickAsync();
 
         await page.GetByTestId("upload-list").ClickAsync();
@@ -68,12 +69,11 @@ public class AudienceJourneyTests(BrowserFixture browser)
         await PickAsync(page, "include-Location", "United States");
         await PickAsync(page, "include-MatchedAudience", "Target accounts");
         await Assertions.Expect(page.GetByTestId("targeting-sentence")).ToHaveTextAsync("in United States AND Target accounts");
-        await page.Context.CloseAsync();
     }
 
     private async Task<List<string>> BiggestCompaniesAsync(int take)
     {
-        var factory = browser.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        var factory = Browser.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
         return await db.Companies.OrderByDescending(c => db.Members.Count(m => m.CompanyId == c.Id)).Select(c => c.Name).Take(take).ToListAsync();
     }

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using SponsoredInMail.Tests.Fakes;
 
@@ -18,6 +20,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = default!;
+
+    /// <summary>The app's log, kept in memory (see <see cref="AppLog"/>); null when the browser tests are skipped.</summary>
+    public AppLog? Log { get; private set; }
     public string BaseUrl { get; private set; } = "";
     public string? SkipReason { get; private set; }
 
@@ -42,7 +47,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
-        _app = new AppFactory();
+        Log = new AppLog();
+        _app = new BrowserAppFactory(Log);
         _app.UseKestrel(0);
         _app.StartServer();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -88,5 +94,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
+    }
+}
+
+/// <summary>The app for the browser tests: its log goes to <see cref="AppLog"/>, not the console.</summary>
+internal sealed class BrowserAppFactory(AppLog log) : AppFactory
+{
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            logging.AddProvider(log);
+        });
     }
 }

@@ -15,23 +15,25 @@ namespace SponsoredInMail.Tests.Browser;
 /// the marketer fixes and resubmits, the admin approves, the marketer launches and watches it send to completion.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public class CampaignJourneyTests(BrowserFixture browser)
+public class CampaignJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     private static readonly Regex CampaignUrl = new("/campaigns/(\\d+)$");
 
     [Fact]
     public async Task SubmitRejectFixApproveLaunchAndWatchItComplete()
     {
-        browser.SkipWhenUnavailable();
-        var (contoso, audienceName, adName) = await PrerequisitesAsync();
+        Browser.SkipWhenUnavailable();
+        var advertiser = await People.NewAdvertiserAsync("Contoso");
+        var (audienceName, adName) = await PrerequisitesAsync(advertiser);
+        var campaignName = $"Journey: cloud guide {Guid.NewGuid():N}"[..28];
 
         // The marketer builds the campaign in the wizard and submits it.
-        var marketer = await browser.NewPageAsync(1400, 1000);
-        await marketer.LoginAsync("maria@contoso.example");
+        var marketer = await NewPageAsync(1400, 1000);
+        await marketer.LoginAsync(advertiser.Email);
         await marketer.GetByRole(AriaRole.Link, new() { Name = "Campaigns", Exact = true }).ClickAsync();
         await marketer.GetByTestId("new-campaign").ClickAsync();
         await marketer.WaitForInteractiveAsync();
-        await marketer.GetByTestId("campaign-name").FillAsync("Journey: cloud guide");
+        await marketer.GetByTestId("campaign-name").FillAsync(campaignName);
         await ChooseAsync(marketer, marketer.GetByTestId("campaign-audience"), audienceName);
         await Assertions.Expect(marketer.GetByTestId("audience-sentence")).ToBeVisibleAsync();
         (await marketer.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
@@ -43,8 +45,8 @@ public class CampaignJourneyTests(BrowserFixture browser)
         await NextAsync(marketer);
         await marketer.GetByTestId("campaign-lifetime").FillAsync("1000");
         await NextAsync(marketer);
-        await marketer.GetByTestId("campaign-start-date").FillAsync(DateTime.UtcNow.ToString("yyyy-MM-dd"));
-        await marketer.GetByTestId("campaign-start-time").FillAsync("00:00");
+        // No start: the campaign starts as soon as it is launched (a fixed time of day would be in the past part of the day).
+        await Assertions.Expect(marketer.GetByTestId("campaign-start-date")).ToHaveValueAsync("");
         await NextAsync(marketer);
         await Assertions.Expect(marketer.GetByTestId("forecast-sends")).ToBeVisibleAsync();
         (await marketer.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
@@ -54,13 +56,13 @@ public class CampaignJourneyTests(BrowserFixture browser)
         await Assertions.Expect(marketer.GetByTestId("campaign-status").First).ToHaveAttributeAsync("data-status", "InReview");
 
         // The admin rejects it with a reason.
-        var admin = await browser.NewPageAsync(1400, 1000);
-        await admin.LoginAsync("admin@sponsoredinmail.example");
+        var admin = await NewPageAsync(1400, 1000);
+        await admin.LoginAsync((await People.NewAdminAsync()).Email);
         await admin.GotoAsync("/admin/review");
         await admin.WaitForInteractiveAsync();
-        await Assertions.Expect(admin.GetByTestId("review-queue")).ToContainTextAsync("Journey: cloud guide");
+        await Assertions.Expect(admin.GetByTestId("review-queue")).ToContainTextAsync(campaignName);
         (await admin.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
-        await admin.GetByTestId("review-link").Filter(new() { HasText = "Journey: cloud guide" }).ClickAsync();
+        await admin.GetByTestId("review-link").Filter(new() { HasText = campaignName }).ClickAsync();
         await admin.WaitForInteractiveAsync();
         await Assertions.Expect(admin.GetByTestId("ad-preview")).ToBeVisibleAsync();
         (await admin.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
@@ -91,7 +93,7 @@ public class CampaignJourneyTests(BrowserFixture browser)
         // The admin approves.
         await admin.GotoAsync("/admin/review");
         await admin.WaitForInteractiveAsync();
-        await admin.GetByTestId("review-link").Filter(new() { HasText = "Journey: cloud guide" }).ClickAsync();
+        await admin.GetByTestId("review-link").Filter(new() { HasText = campaignName }).ClickAsync();
         await admin.WaitForInteractiveAsync();
         await admin.GetByTestId("approve").ClickAsync();
         await admin.WaitForURLAsync(url => url.EndsWith("/admin/review"));
@@ -108,28 +110,19 @@ public class CampaignJourneyTests(BrowserFixture browser)
         await Assertions.Expect(marketer.GetByTestId("progress-eligible")).ToHaveTextAsync(sent);
         await Assertions.Expect(marketer.GetByTestId("progress-spent")).ToHaveTextAsync(
             SponsoredInMail.Core.Campaigns.Money.Format(45L * int.Parse(sent, System.Globalization.NumberStyles.AllowThousands)));
-
-        await marketer.Context.CloseAsync();
-        await admin.Context.CloseAsync();
     }
 
     /// <summary>The audience and ad the marketer picks (their own pages are covered by other journeys).</summary>
-    private async Task<(int Account, string Audience, string Ad)> PrerequisitesAsync()
+    private async Task<(string Audience, string Ad)> PrerequisitesAsync(TestAdvertiser advertiser)
     {
-        var factory = browser.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
-        await using var db = await factory.CreateDbContextAsync();
-        var account = await db.AdvertiserAccounts.SingleAsync(a => a.Name == "Contoso Cloud");
-        var maria = await db.Users.Where(u => u.Email == "maria@contoso.example").Select(u => u.Id).SingleAsync();
-        var sender = await db.SenderPermissions.Where(p => p.AdvertiserAccountId == account.Id && p.Status == SenderPermissionStatus.Granted)
-            .Select(p => p.MemberId).FirstAsync();
         var everywhere = new Targeting([new FacetCriterion(Facet.Location, Taxonomy.Countries.Select(c => c.Code).ToList())], []);
         var audienceName = $"Journey network {Guid.NewGuid():N}"[..24];
-        (await browser.Services.GetRequiredService<AudienceService>().CreateAsync(maria, account.Id, audienceName, everywhere)).Succeeded.ShouldBeTrue();
+        (await Browser.Services.GetRequiredService<AudienceService>().CreateAsync(advertiser.Marketer.UserId, advertiser.AccountId, audienceName, everywhere)).Succeeded.ShouldBeTrue();
         var adName = $"Journey ad {Guid.NewGuid():N}"[..18];
-        (await browser.Services.GetRequiredService<AdService>().CreateAsync(maria, account.Id,
-            new AdInput(adName, AdFormat.MessageAd, sender, "Your cloud guide, %FIRSTNAME%", "Hello %FIRSTNAME%, here is the guide.", "Get it",
+        (await Browser.Services.GetRequiredService<AdService>().CreateAsync(advertiser.Marketer.UserId, advertiser.AccountId,
+            new AdInput(adName, AdFormat.MessageAd, advertiser.SenderMemberId, "Your cloud guide, %FIRSTNAME%", "Hello %FIRSTNAME%, here is the guide.", "Get it",
                 CtaTarget.LandingUrl, "https://contoso.example/guide"))).Succeeded.ShouldBeTrue();
-        return (account.Id, audienceName, adName);
+        return (audienceName, adName);
     }
 
     private static async Task NextAsync(IPage page)

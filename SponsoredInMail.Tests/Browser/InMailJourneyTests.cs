@@ -1,48 +1,44 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using SponsoredInMail.Core.Data;
 using SponsoredInMail.Core.InMail;
 
 namespace SponsoredInMail.Tests.Browser;
 
 /// <summary>A sales rep sends an InMail for a credit; the member replies; the credit comes back once the job has run.</summary>
 [Collection(BrowserCollection.Name)]
-public class InMailJourneyTests(BrowserFixture browser)
+public class InMailJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task ARepSendsTheMemberRepliesAndTheCreditComesBack()
     {
-        browser.SkipWhenUnavailable();
+        Browser.SkipWhenUnavailable();
         var ct = TestContext.Current.CancellationToken;
-        var factory = browser.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
-        string rep, admin;
-        await using (var db = await factory.CreateDbContextAsync(ct))
-        {
-            rep = await db.Users.Where(u => u.Email == "rep@sponsoredinmail.example").Select(u => u.Id).SingleAsync(ct);
-            admin = await db.Users.Where(u => u.Email == "admin@sponsoredinmail.example").Select(u => u.Id).SingleAsync(ct);
-        }
-        var inMail = browser.Services.GetRequiredService<InMailService>();
+        // A new rep writes to a new member: nobody else's inbox or balance is touched.
+        var sam = await People.NewSalesRepAsync();
+        var mia = await People.NewMemberAsync("Mia");
+        var admin = (await People.NewAdminAsync()).UserId;
+        var rep = sam.Login.UserId;
+        var inMail = Browser.Services.GetRequiredService<InMailService>();
         (await inMail.AssignSeatAsync(admin, rep, SeatTier.Basic, ct)).Succeeded.ShouldBeTrue();
-        await browser.Services.GetRequiredService<CreditJob>().RunAsync(ct);
+        await Browser.Services.GetRequiredService<CreditJob>().RunAsync(ct);
         var before = await inMail.BalanceAsync(rep, ct);
 
         // The rep writes to Mia.
-        var page = await browser.NewPageAsync(1400, 1000);
-        await page.LoginAsync("rep@sponsoredinmail.example");
+        var page = await NewPageAsync(1400, 1000);
+        await page.LoginAsync(sam.Email);
         await page.GetByRole(AriaRole.Link, new() { Name = "InMail", Exact = true }).ClickAsync();
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(page.GetByTestId("inmail-balance")).ToContainTextAsync(before.ToString());
         (await page.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
         // The type-ahead searches after a debounce: pick again if a pick landed before the list settled.
         var to = page.GetByTestId("inmail-to");
-        for (var attempt = 0; attempt < 3 && !(await to.InputValueAsync()).Contains("Mia Morgan"); attempt++)
+        for (var attempt = 0; attempt < 3 && !(await to.InputValueAsync()).Contains(mia.FullName); attempt++)
         {
-            await to.FillAsync("Mia");
-            await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Mia Morgan" }).First.ClickAsync();
+            await to.FillAsync(mia.LastName);
+            await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = mia.FullName }).First.ClickAsync();
             await page.WaitForTimeoutAsync(300);
         }
-        await Assertions.Expect(to).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("Mia Morgan"));
+        await Assertions.Expect(to).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(mia.FullName));
         await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
         await page.GetByTestId("inmail-subject").FillAsync("Journey: a quick question");
         await page.GetByTestId("inmail-body").FillAsync("Hi Mia, could we talk about your team's tools next week?");
@@ -54,8 +50,8 @@ public class InMailJourneyTests(BrowserFixture browser)
         await Assertions.Expect(sent.GetByTestId("sent-status")).ToHaveAttributeAsync("data-status", "awaiting");
 
         // Mia replies from her inbox.
-        var member = await browser.NewPageAsync(1280, 900);
-        await member.LoginAsync("member@sponsoredinmail.example");
+        var member = await NewPageAsync(1280, 900);
+        await member.LoginAsync(mia.Email);
         await member.GotoAsync("/inbox");
         await member.WaitForInteractiveAsync();
         await member.Locator("[data-testid=inbox-item][data-kind=inmail]").Filter(new() { HasText = "Journey: a quick question" }).ClickAsync();
@@ -66,15 +62,12 @@ public class InMailJourneyTests(BrowserFixture browser)
         await Assertions.Expect(member.GetByTestId("inmail-response")).ToBeVisibleAsync();
 
         // The job runs; the rep sees the credit back.
-        await browser.Services.GetRequiredService<CreditJob>().RunAsync(ct);
+        await Browser.Services.GetRequiredService<CreditJob>().RunAsync(ct);
         await page.ReloadAsync();
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(page.GetByTestId("inmail-balance")).ToContainTextAsync(before.ToString());
         await Assertions.Expect(page.GetByTestId("sent-row").Filter(new() { HasText = "Journey: a quick question" }).GetByTestId("sent-status"))
             .ToHaveAttributeAsync("data-status", "creditedback");
         await Assertions.Expect(page.GetByTestId("ledger-row").Filter(new() { HasText = "Credit back" }).First).ToBeVisibleAsync();
-
-        await page.Context.CloseAsync();
-        await member.Context.CloseAsync();
     }
 }

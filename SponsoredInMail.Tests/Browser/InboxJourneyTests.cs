@@ -13,44 +13,39 @@ namespace SponsoredInMail.Tests.Browser;
 /// show it. Axe runs on the inbox, a message and the settings page.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public class InboxJourneyTests(BrowserFixture browser)
+public class InboxJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
-    private const int Mia = 1;
-
     [Fact]
     public async Task AMemberReadsClicksFillsFormsWalksAConversationAndOptsOut()
     {
-        browser.SkipWhenUnavailable();
-        var factory = browser.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        Browser.SkipWhenUnavailable();
+        var factory = Browser.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var data = new InboxTestData(factory, () => DateTime.UtcNow);
-        var landing = browser.BaseUrl.TrimEnd('/') + "/health";
-        await data.AdAsync("Contoso Cloud", _ => { });
-        var contosoMessage = await data.MessageAdAsync(Mia, "Contoso Cloud", "Journey: your cloud guide", DateTime.UtcNow.AddDays(-70));
+        var landing = Browser.BaseUrl.TrimEnd('/') + "/health";
+        // Everything written here is this test's own: a new member, three new advertisers and their marketers.
+        var mia = await People.NewMemberAsync("Mia");
+        var contoso = await People.NewAdvertiserAsync("Contoso");
+        var northwind = await People.NewAdvertiserAsync("Northwind");
+        var fabrikam = await People.NewAdvertiserAsync("Fabrikam");
+        var contosoMessage = await data.MessageAdAsync(mia.MemberId, contoso.AccountName, "Journey: your cloud guide", DateTime.UtcNow.AddDays(-70));
         await PointCtaAtAsync(factory, contosoMessage, landing);
-        var northwindForm = await data.LeadFormAsync(await AccountAsync(factory, "Northwind Analytics"));
-        await data.MessageAdAsync(Mia, "Northwind Analytics", "Journey: the benchmark report", DateTime.UtcNow.AddDays(-35), northwindForm);
-        var fabrikamForm = await data.LeadFormAsync(await AccountAsync(factory, "Fabrikam Health"));
-        await data.ConversationAsync(Mia, "Fabrikam Health", DateTime.UtcNow.AddDays(-1), fabrikamForm);
+        var northwindForm = await data.LeadFormAsync(northwind.AccountId);
+        await data.MessageAdAsync(mia.MemberId, northwind.AccountName, "Journey: the benchmark report", DateTime.UtcNow.AddDays(-35), northwindForm);
+        var fabrikamForm = await data.LeadFormAsync(fabrikam.AccountId);
+        await data.ConversationAsync(mia.MemberId, fabrikam.AccountName, DateTime.UtcNow.AddDays(-1), fabrikamForm);
 
-        // Maria's view of an audience Mia belongs to, before anything happens.
-        var contoso = await AccountAsync(factory, "Contoso Cloud");
-        var maria = await UserAsync(factory, "maria@contoso.example");
-        string miasCountry;
-        await using (var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken))
-        {
-            miasCountry = await db.Members.Where(m => m.Id == Mia).Select(m => m.CountryCode).SingleAsync(TestContext.Current.CancellationToken);
-        }
-        var us = new Targeting([new FacetCriterion(Facet.Location, [miasCountry])], []);
-        var audienceId = (await browser.Services.GetRequiredService<AudienceService>().CreateAsync(maria, contoso, $"Journey US {Guid.NewGuid():N}"[..20], us, TestContext.Current.CancellationToken)).Value;
-        var marketer = await browser.NewPageAsync(1400, 1000);
-        await marketer.LoginAsync("maria@contoso.example");
-        await marketer.GotoAsync($"/accounts/{contoso}/audiences/{audienceId}");
+        // Contoso's marketer's view of an audience Mia belongs to, before anything happens.
+        var us = new Targeting([new FacetCriterion(Facet.Location, [mia.CountryCode])], []);
+        var audienceId = (await Browser.Services.GetRequiredService<AudienceService>().CreateAsync(contoso.Marketer.UserId, contoso.AccountId, $"Journey US {Guid.NewGuid():N}"[..20], us, TestContext.Current.CancellationToken)).Value;
+        var marketer = await NewPageAsync(1400, 1000);
+        await marketer.LoginAsync(contoso.Email);
+        await marketer.GotoAsync($"/accounts/{contoso.AccountId}/audiences/{audienceId}");
         await marketer.WaitForInteractiveAsync();
         var optedOutBefore = int.Parse(await marketer.GetByTestId("opted-out").InnerTextAsync(), System.Globalization.NumberStyles.AllowThousands);
 
         // The member's inbox: three sponsored messages pinned and labelled.
-        var member = await browser.NewPageAsync(1280, 900);
-        await member.LoginAsync("member@sponsoredinmail.example");
+        var member = await NewPageAsync(1280, 900);
+        await member.LoginAsync(mia.Email);
         await member.GetByRole(AriaRole.Link, new() { Name = "Inbox", Exact = true }).ClickAsync();
         await member.WaitForInteractiveAsync();
         var items = member.GetByTestId("inbox-item");
@@ -94,33 +89,31 @@ public class InboxJourneyTests(BrowserFixture browser)
         // Settings lists it, with an undo.
         await member.GotoAsync("/settings");
         await member.WaitForInteractiveAsync();
-        await Assertions.Expect(member.GetByTestId("optout-row").Filter(new() { HasText = "Contoso Cloud" })).ToBeVisibleAsync();
+        await Assertions.Expect(member.GetByTestId("optout-row").Filter(new() { HasText = contoso.AccountName })).ToBeVisibleAsync();
         (await member.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
 
-        // The marketers see it: Maria's breakdown counts one more opted out; Ben's lead list has Mia's lead.
+        // The marketers see it: Contoso's breakdown counts one more opted out; Northwind's lead list has Mia's lead.
         await marketer.ReloadAsync();
         await marketer.WaitForInteractiveAsync();
         await Assertions.Expect(marketer.GetByTestId("opted-out")).ToHaveTextAsync((optedOutBefore + 1).ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
-        var ben = await browser.NewPageAsync(1400, 1000);
-        await ben.LoginAsync("ben@northwind.example");
-        await ben.GotoAsync($"/accounts/{await AccountAsync(factory, "Northwind Analytics")}/leads");
+        var ben = await NewPageAsync(1400, 1000);
+        await ben.LoginAsync(northwind.Email);
+        await ben.GotoAsync($"/accounts/{northwind.AccountId}/leads");
         await ben.WaitForInteractiveAsync();
-        await Assertions.Expect(ben.GetByTestId("leads-grid")).ToContainTextAsync("Mia");
-
-        await member.Context.CloseAsync();
-        await marketer.Context.CloseAsync();
-        await ben.Context.CloseAsync();
+        await Assertions.Expect(ben.GetByTestId("leads-grid")).ToContainTextAsync(mia.LastName);
     }
 
     [Fact]
     public async Task TheInboxWorksAtPhoneWidthWithoutSidewaysScrolling()
     {
-        browser.SkipWhenUnavailable();
-        var factory = browser.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        Browser.SkipWhenUnavailable();
+        var factory = Browser.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var data = new InboxTestData(factory, () => DateTime.UtcNow);
-        await data.MessageAdAsync(2, "Contoso Cloud", "Phone: a message for Sam", DateTime.UtcNow.AddHours(-3));
-        var page = await browser.NewPageAsync(390, 844);
-        await page.LoginAsync("rep@sponsoredinmail.example");
+        var sam = await People.NewSalesRepAsync();
+        var advertiser = await People.NewAdvertiserAsync("Contoso");
+        await data.MessageAdAsync(sam.MemberId, advertiser.AccountName, "Phone: a message for Sam", DateTime.UtcNow.AddHours(-3));
+        var page = await NewPageAsync(390, 844);
+        await page.LoginAsync(sam.Email);
         await page.GotoAsync("/inbox");
         await page.WaitForInteractiveAsync();
 
@@ -130,7 +123,6 @@ public class InboxJourneyTests(BrowserFixture browser)
 
         (await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= document.documentElement.clientWidth")).ShouldBeTrue();
         (await page.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
-        await page.Context.CloseAsync();
     }
 
     private static async Task FillLeadFormAsync(IPage page)
@@ -151,17 +143,5 @@ public class InboxJourneyTests(BrowserFixture browser)
         await using var db = await factory.CreateDbContextAsync();
         var adId = await (from d in db.Deliveries where d.Id == deliveryId join c in db.Campaigns on d.CampaignId equals c.Id select c.AdId).SingleAsync();
         await db.Ads.Where(a => a.Id == adId).ExecuteUpdateAsync(u => u.SetProperty(a => a.LandingUrl, url));
-    }
-
-    private static async Task<int> AccountAsync(IDbContextFactory<AppDbContext> factory, string name)
-    {
-        await using var db = await factory.CreateDbContextAsync();
-        return await db.AdvertiserAccounts.Where(a => a.Name == name).Select(a => a.Id).SingleAsync();
-    }
-
-    private static async Task<string> UserAsync(IDbContextFactory<AppDbContext> factory, string email)
-    {
-        await using var db = await factory.CreateDbContextAsync();
-        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
     }
 }

@@ -33,7 +33,22 @@ internal static class PageExtensions
         });
         return result.Violations
             .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Impact}: {v.Id} — {v.Help} ({string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))})")
+            .Select(v => $"{v.Impact}: {v.Id} — {v.Help} ({string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))})"
+                + (v.Nodes.FirstOrDefault()?.Any?.FirstOrDefault()?.Message is { Length: > 0 } why ? $" [{why}]" : ""))
             .ToList();
     }
+
+    /// <summary>Picks a facet value in the audience builder: type it, choose the suggestion, wait for the chip.</summary>
+    public static async Task PickFacetAsync(this IPage page, string picker, string label)
+    {
+        var input = page.GetByTestId(picker).Locator("input");
+        await input.ClickAsync();
+        await input.FillAsync(label);
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = label + " (" }).First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId(picker).Locator(".mud-chip")).ToContainTextAsync([label]);
+    }
+
+    /// <summary>Whether the document is wider than the window (the page scrolls sideways).</summary>
+    public static Task<bool> ScrollsSidewaysAsync(this IPage page) =>
+        page.EvaluateAsync<bool>("document.documentElement.scrollWidth > document.documentElement.clientWidth");
 }

@@ -9,17 +9,19 @@ namespace SponsoredInMail.Tests.Browser;
 
 /// <summary>A marketer opens a campaign report, narrows the range, downloads a table as CSV; axe on the report pages.</summary>
 [Collection(BrowserCollection.Name)]
-public class ReportJourneyTests(BrowserFixture browser)
+public class ReportJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task AMarketerReadsAReportChangesTheRangeAndDownloadsTheCsv()
     {
-        browser.SkipWhenUnavailable();
+        Browser.SkipWhenUnavailable();
         var ct = TestContext.Current.CancellationToken;
-        var factory = browser.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        var factory = Browser.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var data = new InboxTestData(factory, () => DateTime.UtcNow);
-        var delivery = await data.MessageAdAsync(5, "Contoso Cloud", "Report: a message", DateTime.UtcNow.AddDays(-3));
-        await browser.Services.GetRequiredService<InboxService>().OpenSponsoredAsync(5, delivery, ct: ct);
+        var member = await People.NewMemberAsync();
+        var advertiser = await People.NewAdvertiserAsync("Contoso");
+        var delivery = await data.MessageAdAsync(member.MemberId, advertiser.AccountName, "Report: a message", DateTime.UtcNow.AddDays(-3));
+        await Browser.Services.GetRequiredService<InboxService>().OpenSponsoredAsync(member.MemberId, delivery, ct: ct);
         int campaign, contoso;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
@@ -27,8 +29,8 @@ public class ReportJourneyTests(BrowserFixture browser)
             (campaign, contoso) = (row.CampaignId, row.AdvertiserAccountId);
         }
 
-        var page = await browser.NewPageAsync(1400, 1000);
-        await page.LoginAsync("maria@contoso.example");
+        var page = await NewPageAsync(1400, 1000);
+        await page.LoginAsync(advertiser.Email);
         await page.GotoAsync($"/accounts/{contoso}/campaigns/{campaign}/report");
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(page.GetByTestId("kpi-sends")).ToContainTextAsync("1");
@@ -55,6 +57,5 @@ public class ReportJourneyTests(BrowserFixture browser)
         await page.WaitForInteractiveAsync();
         await Assertions.Expect(page.GetByTestId("account-report-grid")).ToBeVisibleAsync();
         (await page.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
-        await page.Context.CloseAsync();
     }
 }

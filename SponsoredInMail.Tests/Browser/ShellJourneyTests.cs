@@ -4,7 +4,7 @@ namespace SponsoredInMail.Tests.Browser;
 
 /// <summary>Real Chromium: each role logs in and finds its way; admin pages stay closed to others; pages pass axe.</summary>
 [Collection(BrowserCollection.Name)]
-public class ShellJourneyTests(BrowserFixture browser)
+public class ShellJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Theory]
     [InlineData("admin@sponsoredinmail.example", "Members", "My profile")]
@@ -14,51 +14,50 @@ public class ShellJourneyTests(BrowserFixture browser)
     [InlineData("rep@sponsoredinmail.example", "My profile", "Account & team")]
     public async Task EachRoleLogsInAndSeesItsOwnNavigation(string email, string expectedLink, string absentLink)
     {
-        browser.SkipWhenUnavailable();
-        var page = await browser.NewPageAsync();
+        Browser.SkipWhenUnavailable();
+        var page = await NewPageAsync();
 
         await page.LoginAsync(email);
 
         var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
         await Assertions.Expect(nav.GetByRole(AriaRole.Link, new() { Name = expectedLink })).ToBeVisibleAsync();
         await Assertions.Expect(nav.GetByRole(AriaRole.Link, new() { Name = absentLink })).ToHaveCountAsync(0);
-        await page.Context.CloseAsync();
     }
 
     [Fact]
     public async Task AMarketerSentToAnAdminUrlIsRefused()
     {
-        browser.SkipWhenUnavailable();
-        var page = await browser.NewPageAsync();
+        Browser.SkipWhenUnavailable();
+        var page = await NewPageAsync();
         await page.LoginAsync("ben@northwind.example");
 
         await page.GotoAsync("/admin/members");
 
         page.Url.ShouldContain("/Account/AccessDenied");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
-        await page.Context.CloseAsync();
     }
 
     [Fact]
     public async Task AMarketerSwitchesAdvertiserAccount()
     {
-        browser.SkipWhenUnavailable();
-        var page = await browser.NewPageAsync();
-        await page.LoginAsync("maria@contoso.example");
+        Browser.SkipWhenUnavailable();
+        var advertiser = await People.NewAdvertiserAsync("Contoso");
+        var (_, northwind) = await People.AddAccountAsync(advertiser.Marketer, "Northwind", SponsoredInMail.Core.Accounts.AccountRole.Viewer);
+        var page = await NewPageAsync();
+        await page.LoginAsync(advertiser.Email);
 
         await page.GetByTestId("account-switcher").ClickAsync();
-        await page.GetByRole(AriaRole.Menuitem).Filter(new() { HasText = "Northwind Analytics" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem).Filter(new() { HasText = northwind }).ClickAsync();
 
-        await Assertions.Expect(page.GetByTestId("account-name")).ToHaveTextAsync("Northwind Analytics");
-        await Assertions.Expect(page.GetByTestId("account-switcher")).ToContainTextAsync("Northwind Analytics");
-        await page.Context.CloseAsync();
+        await Assertions.Expect(page.GetByTestId("account-name")).ToHaveTextAsync(northwind);
+        await Assertions.Expect(page.GetByTestId("account-switcher")).ToContainTextAsync(northwind);
     }
 
     [Fact]
     public async Task AnAdminSearchesTheNetworkAndOpensAProfile()
     {
-        browser.SkipWhenUnavailable();
-        var page = await browser.NewPageAsync();
+        Browser.SkipWhenUnavailable();
+        var page = await NewPageAsync();
         await page.LoginAsync("admin@sponsoredinmail.example");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Members", Exact = true }).ClickAsync();
@@ -66,14 +65,13 @@ public class ShellJourneyTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Link, new() { Name = "Mia Morgan" }).ClickAsync();
 
         await Assertions.Expect(page.GetByTestId("member-name")).ToHaveTextAsync("Mia Morgan");
-        await page.Context.CloseAsync();
     }
 
     [Fact]
     public async Task LoggingOutReturnsToTheLoginPage()
     {
-        browser.SkipWhenUnavailable();
-        var page = await browser.NewPageAsync();
+        Browser.SkipWhenUnavailable();
+        var page = await NewPageAsync();
         await page.LoginAsync("member@sponsoredinmail.example");
 
         await page.GetByTestId("user-menu").ClickAsync();
@@ -82,7 +80,6 @@ public class ShellJourneyTests(BrowserFixture browser)
         await page.GotoAsync("/");
 
         page.Url.ShouldContain("/Account/Login");
-        await page.Context.CloseAsync();
     }
 
     [Theory]
@@ -93,8 +90,8 @@ public class ShellJourneyTests(BrowserFixture browser)
     [InlineData("member@sponsoredinmail.example", "/me")]
     public async Task PagesHaveNoSeriousAccessibilityViolations(string? email, string path)
     {
-        browser.SkipWhenUnavailable();
-        var page = await browser.NewPageAsync();
+        Browser.SkipWhenUnavailable();
+        var page = await NewPageAsync();
         if (email is not null)
         {
             await page.LoginAsync(email);
@@ -108,7 +105,6 @@ public class ShellJourneyTests(BrowserFixture browser)
         }
 
         (await page.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
-        await page.Context.CloseAsync();
     }
 }
 
