@@ -188,6 +188,10 @@ public sealed class ChangeRecorder(ChangeSignal signal, TimeProvider clock) : IS
                             campaign.LaunchedAt is not null));
                         break;
                     }
+                case Deliveries.Delivery delivery when entry.State == EntityState.Added:
+                    // The engine's batches append their own change; a delivery written through EF (test data) is one send.
+                    pending.Add(() => new DeliveriesSent(delivery.CampaignId, delivery.AdvertiserAccountId, delivery.DeliveredAt, [delivery.MemberId]));
+                    break;
                 case Accounts.SenderPermission permission:
                     pending.Add(() => new SenderPermissionChanged(permission.AdvertiserAccountId, permission.MemberId));
                     break;

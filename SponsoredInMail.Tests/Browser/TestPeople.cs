@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SponsoredInMail.Core.Accounts;
-using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Data;
 using SponsoredInMail.Core.Members;
 using SponsoredInMail.Core.Seeding;
@@ -56,7 +55,7 @@ public sealed class TestPeople(IServiceProvider services)
             db.Members.Add(member);
             await db.SaveChangesAsync();
         }
-        services.GetRequiredService<AudienceIndex>().OnMemberUpserted(MemberFacts.From(member));
+        // The audience index hears of the new member through the change feed, as of any other profile change.
         string[] roles = salesRep ? [AppRoles.SalesRep, AppRoles.Member] : [AppRoles.Member];
         var login = await NewLoginAsync($"{firstName} {lastName}", roles, member.Id);
         return new TestMember(login, member.Id, firstName, lastName, member.CountryCode);
