@@ -60,12 +60,7 @@ public sealed class ChangeFeed
     public long? PositionOf(string subscriber) => _followers[subscriber].Position;
 
     /// <summary>Hands <paramref name="subscriber"/> everything committed so far; false if it failed (logged).</summary>
-    public async Task<bool> CatchUpAsync(string subscriber, CancellationToken ct = default)
-    {
-        var follower = _followers[subscriber];
-        var head = await HeadAsync(ct);
-        return follower.Position >= head || await DeliverAsync(follower, head, ct);
-    }
+    public Task<bool> CatchUpAsync(string subscriber, CancellationToken ct = default) => DeliverAsync(_followers[subscriber], upTo: null, ct);
 
     /// <summary>Runs every follower until <paramref name="ct"/> ends, plus pruning.</summary>
     public Task RunAsync(CancellationToken ct) =>
@@ -133,6 +128,10 @@ public sealed class ChangeFeed
                 if (subscriber.Durable)
                 {
                     await SaveCursorAsync(subscriber.Name, follower.Position.Value, ct);
+                }
+                if (batch.Count < _options.Value.BatchSize)
+                {
+                    break; // A short batch was the end of the table: no need to ask again.
                 }
             }
             return true;
