@@ -20,6 +20,13 @@ public sealed class ChangeFeedOptions
 
     /// <summary>How often pruning runs.</summary>
     public int PruneEveryMinutes { get; set; } = 10;
+
+    /// <summary>
+    /// After a signal, a follower waits this long before reading, so that a burst of commits (hundreds of click group
+    /// commits a second) is read as one batch instead of one query each. Readers that need their own writes at once
+    /// call <see cref="ChangeFeed.CatchUpAsync"/>, which does not wait.
+    /// </summary>
+    public int CoalesceMilliseconds { get; set; } = 50;
 }
 
 /// <summary>
@@ -86,6 +93,11 @@ public sealed class ChangeFeed
             try
             {
                 await Task.WhenAny(wake, Task.Delay(wait, _clock, ct));
+                if (wake.IsCompleted && _options.Value.CoalesceMilliseconds > 0)
+                {
+                    // Real time, not the product clock: this only gathers a burst, it is no time rule.
+                    await Task.Delay(_options.Value.CoalesceMilliseconds, ct);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
