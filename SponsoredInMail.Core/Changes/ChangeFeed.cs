@@ -67,7 +67,7 @@ public sealed class ChangeFeed
     public long? PositionOf(string subscriber) => _followers[subscriber].Position;
 
     /// <summary>Hands <paramref name="subscriber"/> everything committed so far; false if it failed (logged).</summary>
-    public Task<bool> CatchUpAsync(string subscriber, CancellationToken ct = default) => DeliverAsync(_followers[subscriber], upTo: null, ct);
+    public Task<bool> CatchUpAsync(string subscriber, CancellationToken ct = default) => DeliverAsync(_followers[subscriber], ct);
 
     /// <summary>Runs every follower until <paramref name="ct"/> ends, plus pruning.</summary>
     public Task RunAsync(CancellationToken ct) =>
@@ -82,7 +82,7 @@ public sealed class ChangeFeed
             {
                 try
                 {
-                    await DeliverAsync(follower, upTo: null, ct);
+                    await DeliverAsync(follower, ct);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -106,15 +106,15 @@ public sealed class ChangeFeed
         }
     }
 
-    /// <summary>Reads and hands over batches until the follower reaches <paramref name="upTo"/> (or the head).</summary>
-    private async Task<bool> DeliverAsync(Follower follower, long? upTo, CancellationToken ct)
+    /// <summary>Reads and hands over batches until the end of the table (a short batch).</summary>
+    private async Task<bool> DeliverAsync(Follower follower, CancellationToken ct)
     {
         await follower.Gate.WaitAsync(ct);
         try
         {
             var subscriber = follower.Subscriber;
             follower.Position ??= subscriber.Durable ? await ReadCursorAsync(subscriber.Name, ct) : await subscriber.StartPositionAsync(this, ct);
-            while (upTo is null || follower.Position < upTo)
+            while (true)
             {
                 var batch = await ReadAfterAsync(follower.Position.Value, _options.Value.BatchSize, ct);
                 if (batch.Count == 0)
