@@ -23,6 +23,9 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
     protected BunitTestBase(SeededDatabase seeded)
     {
         Database = seeded.Database;
+        // The 1 s default is too short on a loaded 2-core CI machine once a save also records its change and wakes
+        // the feed; waits still end as soon as their assertion passes.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(options =>
         {
