@@ -50,8 +50,12 @@ public sealed record CompanyChanged(int CompanyId) : DataChange;
 /// <summary>An opt-out row was added or removed (another row may still cover the same thing).</summary>
 public sealed record OptOutChanged(int MemberId, OptOutScope Scope, int? AdvertiserAccountId, int? SenderMemberId, bool Added) : DataChange;
 
-/// <summary>One committed send batch of a campaign; <see cref="MemberIds"/> ascending.</summary>
-public sealed record DeliveriesSent(int CampaignId, int AdvertiserAccountId, DateTime At, int[] MemberIds) : DataChange
+/// <summary>
+/// One committed send batch of a campaign; <see cref="MemberIds"/> ascending (stored compactly: a batch is up to tens of
+/// thousands of ids, written in the send's transaction and read back by every follower).
+/// </summary>
+public sealed record DeliveriesSent(int CampaignId, int AdvertiserAccountId, DateTime At,
+    [property: JsonConverter(typeof(AscendingIdsJsonConverter))] int[] MemberIds) : DataChange
 {
     public bool Includes(int memberId) => Array.BinarySearch(MemberIds, memberId) >= 0;
 }
