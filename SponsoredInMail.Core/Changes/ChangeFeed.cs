@@ -66,7 +66,10 @@ public sealed class ChangeFeed
     /// <summary>The position a follower has handled (null before its first read).</summary>
     public long? PositionOf(string subscriber) => _followers[subscriber].Position;
 
-    /// <summary>Hands <paramref name="subscriber"/> everything committed so far; false if it failed (logged).</summary>
+    /// <summary>
+    /// Hands <paramref name="subscriber"/> everything this process has committed so far, and whatever else the table
+    /// holds when the next change is not in memory; false if it failed (logged).
+    /// </summary>
     public Task<bool> CatchUpAsync(string subscriber, CancellationToken ct = default) => DeliverAsync(_followers[subscriber], ct);
 
     /// <summary>Runs every follower until <paramref name="ct"/> ends, plus pruning.</summary>
@@ -75,6 +78,7 @@ public sealed class ChangeFeed
 
     private async Task FollowAsync(Follower follower, CancellationToken ct)
     {
+        var signalled = false; // The first round, and every poll, reads the table too.
         while (!ct.IsCancellationRequested)
         {
             var wake = _signal.Next;
@@ -82,7 +86,7 @@ public sealed class ChangeFeed
             {
                 try
                 {
-                    await DeliverAsync(follower, ct);
+                    await DeliverAsync(follower, ct, tableToo: !signalled);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -92,8 +96,14 @@ public sealed class ChangeFeed
             var wait = follower.RetryAt > _clock.GetUtcNow() ? follower.RetryAt - _clock.GetUtcNow() : TimeSpan.FromSeconds(_options.Value.PollSeconds);
             try
             {
-                await Task.WhenAny(wake, Task.Delay(wait, _clock, ct));
-                if (wake.IsCompleted && _options.Value.CoalesceMilliseconds > 0)
+                using (var poll = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    await Task.WhenAny(wake, Task.Delay(wait, _clock, poll.Token));
+                    await poll.CancelAsync(); // no timer left behind per wake
+                }
+                ct.ThrowIfCancellationRequested();
+                signalled = wake.IsCompleted;
+                if (signalled && _options.Value.CoalesceMilliseconds > 0)
                 {
                     // Real time, not the product clock: this only gathers a burst, it is no time rule.
                     await Task.Delay(_options.Value.CoalesceMilliseconds, ct);
@@ -106,52 +116,82 @@ public sealed class ChangeFeed
         }
     }
 
-    /// <summary>Reads and hands over batches until the end of the table (a short batch).</summary>
-    private async Task<bool> DeliverAsync(Follower follower, CancellationToken ct)
+    /// <summary>
+    /// Hands over batches until the follower is up to date: changes this process has just committed come from memory
+    /// (<see cref="ChangeSignal.RecentAfter"/>); anything else — a gap, another process's commits, what memory has
+    /// dropped — is read from the table until a short batch. <paramref name="tableToo"/> (the poll) always ends with a
+    /// read of the table, so nothing committed elsewhere waits longer than the poll interval.
+    /// </summary>
+    private async Task<bool> DeliverAsync(Follower follower, CancellationToken ct, bool tableToo = false)
     {
         await follower.Gate.WaitAsync(ct);
         try
         {
             var subscriber = follower.Subscriber;
             follower.Position ??= subscriber.Durable ? await ReadCursorAsync(subscriber.Name, ct) : await subscriber.StartPositionAsync(this, ct);
+            var size = _options.Value.BatchSize;
+            var readTable = tableToo;
             while (true)
             {
-                var batch = await ReadAfterAsync(follower.Position.Value, _options.Value.BatchSize, ct);
-                if (batch.Count == 0)
+                var batch = _signal.RecentAfter(follower.Position.Value, size);
+                var fromTable = batch.Count == 0;
+                if (fromTable)
                 {
-                    break;
+                    if (!readTable && follower.Delivered > 0)
+                    {
+                        break; // Memory had everything up to the last change this process committed.
+                    }
+                    batch = await ReadAfterAsync(follower.Position.Value, size, ct);
+                    if (batch.Count == 0)
+                    {
+                        break;
+                    }
                 }
-                try
+                if (!await HandleAsync(follower, batch, ct))
                 {
-                    await subscriber.HandleAsync(batch, ct);
-                }
-                catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
-                {
-                    follower.Failures++;
-                    var backOff = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(follower.Failures, 6))));
-                    follower.RetryAt = _clock.GetUtcNow() + backOff;
-                    _logger.LogError(error, "Change follower {Subscriber} failed at positions {From}–{To} (attempt {Attempt}); retrying in {Seconds} s.",
-                        subscriber.Name, batch[0].Position, batch[^1].Position, follower.Failures, backOff.TotalSeconds);
                     return false;
                 }
-                follower.Failures = 0;
-                follower.RetryAt = default;
-                follower.Position = batch[^1].Position;
-                if (subscriber.Durable)
-                {
-                    await SaveCursorAsync(subscriber.Name, follower.Position.Value, ct);
-                }
-                if (batch.Count < _options.Value.BatchSize)
+                if (fromTable && batch.Count < size)
                 {
                     break; // A short batch was the end of the table: no need to ask again.
                 }
+                readTable = readTable || fromTable;
             }
             return true;
         }
         finally
         {
+            follower.Delivered = 0;
             follower.Gate.Release();
         }
+    }
+
+    private async Task<bool> HandleAsync(Follower follower, List<ChangeEnvelope> batch, CancellationToken ct)
+    {
+        var subscriber = follower.Subscriber;
+        try
+        {
+            await subscriber.HandleAsync(batch, ct);
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            follower.Failures++;
+            var backOff = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(follower.Failures, 6))));
+            follower.RetryAt = _clock.GetUtcNow() + backOff;
+            _logger.LogError(error, "Change follower {Subscriber} failed at positions {From}–{To} (attempt {Attempt}); retrying in {Seconds} s.",
+                subscriber.Name, batch[0].Position, batch[^1].Position, follower.Failures, backOff.TotalSeconds);
+            return false;
+        }
+        follower.Failures = 0;
+        follower.RetryAt = default;
+        follower.Position = batch[^1].Position;
+        follower.Delivered += batch.Count;
+        if (subscriber.Durable)
+        {
+            await SaveCursorAsync(subscriber.Name, follower.Position.Value, ct);
+        }
+        _signal.Forget(_followers.Values.Min(f => f.Position ?? long.MaxValue));
+        return true;
     }
 
     private async Task<List<ChangeEnvelope>> ReadAfterAsync(long position, int max, CancellationToken ct)
@@ -227,6 +267,7 @@ public sealed class ChangeFeed
         public SemaphoreSlim Gate { get; } = new(1, 1);
         public long? Position { get; set; }
         public int Failures { get; set; }
+        public int Delivered { get; set; }
         public DateTimeOffset RetryAt { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -119,11 +120,24 @@ public sealed class ChangeRecorder(ChangeSignal signal, TimeProvider clock) : IS
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
-        if (eventData.Context is AppDbContext { RecordedChanges: true } db)
+        if (eventData.Context is AppDbContext { AppendedChanges: { } appended } db)
         {
-            db.RecordedChanges = false;
-            signal.Notify();
+            db.AppendedChanges = null;
+            signal.Committed(appended);
         }
+    }
+
+    // A transaction that ended without a commit or rollback event (disposed) must not publish its appends later.
+    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken ct = default) =>
+        ValueTask.FromResult(TransactionStarted(connection, eventData, result));
+
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        if (eventData.Context is AppDbContext db)
+        {
+            db.AppendedChanges = null;
+        }
+        return result;
     }
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
@@ -136,7 +150,7 @@ public sealed class ChangeRecorder(ChangeSignal signal, TimeProvider clock) : IS
     {
         if (eventData.Context is AppDbContext db)
         {
-            db.RecordedChanges = false;
+            db.AppendedChanges = null;
         }
     }
 
@@ -217,32 +231,58 @@ public sealed class ChangeRecorder(ChangeSignal signal, TimeProvider clock) : IS
         && entry.Properties.Where(p => p.IsModified).All(p => p.Metadata.Name == nameof(Member.LastActiveAt));
 }
 
-/// <summary>Appends changes inside the caller's transaction (for writes that do not go through SaveChanges).</summary>
+/// <summary>
+/// Appends changes inside the caller's transaction (for writes that do not go through SaveChanges, and for the
+/// recorder itself). Plain ADO with a portable INSERT … RETURNING, so every provider's stores share it. The caller
+/// hands the returned envelopes to <see cref="ChangeSignal.Committed"/> once its transaction commits.
+/// </summary>
 public static class ChangeLog
 {
-    private const string InsertSql = """INSERT INTO "Changes" ("Kind", "Payload", "At") VALUES ({0}, {1}, {2})""";
+    private const string InsertSql = """INSERT INTO "Changes" ("Kind", "Payload", "At") VALUES (@kind, @payload, @at) RETURNING "Position" """;
 
     /// <summary>Appends <paramref name="change"/> in <paramref name="db"/>'s current transaction; the commit signals followers.</summary>
     public static async Task AppendAsync(AppDbContext db, DataChange change, DateTime at, CancellationToken ct)
     {
-        RequireTransaction(db);
-        await db.Database.ExecuteSqlRawAsync(InsertSql, [change.Kind, change.ToJson(), at], ct);
-        db.RecordedChanges = true;
+        var transaction = RequireTransaction(db);
+        var envelope = await AppendAsync(db.Database.GetDbConnection(), transaction, change, at, ct);
+        (db.AppendedChanges ??= []).Add(envelope);
     }
 
     public static void Append(AppDbContext db, DataChange change, DateTime at)
     {
-        RequireTransaction(db);
-        db.Database.ExecuteSqlRaw(InsertSql, change.Kind, change.ToJson(), at);
-        db.RecordedChanges = true;
+        var transaction = RequireTransaction(db);
+        using var command = Insert(db.Database.GetDbConnection(), transaction, change, at);
+        (db.AppendedChanges ??= []).Add(new ChangeEnvelope(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture), at, change));
+    }
+
+    /// <summary>Appends on a raw connection inside <paramref name="transaction"/>; returns the change with its position.</summary>
+    public static async Task<ChangeEnvelope> AppendAsync(DbConnection connection, DbTransaction transaction, DataChange change, DateTime at, CancellationToken ct)
+    {
+        await using var command = Insert(connection, transaction, change, at);
+        return new ChangeEnvelope(Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture), at, change);
+    }
+
+    private static DbCommand Insert(DbConnection connection, DbTransaction transaction, DataChange change, DateTime at)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = InsertSql;
+        Add(command, "kind", change.Kind);
+        Add(command, "payload", change.ToJson());
+        Add(command, "at", at);
+        return command;
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     // Outside a transaction nothing would signal the commit, and the change would not be atomic with its data.
-    private static void RequireTransaction(AppDbContext db)
-    {
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("Changes are appended inside the transaction that makes them.");
-        }
-    }
+    private static DbTransaction RequireTransaction(AppDbContext db) =>
+        db.Database.CurrentTransaction?.GetDbTransaction()
+        ?? throw new InvalidOperationException("Changes are appended inside the transaction that makes them.");
 }

@@ -44,7 +44,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     // Kept by Changes.ChangeRecorder between SavingChanges and SavedChanges, and until the commit signals followers.
     internal List<Func<Changes.DataChange?>>? PendingChanges { get; set; }
     internal Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? OwnedChangeTransaction { get; set; }
-    internal bool RecordedChanges { get; set; }
+    internal List<Changes.ChangeEnvelope>? AppendedChanges { get; set; }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using SponsoredInMail.Core.Changes;
 using SponsoredInMail.Core.Campaigns;
 using SponsoredInMail.Core.Deliveries;
 using SponsoredInMail.Core.Members;
@@ -79,6 +80,7 @@ internal sealed class SqliteDeliveryStore(DatabaseConnection database, Changes.C
         }
 
         sent.Sort();
+        ChangeEnvelope? appended = null;
         if (sent.Count > 0)
         {
             await using var charge = connection.CreateCommand();
@@ -94,12 +96,12 @@ internal sealed class SqliteDeliveryStore(DatabaseConnection database, Changes.C
             charge.Parameters.AddWithValue("$day", day);
             charge.Parameters.AddWithValue("$daily", (object?)campaign.DailyBudgetCents ?? DBNull.Value);
             await charge.ExecuteNonQueryAsync(ct);
-            await SqliteChangeLog.AppendAsync(connection, new Changes.DeliveriesSent(batch.CampaignId, campaign.AccountId, batch.Now, [.. sent]), batch.Now, ct);
+            appended = await ChangeLog.AppendAsync(connection, transaction, new DeliveriesSent(batch.CampaignId, campaign.AccountId, batch.Now, [.. sent]), batch.Now, ct);
         }
         await transaction.CommitAsync(ct);
-        if (sent.Count > 0)
+        if (appended is not null)
         {
-            signal.Notify();
+            signal.Committed([appended]);
         }
 
         return new SendBatchResult(campaign.AccountId, sent, price, budget.StopAfter(sent.Count, batch.Candidates.Count));

@@ -27,13 +27,10 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, ChangeS
                 await _connection.OpenAsync(ct);
             }
             await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(ct);
-            using var session = new Session(_connection);
+            using var session = new Session(_connection, transaction);
             var outcomes = await EngagementRecorder.RecordAsync(session, batch, clock.GetUtcNow().UtcDateTime, ct);
             await transaction.CommitAsync(ct);
-            if (session.AppendedChanges)
-            {
-                signal.Notify();
-            }
+            signal.Committed(session.AppendedChanges);
             return outcomes;
         }
         catch
@@ -66,11 +63,11 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, ChangeS
 
     internal static string TallyColumn(EventKind kind) => ColumnOf(EngagementRules.TallyOf(kind));
 
-    private sealed class Session(SqliteConnection connection) : IEngagementSession, IDisposable
+    private sealed class Session(SqliteConnection connection, SqliteTransaction transaction) : IEngagementSession, IDisposable
     {
         private readonly Commands _c = new(connection);
 
-        public bool AppendedChanges { get; private set; }
+        public List<ChangeEnvelope> AppendedChanges { get; } = [];
 
         public async Task<DeliveryOfEvent?> FindDeliveryAsync(long deliveryId, CancellationToken ct)
         {
@@ -159,8 +156,7 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, ChangeS
 
         public async Task AppendChangeAsync(DataChange change, DateTime at, CancellationToken ct)
         {
-            await SqliteChangeLog.AppendAsync(connection, change, at, ct);
-            AppendedChanges = true;
+            AppendedChanges.Add(await ChangeLog.AppendAsync(connection, transaction, change, at, ct));
         }
 
         public void Dispose() => _c.Dispose();
