@@ -234,7 +234,11 @@ public sealed class ChangeFeed
         var durable = await db.ChangeCursors.MinAsync(c => (long?)c.Position, ct) ?? long.MaxValue;
         var local = _followers.Values.Select(f => f.Position ?? 0).DefaultIfEmpty(long.MaxValue).Min();
         var upTo = Math.Min(durable, local);
-        return await db.Changes.Where(c => c.At < before && c.Position <= upTo).ExecuteDeleteAsync(ct);
+        // Positions are in time order: the first change young enough to keep bounds the delete, and finding it walks
+        // only the rows about to go (the table has no index on At, which every append would pay for).
+        var firstKept = await db.Changes.Where(c => c.At >= before).OrderBy(c => c.Position).Select(c => (long?)c.Position).FirstOrDefaultAsync(ct)
+            ?? long.MaxValue;
+        return await db.Changes.Where(c => c.Position < firstKept && c.Position <= upTo).ExecuteDeleteAsync(ct);
     }
 
     private async Task PruneLoopAsync(CancellationToken ct)

@@ -30,7 +30,7 @@ internal sealed class ChangeRecordConfiguration : IEntityTypeConfiguration<Chang
         change.HasKey(c => c.Position);
         change.Property(c => c.Position).ValueGeneratedOnAdd();
         change.Property(c => c.Kind).HasMaxLength(40);
-        change.HasIndex(c => c.At);
+        // No index on At: every append would pay for it; pruning walks positions, which are in time order.
     }
 }
 

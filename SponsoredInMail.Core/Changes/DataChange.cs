@@ -60,8 +60,12 @@ public sealed record DeliveriesSent(int CampaignId, int AdvertiserAccountId, Dat
     public bool Includes(int memberId) => Array.BinarySearch(MemberIds, memberId) >= 0;
 }
 
-/// <summary>Counted engagement of one group commit (opens, clicks, leads, conversation choices, not interested).</summary>
-public sealed record EngagementRecorded(IReadOnlyList<EngagedMember> Events) : DataChange;
+/// <summary>
+/// Counted engagement of one group commit (opens, clicks, leads, conversation choices, not interested). Written in the
+/// tracking hot path hundreds of times a second, so each event is stored as four numbers: campaign, account, member, kind.
+/// </summary>
+public sealed record EngagementRecorded(
+    [property: JsonConverter(typeof(EngagedMembersJsonConverter))] IReadOnlyList<EngagedMember> Events) : DataChange;
 
 public sealed record EngagedMember(int CampaignId, int AdvertiserAccountId, int MemberId, EventKind Kind);
 

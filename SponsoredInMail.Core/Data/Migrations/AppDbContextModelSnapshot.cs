@@ -832,8 +832,6 @@ namespace SponsoredInMail.Core.Data.Migrations
 
                     b.HasKey("Position");
 
-                    b.HasIndex("At");
-
                     b.ToTable("Changes", (string)null);
                 });
 

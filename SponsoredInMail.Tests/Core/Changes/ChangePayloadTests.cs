@@ -1,4 +1,5 @@
 using SponsoredInMail.Core.Changes;
+using SponsoredInMail.Core.Engagement;
 
 namespace SponsoredInMail.Tests.Core.Changes;
 
@@ -46,4 +47,24 @@ public class ChangePayloadTests
     public void ATruncatedListIsAnError() =>
         Assert.ThrowsAny<System.Text.Json.JsonException>(() =>
             DataChange.FromJson("""{"$kind":"deliveries","campaignId":1,"advertiserAccountId":2,"at":"2026-12-01T00:00:00Z","memberIds":"gA=="}"""));
+
+    [Fact]
+    public void EngagementReadsBackAsFourNumbersAnEvent()
+    {
+        var engaged = new EngagementRecorded([new EngagedMember(4, 2, 1_000_001, EventKind.ButtonClick), new EngagedMember(4, 2, 7, EventKind.Open)]);
+
+        var json = engaged.ToJson();
+        var read = Assert.IsType<EngagementRecorded>(DataChange.FromJson(json));
+
+        Assert.Equal(engaged.Events, read.Events);
+        Assert.Contains($"[4,2,1000001,{(int)EventKind.ButtonClick}]", json);
+    }
+
+    [Fact]
+    public void EngagementWrittenAsObjectsStillReads()
+    {
+        var read = DataChange.FromJson("""{"$kind":"engagement","events":[{"campaignId":1,"advertiserAccountId":2,"memberId":3,"kind":1}]}""");
+
+        Assert.Equal([new EngagedMember(1, 2, 3, EventKind.Open)], Assert.IsType<EngagementRecorded>(read).Events);
+    }
 }
