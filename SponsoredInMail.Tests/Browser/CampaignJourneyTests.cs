@@ -98,13 +98,27 @@ public class CampaignJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         await admin.GetByTestId("approve").ClickAsync();
         await admin.WaitForURLAsync(url => url.EndsWith("/admin/review"));
 
+        // The campaign list, open in another window, follows the run too.
+        var campaignId = CampaignUrl.Match(campaignPage).Groups[1].Value;
+        var list = await NewPageAsync(1400, 1000);
+        await list.LoginAsync(advertiser.Email);
+        await list.GotoAsync(campaignPage[..campaignPage.LastIndexOf('/')]);
+        await list.WaitForInteractiveAsync();
+        var listedStatus = list.Locator($".campaign-row-{campaignId}").GetByTestId("campaign-status");
+        await Assertions.Expect(listedStatus).ToHaveAttributeAsync("data-status", "Approved");
+        await list.EvaluateAsync("() => window.__sameDocument = 'yes'");
+
         // The marketer launches and watches the progress panel reach completion without reloading.
         await marketer.GotoAsync(campaignPage);
         await marketer.WaitForInteractiveAsync();
+        await marketer.EvaluateAsync("() => window.__sameDocument = 'yes'");
         await marketer.GetByTestId("action-launch").ClickAsync();
         await Assertions.Expect(marketer.GetByTestId("campaign-status").First).Not.ToHaveAttributeAsync("data-status", "Approved");
         (await marketer.GetByTestId("action-error").CountAsync()).ShouldBe(0, "the launch was refused");
         await Assertions.Expect(marketer.GetByTestId("campaign-status").First).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 60_000 });
+        (await marketer.EvaluateAsync<string?>("() => window.__sameDocument")).ShouldBe("yes", "the campaign page reached Completed without a reload");
+        await Assertions.Expect(listedStatus).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 15_000 });
+        (await list.EvaluateAsync<string?>("() => window.__sameDocument")).ShouldBe("yes", "the campaign list showed Completed without a reload");
         var sent = await marketer.GetByTestId("progress-sent").InnerTextAsync();
         int.Parse(sent, System.Globalization.NumberStyles.AllowThousands).ShouldBeGreaterThan(0);
         await Assertions.Expect(marketer.GetByTestId("progress-eligible")).ToHaveTextAsync(sent);
