@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SponsoredInMail.Core.Accounts;
@@ -17,7 +16,7 @@ namespace SponsoredInMail.Core.Reports;
 /// clicked, tabulated by the audience index's facet bitsets. A campaign of another account reads as missing.
 /// </summary>
 public sealed class ReportService(
-    IDbContextFactory<AppDbContext> factory, AccountScope scope, AudienceIndex index, DatabaseConnection database,
+    IDbContextFactory<AppDbContext> factory, AccountScope scope, AudienceIndex index, IEngagedMembers engagedMembers,
     IOptions<ReportOptions> options, TimeProvider clock)
 {
     public static readonly Facet[] DemographicFacets = [Facet.Seniority, Facet.JobFunction, Facet.Industry, Facet.CompanySize, Facet.Location];
@@ -219,25 +218,9 @@ public sealed class ReportService(
     private async Task<ulong[]> MembersAsync(int campaignId, EventKind[] kinds, DateTime from, DateTime to, CancellationToken ct)
     {
         var set = new ulong[Bits.WordsFor(index.MemberCount + 1)];
-        await using var connection = new SqliteConnection(database.ConnectionString);
-        await connection.OpenAsync(ct);
         foreach (var kind in kinds)
         {
-            await using var command = connection.CreateCommand();
-            // Named, so the planner never trades the covering index for (CampaignId, At) and row lookups.
-            command.CommandText = """
-                SELECT MemberId FROM EngagementEvents INDEXED BY IX_EngagementEvents_CampaignId_Kind_Counted_MemberId_At
-                WHERE CampaignId = $campaign AND Kind = $kind AND Counted = 1 AND At >= $from AND At < $to
-                """;
-            command.Parameters.AddWithValue("$campaign", campaignId);
-            command.Parameters.AddWithValue("$kind", (int)kind);
-            command.Parameters.AddWithValue("$from", from);
-            command.Parameters.AddWithValue("$to", to);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                Bits.SetGrowing(ref set, reader.GetInt32(0));
-            }
+            await engagedMembers.ForEachAsync(campaignId, kind, from, to, member => Bits.SetGrowing(ref set, member), ct);
         }
         return set;
     }

@@ -18,10 +18,12 @@ public static class WebServiceRegistration
         // so test hosts and `dotnet run` with another environment look the same. A published app has none to load.
         builder.WebHost.UseStaticWebAssets();
         var contentRoot = builder.Environment.ContentRootPath;
-        services.AddSponsoredInMailData(sp => DataServiceCollectionExtensions.ResolveSqliteDataSource(
-            sp.GetRequiredService<IConfiguration>().GetConnectionString("DefaultConnection")
-                ?? throw new InvalidOperationException("Connection string 'DefaultConnection' is missing from appsettings.json."),
-            contentRoot));
+        services.AddSponsoredInMailData(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            return DataServiceCollectionExtensions.FromConfiguration(
+                configuration["Database:Provider"], configuration.GetConnectionString("DefaultConnection"), contentRoot);
+        });
         services.AddSponsoredInMailCore(builder.Configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();

@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using SponsoredInMail.Core.Audiences;
+using SponsoredInMail.Core.Deliveries;
+using SponsoredInMail.Core.Engagement;
+using SponsoredInMail.Core.Reports;
+
+namespace SponsoredInMail.Core.Data;
+
+/// <summary>The database servers the product runs on (<c>Database:Provider</c>).</summary>
+public enum DatabaseProvider
+{
+    /// <summary>The embedded default: one file, one machine.</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL 15 or later: shared by several app instances.</summary>
+    Postgres,
+}
+
+/// <summary>The resolved connection of the product database, and which provider it speaks.</summary>
+public sealed record DatabaseConnection(string ConnectionString, DatabaseProvider Provider = DatabaseProvider.Sqlite);
+
+/// <summary>
+/// Everything that differs between providers, behind one seam: how EF connects and migrates, and the stores that use
+/// provider SQL for speed (the send batch, the engagement group commit, bulk writes, the index's source, the report's
+/// member sets). One implementation per provider lives in the folder named for it (<c>Data/Sqlite</c>,
+/// <c>Data/Postgres</c>); product rules never do.
+/// </summary>
+public interface IDatabaseProviderServices
+{
+    DatabaseProvider Provider { get; }
+
+    /// <summary>Points EF at the database (and at this provider's migrations).</summary>
+    void Configure(DbContextOptionsBuilder options, string connectionString);
+
+    /// <summary>Whatever must exist before migrating (a folder for a database file).</summary>
+    Task BeforeMigrateAsync(string connectionString, CancellationToken ct);
+
+    /// <summary>Settings applied once the schema is current (SQLite's WAL journal).</summary>
+    Task AfterMigrateAsync(AppDbContext db, CancellationToken ct);
+
+    /// <summary>Drops the database and whatever it leaves behind.</summary>
+    Task DeleteAsync(AppDbContext db, CancellationToken ct);
+
+    IBulkWriter CreateBulkWriter(IServiceProvider services);
+    IAudienceSource CreateAudienceSource(IServiceProvider services);
+    IDeliveryStore CreateDeliveryStore(IServiceProvider services);
+    IEngagementStore CreateEngagementStore(IServiceProvider services);
+    IEngagedMembers CreateEngagedMembers(IServiceProvider services);
+}

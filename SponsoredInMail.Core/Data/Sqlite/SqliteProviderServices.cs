@@ -1,0 +1,63 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SponsoredInMail.Core.Audiences;
+using SponsoredInMail.Core.Deliveries;
+using SponsoredInMail.Core.Engagement;
+using SponsoredInMail.Core.Reports;
+
+namespace SponsoredInMail.Core.Data.Sqlite;
+
+/// <summary>The embedded default: a database file beside the app, WAL journal, migrations in <c>Data/Migrations</c>.</summary>
+internal sealed class SqliteProviderServices : IDatabaseProviderServices
+{
+    public DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public void Configure(DbContextOptionsBuilder options, string connectionString) => options.UseSqlite(connectionString);
+
+    public Task BeforeMigrateAsync(string connectionString, CancellationToken ct)
+    {
+        var source = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var directory = Path.GetDirectoryName(source);
+        if (!string.IsNullOrEmpty(directory) && source != ":memory:")
+        {
+            Directory.CreateDirectory(directory);
+        }
+        return Task.CompletedTask;
+    }
+
+    // WAL lets readers (pages, reports) go on while a send run writes; the setting sticks to the file.
+    public Task AfterMigrateAsync(AppDbContext db, CancellationToken ct) => db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+
+    public async Task DeleteAsync(AppDbContext db, CancellationToken ct)
+    {
+        SqliteConnection.ClearAllPools();
+        await db.Database.EnsureDeletedAsync(ct);
+        var source = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+        foreach (var leftover in new[] { source + "-wal", source + "-shm" })
+        {
+            if (File.Exists(leftover))
+            {
+                File.Delete(leftover);
+            }
+        }
+    }
+
+    public IBulkWriter CreateBulkWriter(IServiceProvider services) => new SqliteBulkWriter(services.GetRequiredService<DatabaseConnection>().ConnectionString);
+    public IAudienceSource CreateAudienceSource(IServiceProvider services) => ActivatorUtilities.CreateInstance<SqliteAudienceSource>(services);
+    public IDeliveryStore CreateDeliveryStore(IServiceProvider services) => ActivatorUtilities.CreateInstance<SqliteDeliveryStore>(services);
+    public IEngagementStore CreateEngagementStore(IServiceProvider services) => ActivatorUtilities.CreateInstance<SqliteEngagementStore>(services);
+    public IEngagedMembers CreateEngagedMembers(IServiceProvider services) => ActivatorUtilities.CreateInstance<SqliteEngagedMembers>(services);
+
+    /// <summary>Makes a relative data source absolute under <paramref name="baseDirectory"/>.</summary>
+    public static string ResolveDataSource(string connectionString, string baseDirectory)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource is { Length: > 0 } source && source != ":memory:" && !Path.IsPathRooted(source)
+            && builder.Mode != SqliteOpenMode.Memory)
+        {
+            builder.DataSource = Path.GetFullPath(Path.Combine(baseDirectory, source));
+        }
+        return builder.ToString();
+    }
+}
