@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using SponsoredInMail.Core.Data;
 using SponsoredInMail.Core.Seeding;
 
 namespace SponsoredInMail.Tests.Fakes;
@@ -14,12 +15,13 @@ public class AppFactory : WebApplicationFactory<Program>
 {
     public const int Members = 600;
 
-    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"sim-web-{Guid.NewGuid():N}.db");
+    private readonly DatabaseConnection _database = Task.Run(() => TestDatabaseServer.NewDatabaseAsync("sim-web", sqlitePooling: true)).GetAwaiter().GetResult();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={_databasePath}");
+        builder.UseSetting("ConnectionStrings:DefaultConnection", _database.ConnectionString);
+        builder.UseSetting("Database:Provider", _database.Provider.ToString());
         builder.UseSetting("Seed:Members", Members.ToString());
         // Tests start from the network alone; demo campaigns would use up its small audience.
         builder.UseSetting("Seed:DemoCampaigns", "false");
@@ -53,18 +55,7 @@ public class AppFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
-        {
-            try
-            {
-                File.Delete(file);
-            }
-            catch (IOException)
-            {
-                // A temp file left behind is harmless.
-            }
-        }
+        await TestDatabaseServer.DropAsync(_database);
         GC.SuppressFinalize(this);
     }
 }

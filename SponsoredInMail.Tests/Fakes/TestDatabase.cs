@@ -11,21 +11,26 @@ using SponsoredInMail.Core.Seeding;
 namespace SponsoredInMail.Tests.Fakes;
 
 /// <summary>
-/// A real, migrated SQLite database in a temp file with the Core services around it and a fake clock.
-/// Each instance is its own database: no test sees another test's data.
+/// A real, migrated database (an SQLite temp file, or a PostgreSQL database: see <see cref="TestDatabaseServer"/>) with
+/// the Core services around it and a fake clock. Each instance is its own database: no test sees another test's data.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
-    private TestDatabase(string path, ServiceProvider services, FakeTimeProvider clock)
+    private TestDatabase(DatabaseConnection connection, ServiceProvider services, FakeTimeProvider clock)
     {
-        FilePath = path;
+        Connection = connection;
         Services = services;
         Clock = clock;
     }
 
-    public string FilePath { get; }
+    public DatabaseConnection Connection { get; }
+
+    /// <summary>The SQLite file (for tests that read the file or hand it to a child process).</summary>
+    public string FilePath => Connection.Provider == DatabaseProvider.Sqlite
+        ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Connection.ConnectionString).DataSource
+        : throw new InvalidOperationException("This test reads an SQLite file; on PostgreSQL it is skipped (TestDatabaseServer.SkipOnPostgres).");
     public ServiceProvider Services { get; }
     public FakeTimeProvider Clock { get; }
     public IDbContextFactory<AppDbContext> Factory => Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
@@ -34,7 +39,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static async Task<TestDatabase> CreateAsync(int randomSeed = 4242, IReadOnlyDictionary<string, string?>? settings = null, DateTimeOffset? start = null)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"sim-test-{Guid.NewGuid():N}.db");
+        var connection = await TestDatabaseServer.NewDatabaseAsync("sim-test");
         var clock = new FakeTimeProvider(start ?? Now);
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Seed:RandomSeed"] = randomSeed.ToString(), ["Seed:DemoCampaigns"] = "false", ["Delivery:RunInBackground"] = "false" })
@@ -43,12 +48,12 @@ public sealed class TestDatabase : IAsyncDisposable
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<TimeProvider>(clock)
-            .AddSponsoredInMailData($"Data Source={path};Pooling=False")
+            .AddSponsoredInMailData(_ => connection)
             .AddSponsoredInMailCore(configuration);
         services.AddSponsoredInMailIdentity();
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<DatabaseInitializer>().MigrateAsync();
-        return new TestDatabase(path, provider, clock);
+        return new TestDatabase(connection, provider, clock);
     }
 
     public async Task SeedAsync(int members)
@@ -85,17 +90,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
-        foreach (var file in new[] { FilePath, FilePath + "-wal", FilePath + "-shm" })
-        {
-            try
-            {
-                File.Delete(file);
-            }
-            catch (IOException)
-            {
-                // A temp file left behind is harmless.
-            }
-        }
+        await TestDatabaseServer.DropAsync(Connection);
     }
 }
 

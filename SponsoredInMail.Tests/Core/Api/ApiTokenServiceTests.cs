@@ -50,6 +50,7 @@ public class ApiTokenServiceTests : IAsyncLifetime
     [Fact]
     public async Task TheSecretIsStoredOnlyAsItsSha256Hash()
     {
+        TestDatabaseServer.SkipOnPostgres("it searches the database file's bytes for the secret");
         var (maria, contoso) = await MariaAtContosoAsync();
 
         var secret = (await Tokens.CreateAsync(maria, contoso, "Hashed", ApiTokenScope.ReadOnly, Ct)).Value!.Secret;

@@ -18,6 +18,7 @@ public class ChangeFeedCrashTests
     [Fact]
     public async Task ChangesCommittedBeforeAKillReachEveryFollowerAfterwards()
     {
+        TestDatabaseServer.SkipOnPostgres("the killed child process takes an SQLite file (the PostgreSQL crash run is not built yet)");
         await using var db = await TestDatabase.CreateAsync();
         await db.SeedAsync(300);
         var index = db.Get<AudienceIndex>();
