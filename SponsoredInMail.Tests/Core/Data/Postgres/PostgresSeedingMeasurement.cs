@@ -47,7 +47,6 @@ public class PostgresSeedingMeasurement
             + string.Join(", ", phases.Select(p => $"{p.Key} {p.Value.TotalSeconds:F1} s")) + ")";
         TestContext.Current.TestOutputHelper?.WriteLine(report);
         Console.WriteLine(report);
-        TestContext.Current.AddAttachment("seeding", report);
     }
 
     private sealed class SynchronousProgress(Action<SeedProgress> report) : IProgress<SeedProgress>
