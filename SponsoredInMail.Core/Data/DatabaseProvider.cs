@@ -46,4 +46,10 @@ public interface IDatabaseProviderServices
     IDeliveryStore CreateDeliveryStore(IServiceProvider services);
     IEngagementStore CreateEngagementStore(IServiceProvider services);
     IEngagedMembers CreateEngagedMembers(IServiceProvider services);
+
+    /// <summary>SPEC invariants 1–3 checked with plain SQL over the whole database (tests, benchmarks).</summary>
+    Task<Sqlite.InvariantReport> CheckDeliveryInvariantsAsync(string connectionString, int anyCapDays, int sameCapDays, int activeWithinDays, CancellationToken ct = default);
+
+    /// <summary>Invariant 4: tally cells that disagree with the raw events (0 when all agree).</summary>
+    Task<long> TallyMismatchesAsync(string connectionString, CancellationToken ct = default);
 }

@@ -117,12 +117,13 @@ public sealed class DeliveryScenario : IAsyncDisposable
     {
         var audience = Database.Get<IOptions<AudienceOptions>>().Value;
         var activity = Database.Get<IOptions<ActivityOptions>>().Value;
-        return DeliveryInvariantCheck.RunAsync(Database.Get<DatabaseConnection>().ConnectionString, audience.AnyAdvertiserCapDays,
+        return Database.Get<IDatabaseProviderServices>().CheckDeliveryInvariantsAsync(Database.Get<DatabaseConnection>().ConnectionString, audience.AnyAdvertiserCapDays,
             audience.SameAdvertiserCapDays, activity.ActiveWithinDays);
     }
 
     /// <summary>Invariant 4: tally cells that disagree with the raw events (0 when all agree).</summary>
-    public Task<long> TallyMismatchesAsync() => EngagementTallyCheck.MismatchesAsync(Database.Get<DatabaseConnection>().ConnectionString);
+    public Task<long> TallyMismatchesAsync() =>
+        Database.Get<IDatabaseProviderServices>().TallyMismatchesAsync(Database.Get<DatabaseConnection>().ConnectionString);
 
     public static Targeting Countries(params string[] codes) => new([new(Facet.Location, codes)], []);
 

@@ -10,17 +10,16 @@ namespace SponsoredInMail.Core.Data.Postgres;
 /// IX_EngagementEvents_CampaignId_Kind_Counted_MemberId_At for an index-only scan on its own; there are no hints.
 /// A member appears once per matching event, as on SQLite; callers set bits, so repeats are harmless.
 /// </summary>
-internal static class PostgresEngagedMembers
+internal sealed class PostgresEngagedMembers(DatabaseConnection database) : Reports.IEngagedMembers
 {
     private const string Sql = """
         SELECT "MemberId" FROM "EngagementEvents"
         WHERE "CampaignId" = @campaign AND "Kind" = @kind AND "Counted" AND "At" >= @from AND "At" < @to
         """;
 
-    public static async Task ForEachMemberAsync(string connectionString, int campaignId, EventKind kind, DateTime from, DateTime to,
-        Action<int> onMember, CancellationToken ct)
+    public async Task ForEachAsync(int campaignId, EventKind kind, DateTime from, DateTime to, Action<int> onMember, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(Sql, connection);
         command.Parameters.Add(new NpgsqlParameter<int>("campaign", NpgsqlDbType.Integer) { TypedValue = campaignId });

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Deliveries;
 using SponsoredInMail.Core.Engagement;
@@ -22,11 +23,14 @@ internal sealed class PostgresProviderServices : IDatabaseProviderServices
 
     public Task DeleteAsync(AppDbContext db, CancellationToken ct) => db.Database.EnsureDeletedAsync(ct);
 
-    public IBulkWriter CreateBulkWriter(IServiceProvider services) => throw NotYet("bulk writer");
-    public IAudienceSource CreateAudienceSource(IServiceProvider services) => throw NotYet("audience source");
-    public IDeliveryStore CreateDeliveryStore(IServiceProvider services) => throw NotYet("delivery store");
-    public IEngagementStore CreateEngagementStore(IServiceProvider services) => throw NotYet("engagement store");
-    public IEngagedMembers CreateEngagedMembers(IServiceProvider services) => throw NotYet("report member sets");
+    public IBulkWriter CreateBulkWriter(IServiceProvider services) => new PostgresBulkWriter(services.GetRequiredService<DatabaseConnection>().ConnectionString);
+    public IAudienceSource CreateAudienceSource(IServiceProvider services) => ActivatorUtilities.CreateInstance<PostgresAudienceSource>(services);
+    public IDeliveryStore CreateDeliveryStore(IServiceProvider services) => ActivatorUtilities.CreateInstance<PostgresDeliveryStore>(services);
+    public IEngagementStore CreateEngagementStore(IServiceProvider services) => ActivatorUtilities.CreateInstance<PostgresEngagementStore>(services);
+    public IEngagedMembers CreateEngagedMembers(IServiceProvider services) => ActivatorUtilities.CreateInstance<PostgresEngagedMembers>(services);
 
-    private static NotSupportedException NotYet(string what) => new($"The PostgreSQL {what} is not built yet (issue 14 is in progress).");
+    public Task<Sqlite.InvariantReport> CheckDeliveryInvariantsAsync(string connectionString, int anyCapDays, int sameCapDays, int activeWithinDays, CancellationToken ct = default) =>
+        PostgresDeliveryInvariantCheck.RunAsync(connectionString, anyCapDays, sameCapDays, activeWithinDays, ct);
+
+    public Task<long> TallyMismatchesAsync(string connectionString, CancellationToken ct = default) => PostgresEngagementTallyCheck.MismatchesAsync(connectionString, ct);
 }

@@ -49,6 +49,11 @@ internal sealed class SqliteProviderServices : IDatabaseProviderServices
     public IEngagementStore CreateEngagementStore(IServiceProvider services) => ActivatorUtilities.CreateInstance<SqliteEngagementStore>(services);
     public IEngagedMembers CreateEngagedMembers(IServiceProvider services) => ActivatorUtilities.CreateInstance<SqliteEngagedMembers>(services);
 
+    public Task<InvariantReport> CheckDeliveryInvariantsAsync(string connectionString, int anyCapDays, int sameCapDays, int activeWithinDays, CancellationToken ct = default) =>
+        DeliveryInvariantCheck.RunAsync(connectionString, anyCapDays, sameCapDays, activeWithinDays, ct);
+
+    public Task<long> TallyMismatchesAsync(string connectionString, CancellationToken ct = default) => EngagementTallyCheck.MismatchesAsync(connectionString, ct);
+
     /// <summary>Makes a relative data source absolute under <paramref name="baseDirectory"/>.</summary>
     public static string ResolveDataSource(string connectionString, string baseDirectory)
     {

@@ -1,3 +1,4 @@
+using SponsoredInMail.Core.Data;
 using Npgsql;
 using NpgsqlTypes;
 using SponsoredInMail.Core.Audiences;
@@ -140,14 +141,14 @@ public class PostgresAudienceSourceTests
         foreach (var kind in new[] { EventKind.Open, EventKind.LinkClick, EventKind.ConversationButton })
         {
             var members = new List<int>();
-            await PostgresEngagedMembers.ForEachMemberAsync(pg.ConnectionString, 2, kind, from, to, members.Add, Ct);
+            await new PostgresEngagedMembers(new DatabaseConnection(pg.ConnectionString, DatabaseProvider.Postgres)).ForEachAsync(2, kind, from, to, members.Add, Ct);
 
             var expected = rows.Where(r => r.Campaign == 2 && r.Kind == kind && r.Counted && r.At >= from && r.At < to).Select(r => r.Member).Order().ToList();
             expected.ShouldNotBeEmpty();
             members.Order().ToList().ShouldBe(expected, kind.ToString());
         }
         var open = new List<int>();
-        await PostgresEngagedMembers.ForEachMemberAsync(pg.ConnectionString, 2, EventKind.Open, from, to, open.Add, Ct);
+        await new PostgresEngagedMembers(new DatabaseConnection(pg.ConnectionString, DatabaseProvider.Postgres)).ForEachAsync(2, EventKind.Open, from, to, open.Add, Ct);
         open.ShouldContain(900);
         open.ShouldNotContain(901);
     }
