@@ -46,7 +46,7 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSc
         if (!string.IsNullOrWhiteSpace(search))
         {
             var pattern = LikePattern.Contains(search.Trim());
-            ads = ads.Where(a => EF.Functions.Like(a.Name, pattern, LikePattern.EscapeCharacter) || EF.Functions.Like(a.Subject, pattern, LikePattern.EscapeCharacter));
+            ads = ads.Where(a => EF.Functions.Like(a.Name.ToLower(), pattern, LikePattern.EscapeCharacter) || EF.Functions.Like(a.Subject.ToLower(), pattern, LikePattern.EscapeCharacter));
         }
         return await (from a in ads
                       join m in db.Members on a.SenderMemberId equals m.Id

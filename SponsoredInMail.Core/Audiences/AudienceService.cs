@@ -221,7 +221,7 @@ public sealed class AudienceService(
         {
             return AccountScope.NotFound<SavedAudience>();
         }
-        if (trimmed.Length > 0)
+        if (trimmed.Length > 0 && errors.Count == 0) // a refused name (a NUL, say) never reaches a query
         {
             var clash = await db.SavedAudiences.AnyAsync(a => a.AdvertiserAccountId == accountId && a.Id != (audienceId ?? 0)
                 && a.Name.ToUpper() == trimmed.ToUpper(), ct);

@@ -39,13 +39,13 @@ public sealed class AuditLogQuery(IDbContextFactory<AppDbContext> factory)
         if (!string.IsNullOrWhiteSpace(filter.Action))
         {
             var action = LikePattern.Contains(filter.Action.Trim());
-            query = query.Where(e => EF.Functions.Like(e.Action, action, LikePattern.EscapeCharacter));
+            query = query.Where(e => EF.Functions.Like(e.Action.ToLower(), action, LikePattern.EscapeCharacter));
         }
         if (!string.IsNullOrWhiteSpace(filter.Actor))
         {
             var actor = LikePattern.Contains(filter.Actor.Trim());
-            var userIds = db.Users.Where(u => EF.Functions.Like(u.Email!, actor, LikePattern.EscapeCharacter)).Select(u => u.Id);
-            query = query.Where(e => userIds.Contains(e.ActorUserId) || EF.Functions.Like(e.ActorUserId, actor, LikePattern.EscapeCharacter));
+            var userIds = db.Users.Where(u => EF.Functions.Like(u.Email!.ToLower(), actor, LikePattern.EscapeCharacter)).Select(u => u.Id);
+            query = query.Where(e => userIds.Contains(e.ActorUserId) || EF.Functions.Like(e.ActorUserId.ToLower(), actor, LikePattern.EscapeCharacter));
         }
         if (filter.From is { } from)
         {

@@ -34,7 +34,7 @@ public sealed class AdminCampaignService(IDbContextFactory<AppDbContext> factory
         if (search?.Trim() is { Length: > 0 } text)
         {
             var pattern = LikePattern.Contains(text);
-            query = query.Where(r => EF.Functions.Like(r.c.Name, pattern, LikePattern.EscapeCharacter) || EF.Functions.Like(r.a.Name, pattern, LikePattern.EscapeCharacter));
+            query = query.Where(r => EF.Functions.Like(r.c.Name.ToLower(), pattern, LikePattern.EscapeCharacter) || EF.Functions.Like(r.a.Name.ToLower(), pattern, LikePattern.EscapeCharacter));
         }
         var rows = await query.Select(r => new AdminCampaignRow(r.c.Id, r.c.Name, r.a.Id, r.a.Name, r.c.Status, r.c.SpentCents, r.c.LifetimeBudgetCents, r.c.UpdatedAt))
             .ToListAsync(ct);

@@ -3,7 +3,8 @@ namespace SponsoredInMail.Core.Common;
 /// <summary>
 /// LIKE patterns from what a user typed. <c>%</c>, <c>_</c> and <c>\</c> in the text match only themselves: pass
 /// <see cref="EscapeCharacter"/> as <c>EF.Functions.Like</c>'s third argument (SQL <c>ESCAPE '\'</c>; SQLite and
-/// PostgreSQL alike).
+/// PostgreSQL alike). Searches are case-insensitive on every provider: patterns are lower case, so compare them with
+/// the column's <c>ToLower()</c> (SQL <c>lower()</c>; SQLite's LIKE ignores ASCII case anyway, PostgreSQL's does not).
 /// </summary>
 public static class LikePattern
 {
@@ -15,7 +16,8 @@ public static class LikePattern
 
     /// <summary>The text with LIKE's wildcards and the escape character escaped.</summary>
     public static string Literal(string text) =>
-        text.Replace(EscapeCharacter, EscapeCharacter + EscapeCharacter, StringComparison.Ordinal)
+        // A NUL can be in no stored text (PostgreSQL refuses it in a parameter): it matches nothing, so it goes.
+        text.Replace("\0", "", StringComparison.Ordinal).ToLowerInvariant().Replace(EscapeCharacter, EscapeCharacter + EscapeCharacter, StringComparison.Ordinal)
             .Replace("%", EscapeCharacter + "%", StringComparison.Ordinal)
             .Replace("_", EscapeCharacter + "_", StringComparison.Ordinal);
 

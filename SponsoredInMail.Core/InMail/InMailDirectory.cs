@@ -34,10 +34,10 @@ public sealed class InMailDirectory(IDbContextFactory<AppDbContext> factory)
         {
             // Names from their start; title and company from any word's start too ("%" + prefix).
             var prefix = LikePattern.StartsWith(word);
-            members = members.Where(m => EF.Functions.Like(m.FirstName, prefix, LikePattern.EscapeCharacter)
-                || EF.Functions.Like(m.LastName, prefix, LikePattern.EscapeCharacter)
-                || EF.Functions.Like(m.JobTitle, "%" + prefix, LikePattern.EscapeCharacter)
-                || EF.Functions.Like(m.Company!.Name, "%" + prefix, LikePattern.EscapeCharacter));
+            members = members.Where(m => EF.Functions.Like(m.FirstName.ToLower(), prefix, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(m.LastName.ToLower(), prefix, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(m.JobTitle.ToLower(), "%" + prefix, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(m.Company!.Name.ToLower(), "%" + prefix, LikePattern.EscapeCharacter));
         }
         if (excludeMemberId is { } self)
         {

@@ -97,10 +97,10 @@ public sealed class MemberDirectory(IDbContextFactory<AppDbContext> factory, Tim
         foreach (var word in LikePattern.Words(query.Search))
         {
             var prefix = LikePattern.StartsWith(word);
-            members = members.Where(m => EF.Functions.Like(m.FirstName, prefix, LikePattern.EscapeCharacter)
-                || EF.Functions.Like(m.LastName, prefix, LikePattern.EscapeCharacter)
-                || EF.Functions.Like(m.Email, prefix, LikePattern.EscapeCharacter)
-                || EF.Functions.Like(m.JobTitle, "%" + prefix, LikePattern.EscapeCharacter));
+            members = members.Where(m => EF.Functions.Like(m.FirstName.ToLower(), prefix, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(m.LastName.ToLower(), prefix, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(m.Email.ToLower(), prefix, LikePattern.EscapeCharacter)
+                || EF.Functions.Like(m.JobTitle.ToLower(), "%" + prefix, LikePattern.EscapeCharacter));
         }
         if (!string.IsNullOrWhiteSpace(query.CountryCode))
         {

@@ -546,7 +546,7 @@ public class MatchedAudienceImporterTests : IAsyncLifetime
             await using (var count = transaction.Connection!.CreateCommand())
             {
                 count.Transaction = transaction;
-                count.CommandText = $"SELECT COUNT(*) FROM MatchedAudienceMembers WHERE MatchedAudienceId = {matchedAudienceId}";
+                count.CommandText = $"SELECT COUNT(*) FROM \"MatchedAudienceMembers\" WHERE \"MatchedAudienceId\" = {matchedAudienceId}";
                 RowsWritten = Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
             }
             throw new IOException("disk full");

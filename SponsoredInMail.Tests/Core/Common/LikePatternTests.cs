@@ -9,6 +9,9 @@ public class LikePatternTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    [Fact]
+    public void PatternsAreLowerCaseAndDropNul() => LikePattern.StartsWith("Van\0 DER").ShouldBe("van der%");
+
     [Theory]
     [InlineData("plain", "plain")]
     [InlineData("50%", @"50\%")]
@@ -35,16 +38,16 @@ public class LikePatternTests
     [InlineData("a_b", "a_b")]
     [InlineData(@"c\d", @"c\d")]
     [InlineData("%", "budget 50% off")]
-    public async Task OnSqliteAPatternMatchesOnlyWhatWasTyped(string typed, string only)
+    public async Task InTheDatabaseAPatternMatchesOnlyWhatWasTyped(string typed, string only)
     {
         await using var db = await TestDatabase.CreateAsync();
         string[] names = ["budget 50% off", "budget 50 off", "a_b", "axb", @"c\d", "cd"];
         await using var context = db.CreateContext();
-        // The LIKE is SQLite's: the query is run against the database, not in memory.
+        // The LIKE is the database's (SQLite or PostgreSQL): the query runs there, not in memory.
         var pattern = LikePattern.Contains(typed);
-        var sql = string.Join(" UNION ALL ", names.Select((_, i) => $"SELECT {{{i}}} AS Value"));
+        var sql = string.Join(" UNION ALL ", names.Select((_, i) => $"SELECT {{{i}}} AS \"Value\""));
         var matched = await context.Database.SqlQueryRaw<string>(sql, names.Cast<object>().ToArray())
-            .Where(v => EF.Functions.Like(v, pattern, LikePattern.EscapeCharacter))
+            .Where(v => EF.Functions.Like(v.ToLower(), pattern, LikePattern.EscapeCharacter))
             .ToListAsync(Ct);
 
         matched.ShouldBe([only]);

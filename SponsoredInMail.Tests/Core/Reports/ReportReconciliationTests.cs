@@ -173,6 +173,7 @@ public class ReportReconciliationTests
     [Fact]
     public async Task TheMigrationBackfillsMembersWhoClickedFromTheRawEventsAsTheStoreKeepsThem()
     {
+        TestDatabaseServer.SkipOnPostgres("it replays an SQLite migration's backfill; PostgreSQL databases start from the current schema");
         await using var s = await DeliveryScenario.CreateAsync(members: 300);
         var contoso = await s.AccountAsync("Contoso Cloud");
         var campaign = await s.LaunchAsync(contoso, DeliveryScenario.Countries("US"), 50, 1_000, configureAd: ad => ad.Body = "Read [more](https://contoso.example/more).");
