@@ -94,7 +94,8 @@ public class AdEditorTests(SeededDatabase seeded) : BunitTestBase(seeded)
         page.Find("[data-testid=add-message]").Click();
 
         page.WaitForAssertion(() => page.FindAll("[data-testid=conversation-message]").Count.ShouldBe(3));
-        var problems = page.Find("[data-testid=graph-problems]");
+        // The check runs after the change is saved as a draft, which awaits the database.
+        var problems = page.WaitForElement("[data-testid=graph-problems]");
         problems.TextContent.ShouldContain("cannot be reached from the first message");
         problems.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ShouldContain("#msg-m3");
         page.FindAll("[data-testid=conversation]").Count.ShouldBe(1);
