@@ -25,7 +25,7 @@ public sealed record DatabaseConnection(string ConnectionString, DatabaseProvide
 /// member sets). One implementation per provider lives in the folder named for it (<c>Data/Sqlite</c>,
 /// <c>Data/Postgres</c>); product rules never do.
 /// </summary>
-public interface IDatabaseProviderServices
+public interface IDatabaseProviderServices : IRowLocks
 {
     DatabaseProvider Provider { get; }
 

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Deliveries;
@@ -33,4 +35,37 @@ internal sealed class PostgresProviderServices : IDatabaseProviderServices
         PostgresDeliveryInvariantCheck.RunAsync(connectionString, anyCapDays, sameCapDays, activeWithinDays, ct);
 
     public Task<long> TallyMismatchesAsync(string connectionString, CancellationToken ct = default) => PostgresEngagementTallyCheck.MismatchesAsync(connectionString, ct);
+
+    public async Task LockRowsAsync(AppDbContext db, IEntityType entity, IReadOnlyCollection<long> keys, CancellationToken ct)
+    {
+        var table = entity.GetTableName() ?? throw new InvalidOperationException($"{entity.DisplayName()} has no table.");
+        var key = entity.FindPrimaryKey()?.Properties.Single() ?? throw new InvalidOperationException($"{entity.DisplayName()} has no single-column key.");
+        var column = key.GetColumnName(StoreObjectIdentifier.Table(table, entity.GetSchema()));
+        var type = key.ClrType == typeof(long) ? "bigint" : "integer";
+        // In key order, so two transactions locking overlapping sets cannot deadlock.
+        var sql = $"SELECT 1 FROM \"{table}\" WHERE \"{column}\" = ANY(@keys::{type}[]) ORDER BY \"{column}\" FOR UPDATE";
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = sql;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "keys";
+        parameter.Value = keys.Order().ToArray();
+        command.Parameters.Add(parameter);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+        }
+    }
+
+    public async Task LockNameAsync(AppDbContext db, string name, CancellationToken ct)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = "SELECT pg_advisory_xact_lock(hashtextextended(@name, 0))";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "name";
+        parameter.Value = name;
+        command.Parameters.Add(parameter);
+        await command.ExecuteScalarAsync(ct);
+    }
 }

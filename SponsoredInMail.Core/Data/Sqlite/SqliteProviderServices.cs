@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Deliveries;
@@ -53,6 +54,11 @@ internal sealed class SqliteProviderServices : IDatabaseProviderServices
         DeliveryInvariantCheck.RunAsync(connectionString, anyCapDays, sameCapDays, activeWithinDays, ct);
 
     public Task<long> TallyMismatchesAsync(string connectionString, CancellationToken ct = default) => EngagementTallyCheck.MismatchesAsync(connectionString, ct);
+
+    // Every SQLite transaction here is IMMEDIATE: it holds the database's one write lock from its first statement.
+    public Task LockRowsAsync(AppDbContext db, IEntityType entity, IReadOnlyCollection<long> keys, CancellationToken ct) => Task.CompletedTask;
+
+    public Task LockNameAsync(AppDbContext db, string name, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Makes a relative data source absolute under <paramref name="baseDirectory"/>.</summary>
     public static string ResolveDataSource(string connectionString, string baseDirectory)
