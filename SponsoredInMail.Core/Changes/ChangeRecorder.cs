@@ -54,7 +54,7 @@ public sealed class ChangeRecorder(ChangeSignal signal, TimeProvider clock) : IS
             {
                 if (change() is { } recorded)
                 {
-                    await ChangeLog.AppendAsync(db, recorded, clock.GetUtcNow().UtcDateTime, ct);
+                    ChangeLog.Append(db, recorded, clock.GetUtcNow().UtcDateTime);
                 }
             }
             if (db.OwnedChangeTransaction is { } owned)
@@ -127,6 +127,25 @@ public sealed class ChangeRecorder(ChangeSignal signal, TimeProvider clock) : IS
         }
     }
 
+    // Queued changes are written last, inside the committing transaction.
+    public async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken ct = default)
+    {
+        if (eventData.Context is AppDbContext db)
+        {
+            await ChangeLog.FlushAsync(db, transaction, ct);
+        }
+        return result;
+    }
+
+    public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        if (eventData.Context is AppDbContext db)
+        {
+            ChangeLog.Flush(db, transaction);
+        }
+        return result;
+    }
+
     // A transaction that ended without a commit or rollback event (disposed) must not publish its appends later.
     public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken ct = default) =>
         ValueTask.FromResult(TransactionStarted(connection, eventData, result));
@@ -136,6 +155,7 @@ public sealed class ChangeRecorder(ChangeSignal signal, TimeProvider clock) : IS
         if (eventData.Context is AppDbContext db)
         {
             db.AppendedChanges = null;
+            db.ChangesToAppend = null;
         }
         return result;
     }
@@ -151,6 +171,7 @@ public sealed class ChangeRecorder(ChangeSignal signal, TimeProvider clock) : IS
         if (eventData.Context is AppDbContext db)
         {
             db.AppendedChanges = null;
+            db.ChangesToAppend = null;
         }
     }
 
@@ -238,21 +259,50 @@ public sealed class ChangeRecorder(ChangeSignal signal, TimeProvider clock) : IS
 /// </summary>
 public static class ChangeLog
 {
-    private const string InsertSql = """INSERT INTO "Changes" ("Kind", "Payload", "At") VALUES (@kind, @payload, @at) RETURNING "Position" """;
 
-    /// <summary>Appends <paramref name="change"/> in <paramref name="db"/>'s current transaction; the commit signals followers.</summary>
-    public static async Task AppendAsync(AppDbContext db, DataChange change, DateTime at, CancellationToken ct)
+    /// <summary>
+    /// Appends <paramref name="change"/> to <paramref name="db"/>'s current transaction: the row is written just before
+    /// the commit (so the feed's ordering lock, where a provider needs one, is held only while committing) and the
+    /// commit signals followers.
+    /// </summary>
+    public static Task AppendAsync(AppDbContext db, DataChange change, DateTime at, CancellationToken ct)
     {
-        var transaction = RequireTransaction(db);
-        var envelope = await AppendAsync(db.Database.GetDbConnection(), transaction, change, at, ct);
-        (db.AppendedChanges ??= []).Add(envelope);
+        Append(db, change, at);
+        return Task.CompletedTask;
     }
 
     public static void Append(AppDbContext db, DataChange change, DateTime at)
     {
-        var transaction = RequireTransaction(db);
-        using var command = Insert(db.Database.GetDbConnection(), transaction, change, at);
-        (db.AppendedChanges ??= []).Add(new ChangeEnvelope(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture), at, change));
+        RequireTransaction(db);
+        (db.ChangesToAppend ??= []).Add((change, at));
+    }
+
+    /// <summary>Writes what <see cref="Append"/> queued, inside the committing transaction (called by <see cref="ChangeRecorder"/>).</summary>
+    internal static async Task FlushAsync(AppDbContext db, DbTransaction transaction, CancellationToken ct)
+    {
+        if (db.ChangesToAppend is not { Count: > 0 } queued)
+        {
+            return;
+        }
+        db.ChangesToAppend = null;
+        foreach (var (change, at) in queued)
+        {
+            (db.AppendedChanges ??= []).Add(await AppendAsync(db.Database.GetDbConnection(), transaction, change, at, ct));
+        }
+    }
+
+    internal static void Flush(AppDbContext db, DbTransaction transaction)
+    {
+        if (db.ChangesToAppend is not { Count: > 0 } queued)
+        {
+            return;
+        }
+        db.ChangesToAppend = null;
+        foreach (var (change, at) in queued)
+        {
+            using var command = Insert(db.Database.GetDbConnection(), transaction, change, at);
+            (db.AppendedChanges ??= []).Add(new ChangeEnvelope(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture), at, change));
+        }
     }
 
     /// <summary>Appends on a raw connection inside <paramref name="transaction"/>; returns the change with its position.</summary>
@@ -266,7 +316,7 @@ public static class ChangeLog
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = InsertSql;
+        command.CommandText = Data.DataServiceCollectionExtensions.ServicesFor(ProviderOf(connection)).AppendChangeSql;
         Add(command, "kind", change.Kind);
         Add(command, "payload", change.ToJson());
         Add(command, "at", at);
@@ -281,8 +331,15 @@ public static class ChangeLog
         command.Parameters.Add(parameter);
     }
 
+    private static Data.DatabaseProvider ProviderOf(DbConnection connection) =>
+        connection.GetType().FullName!.StartsWith("Npgsql.", StringComparison.Ordinal) ? Data.DatabaseProvider.Postgres : Data.DatabaseProvider.Sqlite;
+
     // Outside a transaction nothing would signal the commit, and the change would not be atomic with its data.
-    private static DbTransaction RequireTransaction(AppDbContext db) =>
-        db.Database.CurrentTransaction?.GetDbTransaction()
-        ?? throw new InvalidOperationException("Changes are appended inside the transaction that makes them.");
+    private static void RequireTransaction(AppDbContext db)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Changes are appended inside the transaction that makes them.");
+        }
+    }
 }

@@ -44,6 +44,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     // Kept by Changes.ChangeRecorder between SavingChanges and SavedChanges, and until the commit signals followers.
     internal List<Func<Changes.DataChange?>>? PendingChanges { get; set; }
     internal Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? OwnedChangeTransaction { get; set; }
+    internal List<(Changes.DataChange Change, DateTime At)>? ChangesToAppend { get; set; }
     internal List<Changes.ChangeEnvelope>? AppendedChanges { get; set; }
 
     protected override void OnModelCreating(ModelBuilder builder)

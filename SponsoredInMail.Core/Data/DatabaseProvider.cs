@@ -47,6 +47,12 @@ public interface IDatabaseProviderServices : IRowLocks
     IEngagementStore CreateEngagementStore(IServiceProvider services);
     IEngagedMembers CreateEngagedMembers(IServiceProvider services);
 
+    /// <summary>
+    /// The change feed's append (parameters @kind, @payload, @at; returns the new position). Positions must commit in
+    /// increasing order, or a follower that has read past a position could miss a lower one committed later.
+    /// </summary>
+    string AppendChangeSql { get; }
+
     /// <summary>SPEC invariants 1–3 checked with plain SQL over the whole database (tests, benchmarks).</summary>
     Task<Sqlite.InvariantReport> CheckDeliveryInvariantsAsync(string connectionString, int anyCapDays, int sameCapDays, int activeWithinDays, CancellationToken ct = default);
 

@@ -25,6 +25,19 @@ internal sealed class PostgresProviderServices : IDatabaseProviderServices
 
     public Task DeleteAsync(AppDbContext db, CancellationToken ct) => db.Database.EnsureDeletedAsync(ct);
 
+    /// <summary>
+    /// Identity values are handed out at insert time but become visible at commit, so two writers could commit 11
+    /// before 10 and a follower at 11 would never see 10. Appends therefore take one advisory transaction lock before
+    /// the identity is drawn and hold it to commit: positions commit in order, as under SQLite's single writer. The
+    /// lock is held only from a transaction's first append to its commit (appends come last in every transaction).
+    /// </summary>
+    public const long FeedAppendLock = 0x5349_4d46_4545_44; // "SIMFEED"
+
+    public string AppendChangeSql => $"""
+        WITH feed_lock AS (SELECT pg_advisory_xact_lock({FeedAppendLock}))
+        INSERT INTO "Changes" ("Kind", "Payload", "At") SELECT @kind, @payload, @at FROM feed_lock RETURNING "Position"
+        """;
+
     public IBulkWriter CreateBulkWriter(IServiceProvider services) => new PostgresBulkWriter(services.GetRequiredService<DatabaseConnection>().ConnectionString);
     public IAudienceSource CreateAudienceSource(IServiceProvider services) => ActivatorUtilities.CreateInstance<PostgresAudienceSource>(services);
     public IDeliveryStore CreateDeliveryStore(IServiceProvider services) => ActivatorUtilities.CreateInstance<PostgresDeliveryStore>(services);

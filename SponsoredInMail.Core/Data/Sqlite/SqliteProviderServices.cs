@@ -44,6 +44,9 @@ internal sealed class SqliteProviderServices : IDatabaseProviderServices
         }
     }
 
+    // SQLite has one writer at a time: a position is taken and committed before the next is taken.
+    public string AppendChangeSql => """INSERT INTO "Changes" ("Kind", "Payload", "At") VALUES (@kind, @payload, @at) RETURNING "Position" """;
+
     public IBulkWriter CreateBulkWriter(IServiceProvider services) => new SqliteBulkWriter(services.GetRequiredService<DatabaseConnection>().ConnectionString);
     public IAudienceSource CreateAudienceSource(IServiceProvider services) => ActivatorUtilities.CreateInstance<SqliteAudienceSource>(services);
     public IDeliveryStore CreateDeliveryStore(IServiceProvider services) => ActivatorUtilities.CreateInstance<SqliteDeliveryStore>(services);
