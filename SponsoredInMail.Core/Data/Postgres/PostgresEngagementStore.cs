@@ -44,6 +44,8 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
             await using var session = new Session(_connection, transaction);
             var outcomes = await EngagementRecorder.RecordAsync(session, batch, Pg.Utc(clock.GetUtcNow().UtcDateTime), ct);
             await session.FlushTalliesAsync(ct);
+            // Last, right before the commit: the feed's append lock must not be held while waiting for tally rows.
+            await session.FlushChangesAsync(ct);
             await transaction.CommitAsync(ct);
             signal.Committed(session.AppendedChanges);
             return outcomes;
@@ -233,9 +235,21 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
             _tallies.Clear();
         }
 
-        public async Task AppendChangeAsync(DataChange change, DateTime at, CancellationToken ct)
+        private readonly List<(DataChange Change, DateTime At)> _changes = [];
+
+        public Task AppendChangeAsync(DataChange change, DateTime at, CancellationToken ct)
         {
-            AppendedChanges.Add(await ChangeLog.AppendAsync(connection, transaction, change, Pg.Utc(at), ct));
+            _changes.Add((change, Pg.Utc(at)));
+            return Task.CompletedTask;
+        }
+
+        public async Task FlushChangesAsync(CancellationToken ct)
+        {
+            foreach (var (change, at) in _changes)
+            {
+                AppendedChanges.Add(await ChangeLog.AppendAsync(connection, transaction, change, at, ct));
+            }
+            _changes.Clear();
         }
 
         public ValueTask DisposeAsync() => _c.DisposeAsync();
