@@ -50,8 +50,11 @@ public class ViewerNewPagesTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
     private static void AssertViewerNotice<T>(IRenderedComponent<T> page, int account, string title, string what, string list) where T : IComponent
     {
-        page.WaitForAssertion(() => page.Find("[data-testid=viewer-cannot-create]").TextContent.ShouldContain($"Viewers cannot create {what}. Ask a Manager"));
-        page.Find("h1").TextContent.ShouldBe(title);
+        page.WaitForAssertion(() =>
+        {
+            page.Find("[data-testid=viewer-cannot-create]").TextContent.ShouldContain($"Viewers cannot create {what}. Ask a Manager");
+            page.Find("h1").TextContent.ShouldBe(title);
+        });
         page.Find("[data-testid=viewer-back]").GetAttribute("href").ShouldBe($"/accounts/{account}/{list}");
         page.FindAll("input, textarea, button").ShouldBeEmpty();
     }

@@ -46,7 +46,8 @@ public class CampaignPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         page.WaitForAssertion(() => page.Find("[data-testid=rejection-reason]").TextContent.ShouldBe("Excessive capitals: The subject shouts."));
         page.Find("[data-testid=edit-and-resubmit]").GetAttribute("href").ShouldBe($"/accounts/{contoso}/campaigns/{id}/edit");
-        page.FindAll("[data-testid=history-row]").Count.ShouldBe(2);
+        // The history panel loads on its own.
+        page.WaitForAssertion(() => page.FindAll("[data-testid=history-row]").Count.ShouldBe(2));
         page.Find("[data-testid=status-history]").TextContent.ShouldContain("Ada Admin");
         page.Find("[data-testid=status-history]").TextContent.ShouldContain("In review → Rejected");
     }

@@ -43,7 +43,7 @@ public class SendingStateDisplayTests(SeededDatabase seeded) : BunitTestBase(see
 
         page.WaitForAssertion(() => page.Find("[data-testid=admin-hold]").TextContent.ShouldBe("Paused by an admin: The offer in the subject is misleading."));
         page.FindAll("[data-testid=action-resume]").ShouldBeEmpty();
-        page.Find("[data-testid=progress-why]").TextContent.ShouldBe("Paused by an admin: The offer in the subject is misleading.");
+        page.WaitForAssertion(() => page.Find("[data-testid=progress-why]").TextContent.ShouldBe("Paused by an admin: The offer in the subject is misleading."));
         var list = Render<CampaignListPage>(p => p.Add(x => x.AccountId, contoso));
         list.WaitForAssertion(() => list.Find($"tr.campaign-row-{id} [data-testid=sending-why]").TextContent.ShouldBe("Paused by an admin: The offer in the subject is misleading."));
         list.FindAll($"tr.campaign-row-{id} [data-testid=action-resume]").ShouldBeEmpty();

@@ -31,7 +31,7 @@ public class InMailPageTests : BunitTestBase
 
     private static void Compose(IRenderedComponent<InMailPage> page, string subject, string body)
     {
-        page.Find("input[data-testid=inmail-subject]").Input(subject);
+        page.WaitForElement("input[data-testid=inmail-subject]").Input(subject);
         page.Find("[data-testid=inmail-body]").Input(body);
         page.Find("button[data-testid=inmail-send]").Click();
     }
@@ -62,12 +62,21 @@ public class InMailPageTests : BunitTestBase
         await SignInAsAsync(rep.Email);
 
         var page = RenderPage(to);
-        page.WaitForAssertion(() => page.Find("[data-testid=inmail-balance]").TextContent.Trim().ShouldBe("8"));
-        page.Find("[data-testid=inmail-seat]").TextContent.ShouldContain("Basic seat");
-        page.FindAll("[data-testid=ledger-row]").Count.ShouldBe(1);
+        page.WaitForAssertion(() =>
+        {
+            page.Find("[data-testid=inmail-balance]").TextContent.Trim().ShouldBe("8");
+            page.Find("[data-testid=inmail-seat]").TextContent.ShouldContain("Basic seat");
+            page.FindAll("[data-testid=ledger-row]").Count.ShouldBe(1);
+        });
         Compose(page, "Quick intro", "Could we talk?");
 
-        page.WaitForAssertion(() => page.Find("[data-testid=inmail-balance]").TextContent.Trim().ShouldBe("7"));
+        // The send, the refreshed balance and ledger, and the cleared form each land in their own render.
+        page.WaitForAssertion(() =>
+        {
+            page.Find("[data-testid=inmail-balance]").TextContent.Trim().ShouldBe("7");
+            page.FindAll("[data-testid=ledger-row]").Count.ShouldBe(2);
+            page.Find("input[data-testid=inmail-subject]").GetAttribute("value").ShouldBeNullOrEmpty();
+        });
         var sent = page.Find("[data-testid=sent-row]");
         sent.QuerySelector("[data-testid=sent-subject]")!.TextContent.ShouldBe("Quick intro");
         sent.QuerySelector("[data-testid=sent-status]")!.GetAttribute("data-status").ShouldBe("awaiting");
@@ -77,8 +86,6 @@ public class InMailPageTests : BunitTestBase
         ledger[0].QuerySelector("[data-testid=ledger-reason]")!.TextContent.ShouldStartWith("InMail #");
         ledger[1].QuerySelector("[data-testid=ledger-amount]")!.TextContent.ShouldBe("+8");
         ledger[1].QuerySelector("[data-testid=ledger-reason]")!.TextContent.ShouldContain("Monthly allotment (Basic)");
-        // The form is cleared for the next InMail.
-        page.Find("input[data-testid=inmail-subject]").GetAttribute("value").ShouldBeNullOrEmpty();
         (await _data.InMail.BalanceAsync(rep.UserId, Ct)).ShouldBe(7);
     }
 
@@ -107,7 +114,7 @@ public class InMailPageTests : BunitTestBase
         await SignInAsAsync(rep.Email);
 
         var page = RenderPage();
-        page.Find("input[data-testid=inmail-subject]").Input("Hello");
+        page.WaitForElement("input[data-testid=inmail-subject]").Input("Hello");
 
         page.WaitForAssertion(() => page.Markup.ShouldContain($"5 / {InMailLimits.SubjectMax}"));
         page.Markup.ShouldContain($"0 / {InMailLimits.BodyMax}");
@@ -141,7 +148,7 @@ public class InMailPageTests : BunitTestBase
         var provider = RenderPopoverProvider();
 
         var page = RenderPage();
-        page.Find("input[data-testid=inmail-to]").Input($"{target.FirstName} {target.LastName}");
+        page.WaitForElement("input[data-testid=inmail-to]").Input($"{target.FirstName} {target.LastName}");
         provider.WaitForAssertion(() => provider.FindAll(".mud-list-item").ShouldNotBeEmpty(), TimeSpan.FromSeconds(5));
         provider.FindAll(".mud-list-item").First(i => i.TextContent.Contains($"{target.FirstName} {target.LastName}")).Click();
         Compose(page, "Picked from search", "Hello");
