@@ -76,7 +76,12 @@ public sealed class AccountScope(IDbContextFactory<AppDbContext> factory, Accoun
     /// The preamble of a change to one row: Manager check, a fresh context (in a write transaction when asked, taken
     /// before the row is read), and the row, tracked, by id and account. Dispose it; commit a transaction yourself.
     /// </summary>
-    public async Task<OwnedChange<T>> ChangeAsync<T>(string actorUserId, int accountId, int id, CancellationToken ct, bool transaction = false)
+    /// <remarks>
+    /// <paramref name="lockFirst"/> (transactions only) takes further locks after the seat's and before the row's, for
+    /// locks that others take before this row's (e.g. a sender permission before its ads): the same order everywhere.
+    /// </remarks>
+    public async Task<OwnedChange<T>> ChangeAsync<T>(string actorUserId, int accountId, int id, CancellationToken ct, bool transaction = false,
+        Func<AppDbContext, CancellationToken, Task>? lockFirst = null)
         where T : class, IAccountOwned<T>
     {
         if (await RequireManagerAsync<T>(actorUserId, accountId, ct) is { } refused)
@@ -85,6 +90,27 @@ public sealed class AccountScope(IDbContextFactory<AppDbContext> factory, Accoun
         }
         var db = await factory.CreateDbContextAsync(ct);
         var tx = transaction ? await db.Database.BeginTransactionAsync(ct) : null;
+        if (tx is not null)
+        {
+            // Locks before the reads they protect (PostgreSQL READ COMMITTED re-reads only a row it waited for):
+            // the caller's seat first, so that a seat removed or demoted meanwhile refuses the change (and a removal
+            // waits for a change already under way), then the row itself, so that two changes of it take turns.
+            var refusedNow = await LockSeatAsync<T>(db, actorUserId, accountId, ct);
+            if (refusedNow is null)
+            {
+                if (lockFirst is not null)
+                {
+                    await lockFirst(db, ct);
+                }
+                await db.LockAsync<T>(id, ct);
+            }
+            else
+            {
+                await tx.DisposeAsync();
+                await db.DisposeAsync();
+                return new OwnedChange<T>(refusedNow);
+            }
+        }
         var entity = await FindAsync<T>(db, accountId, id, ct);
         if (entity is null)
         {
@@ -96,6 +122,25 @@ public sealed class AccountScope(IDbContextFactory<AppDbContext> factory, Accoun
             return new OwnedChange<T>(NotFound<T>());
         }
         return new OwnedChange<T>(db, tx, entity);
+    }
+
+    /// <summary>
+    /// Inside a transaction: locks the caller's seat on the account (its membership row) and checks again, under
+    /// the lock, that they are a Manager there. Null when they still are; otherwise the refusal. A seat removed or
+    /// demoted concurrently either waits for this transaction or is seen here.
+    /// </summary>
+    public static async Task<Result?> LockSeatAsync<T>(AppDbContext db, string actorUserId, int accountId, CancellationToken ct)
+        where T : class, IAccountOwned<T>
+    {
+        var seatId = await db.AccountMemberships.AsNoTracking()
+            .Where(m => m.UserId == actorUserId && m.AdvertiserAccountId == accountId).Select(m => (int?)m.Id).FirstOrDefaultAsync(ct);
+        if (seatId is not { } seat)
+        {
+            return NoAccount;
+        }
+        await db.LockAsync<AccountMembership>(seat, ct);
+        var role = await db.AccountMemberships.AsNoTracking().Where(m => m.Id == seat).Select(m => (AccountRole?)m.Role).FirstOrDefaultAsync(ct);
+        return RefuseUnlessManager(role, $"change {T.Names.Plural}");
     }
 
     /// <summary>The account's row with this id (tracked unless <paramref name="tracking"/> is false), or null.</summary>

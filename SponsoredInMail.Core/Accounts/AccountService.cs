@@ -73,6 +73,11 @@ public sealed class AccountService(IDbContextFactory<AppDbContext> factory, Time
             return Result.Fail("role", "Choose Manager or Viewer.");
         }
         await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await LockTeamAsync(db, actorUserId, accountId, ct) is { } refusedNow)
+        {
+            return refusedNow;
+        }
         var normalized = (email ?? "").Trim().ToUpperInvariant();
         var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
         if (user is null)
@@ -96,6 +101,7 @@ public sealed class AccountService(IDbContextFactory<AppDbContext> factory, Time
             AdvertiserAccountId = accountId, UserId = user.Id, Role = role, CreatedAt = clock.GetUtcNow().UtcDateTime,
         });
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return Result.Ok;
     }
 
@@ -107,6 +113,11 @@ public sealed class AccountService(IDbContextFactory<AppDbContext> factory, Time
             return refused;
         }
         await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await LockTeamAsync(db, actorUserId, accountId, ct) is { } refusedNow)
+        {
+            return refusedNow;
+        }
         var seat = await db.AccountMemberships.FirstOrDefaultAsync(m => m.AdvertiserAccountId == accountId && m.UserId == userId, ct);
         if (seat is null)
         {
@@ -118,6 +129,7 @@ public sealed class AccountService(IDbContextFactory<AppDbContext> factory, Time
         }
         seat.Role = role;
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return Result.Ok;
     }
 
@@ -129,6 +141,11 @@ public sealed class AccountService(IDbContextFactory<AppDbContext> factory, Time
             return refused;
         }
         await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await LockTeamAsync(db, actorUserId, accountId, ct) is { } refusedNow)
+        {
+            return refusedNow;
+        }
         var seat = await db.AccountMemberships.FirstOrDefaultAsync(m => m.AdvertiserAccountId == accountId && m.UserId == userId, ct);
         if (seat is null)
         {
@@ -140,11 +157,25 @@ public sealed class AccountService(IDbContextFactory<AppDbContext> factory, Time
         }
         db.AccountMemberships.Remove(seat);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return Result.Ok;
     }
 
     private async Task<Result?> RequireTeamManagerAsync(string actorUserId, int accountId, CancellationToken ct) =>
         AccountScope.RefuseUnlessManager(await GetRoleAsync(actorUserId, accountId, ct), "change its team");
+
+    /// <summary>
+    /// Team changes of one account take turns (the last-Manager rule spans rows, some not there yet): the account's
+    /// team is locked by name before anything is read, then the actor's own seat is checked again under the lock
+    /// (a Manager removed or demoted meanwhile is refused). Null when the actor may go ahead.
+    /// </summary>
+    private static async Task<Result?> LockTeamAsync(AppDbContext db, string actorUserId, int accountId, CancellationToken ct)
+    {
+        await db.LockNameAsync($"team:{accountId}", ct);
+        var role = await db.AccountMemberships.AsNoTracking().Where(m => m.UserId == actorUserId && m.AdvertiserAccountId == accountId)
+            .Select(m => (AccountRole?)m.Role).FirstOrDefaultAsync(ct);
+        return AccountScope.RefuseUnlessManager(role, "change its team");
+    }
 
     private static async Task<bool> IsLastManagerAsync(AppDbContext db, int accountId, CancellationToken ct) =>
         await db.AccountMemberships.CountAsync(m => m.AdvertiserAccountId == accountId && m.Role == AccountRole.Manager, ct) <= 1;

@@ -63,8 +63,16 @@ public sealed class SenderService(
             return refused;
         }
         await using var db = await factory.CreateDbContextAsync(ct);
-        // SQLite's default transaction takes the write lock at once: two requests for the same member cannot interleave.
+        // Two requests for the same member take turns (SQLite: the IMMEDIATE transaction; PostgreSQL: a lock on the
+        // pair, as there may be no row to lock yet), so that one adds the permission and the other sees it.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.LockNameAsync($"sender-permission:{accountId}:{memberId}", ct);
+        var existing = await db.SenderPermissions.AsNoTracking()
+            .Where(p => p.AdvertiserAccountId == accountId && p.MemberId == memberId).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
+        if (existing is { } existingId)
+        {
+            await db.LockAsync<SenderPermission>(existingId, ct);
+        }
         var member = await db.Members.AsNoTracking()
             .Where(m => m.Id == memberId)
             .Select(m => new { Name = m.FirstName + " " + m.LastName })
@@ -171,6 +179,9 @@ public sealed class SenderService(
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The permission first, then its ads (as ad saves do): a save under way finishes first and its ad is canceled
+        // here, or it waits and then sees the revocation.
+        await db.LockAsync<SenderPermission>(permissionId, ct);
         var permission = await db.SenderPermissions
             .Include(p => p.Member).Include(p => p.AdvertiserAccount)
             .FirstOrDefaultAsync(p => p.Id == permissionId && p.MemberId == memberId, ct);
@@ -191,6 +202,9 @@ public sealed class SenderService(
 
         permission.Status = SenderPermissionStatus.Revoked;
         permission.RespondedAt = now;
+        // The ads are locked before they are read, so that an edit or unarchive under way is read after it commits.
+        await db.LockAsync<Ad>((await db.Ads.Where(a => a.AdvertiserAccountId == accountId && a.SenderMemberId == memberId)
+            .Select(a => (long)a.Id).ToListAsync(ct)), ct);
         var ads = await db.Ads
             .Where(a => a.AdvertiserAccountId == accountId && a.SenderMemberId == memberId
                 && (a.Status == AdStatus.Active || a.Status == AdStatus.Archived))
@@ -217,6 +231,7 @@ public sealed class SenderService(
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.LockAsync<SenderPermission>(permissionId, ct);
         var permission = await db.SenderPermissions.FirstOrDefaultAsync(p => p.Id == permissionId && p.MemberId == memberId, ct);
         if (permission is null)
         {

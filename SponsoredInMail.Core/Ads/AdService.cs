@@ -83,6 +83,12 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSc
             return refused;
         }
         await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await AccountScope.LockSeatAsync<Ad>(db, actorUserId, accountId, ct) is { } refusedNow)
+        {
+            return refusedNow;
+        }
+        await LockSenderAsync(db, accountId, input, ct);
         var (outcome, _) = AdValidator.Validate(input, await ContextAsync(db, accountId, input, ct));
         if (!outcome.Succeeded)
         {
@@ -93,12 +99,15 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSc
         Apply(ad, input);
         db.Ads.Add(ad);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return Result<int>.Ok(ad.Id);
     }
 
     public async Task<Result> UpdateAsync(string actorUserId, int accountId, int adId, AdInput input, CancellationToken ct = default)
     {
-        await using var change = await scope.ChangeAsync<Ad>(actorUserId, accountId, adId, ct);
+        // The sender permission is locked before the ad, as a revocation does (permission, then its ads).
+        await using var change = await scope.ChangeAsync<Ad>(actorUserId, accountId, adId, ct, transaction: true,
+            lockFirst: (locking, token) => LockSenderAsync(locking, accountId, input, token));
         if (change.Refusal is { } refused)
         {
             return refused;
@@ -121,6 +130,7 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSc
         ad.UpdatedByUserId = actorUserId;
         ad.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
+        await change.CommitAsync(ct);
         return Result.Ok;
     }
 
@@ -217,7 +227,8 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSc
 
     private async Task<Result> SetArchivedAsync(string actorUserId, int accountId, int adId, bool archived, CancellationToken ct)
     {
-        await using var change = await scope.ChangeAsync<Ad>(actorUserId, accountId, adId, ct);
+        // In a transaction with the ad locked: a revocation canceling it meanwhile is seen, not overwritten.
+        await using var change = await scope.ChangeAsync<Ad>(actorUserId, accountId, adId, ct, transaction: true);
         if (change.Refusal is { } refused)
         {
             return refused;
@@ -231,9 +242,24 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSc
         ad.UpdatedByUserId = actorUserId;
         ad.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
+        await change.CommitAsync(ct);
         return Result.Ok;
     }
 
+
+    /// <summary>
+    /// Locks the sender permission the ad relies on (if there is one) before it is checked, so that a revocation
+    /// running meanwhile either waits for this save (and then cancels the saved ad) or is seen by the check.
+    /// </summary>
+    private static async Task LockSenderAsync(AppDbContext db, int accountId, AdInput input, CancellationToken ct)
+    {
+        var permissionId = await db.SenderPermissions.AsNoTracking()
+            .Where(p => p.AdvertiserAccountId == accountId && p.MemberId == input.SenderMemberId).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
+        if (permissionId is { } id)
+        {
+            await db.LockAsync<SenderPermission>(id, ct);
+        }
+    }
 
     private async Task<AdContext> ContextAsync(AppDbContext db, int accountId, AdInput input, CancellationToken ct)
     {

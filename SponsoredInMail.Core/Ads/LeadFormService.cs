@@ -106,7 +106,7 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
         var errors = LeadFormValidator.Validate(form).Errors.ToList();
 
         await using var db = await factory.CreateDbContextAsync(ct);
-        // On SQLite this takes the write lock up front, so two saves of one name cannot both pass the check.
+        // Two saves of one name cannot both pass the check: CheckNameAsync locks the account's form names first.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await CheckNameAsync(db, accountId, null, form.Name, errors, ct);
         if (errors.Count > 0)
@@ -214,6 +214,9 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
         {
             return;
         }
+        // The rule spans rows (and the name may not exist yet): saves of one account's forms take turns from here
+        // to their commit (SQLite: the IMMEDIATE transaction; PostgreSQL: a lock on the name).
+        await db.LockNameAsync($"lead-form-names:{accountId}", ct);
         // Compared in memory: SQLite's upper() folds ASCII only, and an account has few forms.
         var names = await db.LeadGenForms.AsNoTracking()
             .Where(f => f.AdvertiserAccountId == accountId && f.Id != (formId ?? 0))

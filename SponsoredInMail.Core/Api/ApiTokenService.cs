@@ -61,6 +61,13 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> factory, Acc
             errors.Add(new FieldError("scope", "Choose read-only or read-write."));
         }
         await using var db = await factory.CreateDbContextAsync(ct);
+        // The limit spans rows (one not there yet): creations of one account take turns, counting under the lock.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await AccountScope.LockSeatAsync<ApiToken>(db, actorUserId, accountId, ct) is { } refusedNow)
+        {
+            return refusedNow;
+        }
+        await db.LockNameAsync($"api-tokens:{accountId}", ct);
         var active = await db.ApiTokens.CountAsync(t => t.AdvertiserAccountId == accountId && t.RevokedAt == null, ct);
         if (active >= MaxActiveTokensPerAccount)
         {
@@ -77,7 +84,6 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> factory, Acc
             AdvertiserAccountId = accountId, Name = name!.Trim(), Prefix = secret[..ShownPrefixLength], SecretHash = Hash(secret), Scope = scope,
             CreatedByUserId = actorUserId, CreatedAt = now,
         };
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.ApiTokens.Add(token);
         await db.SaveChangesAsync(ct);
         db.AuditLog.Add(Entry(actorUserId, token, "API token created", null, Snapshot(token)));
@@ -147,7 +153,10 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> factory, Acc
         var now = Now();
         if (found.LastUsedAt is not { } last || now - last >= LastUsedResolution)
         {
-            await db.ApiTokens.Where(t => t.Id == found.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
+            // The condition is in the WHERE: of concurrent requests, one writes per minute (no read-then-write race).
+            var since = now - LastUsedResolution;
+            await db.ApiTokens.Where(t => t.Id == found.Id && (t.LastUsedAt == null || t.LastUsedAt <= since))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
         }
         // A token can do no more than its creator can now: a creator demoted to Viewer leaves a read-only token.
         var scope = found.Role == AccountRole.Manager ? found.Scope : ApiTokenScope.ReadOnly;

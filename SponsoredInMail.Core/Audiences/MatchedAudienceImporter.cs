@@ -104,7 +104,9 @@ public sealed class MatchedAudienceImporter(
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            // Checked again inside the write transaction: another upload may have taken the name meanwhile.
+            // Checked again inside the write transaction: another upload may have taken the name meanwhile. Uploads
+            // of one account take turns from here to their commit, so two cannot both find the name free.
+            await db.LockNameAsync($"matched-list-names:{accountId}", ct);
             if (await NameTakenAsync(db, accountId, listName, ct))
             {
                 return Result.Fail("name", DuplicateName(listName));
@@ -164,6 +166,7 @@ public sealed class MatchedAudienceImporter(
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.LockAsync<MatchedAudience>(matchedAudienceId, ct);
             var lists = db.MatchedAudiences.WhereOwned(accountId, matchedAudienceId);
             if (!await lists.AnyAsync(ct))
             {

@@ -78,6 +78,8 @@ public sealed class AdminCampaignService(IDbContextFactory<AppDbContext> factory
             return Result.Fail("account", NotAdmin);
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Locked before it is read: a concurrent move of the same campaign waits, then reads this one's result.
+        await db.LockAsync<Campaign>(campaignId, ct);
         var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, ct);
         if (campaign is null)
         {

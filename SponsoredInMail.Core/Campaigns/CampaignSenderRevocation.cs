@@ -13,6 +13,10 @@ internal sealed class CampaignSenderRevocation(TimeProvider clock) : ISenderRevo
     public async Task OnSenderRevokedAsync(AppDbContext db, int accountId, int senderMemberId, string reason, CancellationToken ct)
     {
         var adIds = await db.Ads.Where(a => a.AdvertiserAccountId == accountId && a.SenderMemberId == senderMemberId).Select(a => a.Id).ToListAsync(ct);
+        // Locked before they are read (a launch, pause or admin move under way commits first and is read after it).
+        await db.LockAsync<Campaign>(await db.Campaigns
+            .Where(c => c.AdvertiserAccountId == accountId && c.AdId != null && adIds.Contains(c.AdId.Value))
+            .Select(c => (long)c.Id).ToListAsync(ct), ct);
         var campaigns = await db.Campaigns
             .Where(c => c.AdvertiserAccountId == accountId && c.AdId != null && adIds.Contains(c.AdId.Value))
             .ToListAsync(ct);

@@ -147,6 +147,8 @@ public sealed class DeliveryEngine(
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Locked before it is read: a concurrent move of the same campaign waits, then reads this one's result.
+        await db.LockAsync<Campaign>(campaignId, ct);
         var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, ct);
         if (campaign is not { Status: CampaignStatus.Active })
         {

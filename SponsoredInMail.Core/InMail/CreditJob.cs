@@ -50,6 +50,7 @@ public sealed class CreditJob(IDbContextFactory<AppDbContext> factory, IOptions<
         var key = CreditRules.Month(month);
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.LockNameAsync(CreditRules.LockName(seat.UserId), ct);
         if (await db.CreditLedger.AnyAsync(e => e.UserId == seat.UserId && e.GrantMonth == key, ct))
         {
             return false;
@@ -94,6 +95,8 @@ public sealed class CreditJob(IDbContextFactory<AppDbContext> factory, IOptions<
         {
             await using var write = await factory.CreateDbContextAsync(ct);
             await using var transaction = await write.Database.BeginTransactionAsync(ct);
+            // A send between the balance read and the expiry would make the balance negative: sends wait.
+            await write.LockNameAsync(CreditRules.LockName(userId), ct);
             if (await write.CreditLedger.AnyAsync(e => e.UserId == userId && e.ExpiryMonth == key, ct))
             {
                 continue;

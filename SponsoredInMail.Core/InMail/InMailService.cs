@@ -61,8 +61,10 @@ public sealed class InMailService(IDbContextFactory<AppDbContext> factory, IOpti
         {
             return Result.Fail("to", "Choose a member to write to.");
         }
-        // IMMEDIATE: the balance read and the spend are one step, so two sends cannot share the last credit.
+        // The balance read and the spend are one step, so two sends cannot share the last credit: the rep's credits
+        // are locked before the balance is read (SQLite: the IMMEDIATE transaction; PostgreSQL: a lock on the name).
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.LockNameAsync(CreditRules.LockName(senderUserId), ct);
         var balance = await db.CreditLedger.Where(e => e.UserId == senderUserId).SumAsync(e => e.Amount, ct);
         if (balance < 1)
         {
@@ -106,6 +108,8 @@ public sealed class InMailService(IDbContextFactory<AppDbContext> factory, IOpti
         }
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Locked before it is read: of two responses, the second reads the first and is refused.
+        await db.LockAsync<InMailMessage>(inMailId, ct);
         var message = await db.InMails.FirstOrDefaultAsync(m => m.Id == inMailId && m.ToMemberId == memberId, ct);
         if (message is null)
         {
@@ -200,6 +204,9 @@ public sealed class InMailService(IDbContextFactory<AppDbContext> factory, IOpti
 /// <summary>The credit rules, shared by the service and the job.</summary>
 public static class CreditRules
 {
+    /// <summary>The lock every change of a rep's balance takes before reading it (sends, grants, expiries).</summary>
+    public static string LockName(string userId) => "credits:" + userId;
+
     public static bool IsLegacy(InMailMessage message, InMailOptions options) =>
         DateOnly.FromDateTime(message.SentAt) < options.LegacyPolicyEndsOn;
 
