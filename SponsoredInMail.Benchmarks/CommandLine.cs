@@ -167,7 +167,8 @@ internal sealed class UsageException(string message) : Exception(message);
 
 /// <summary>Options of the audience-count scenario.</summary>
 internal sealed record AudienceCountOptions(
-    int Members, int Queries, int SqlQueries, int Warmup, string? DbPath, bool KeepDb, DateTimeOffset? Now)
+    int Members, int Queries, int SqlQueries, int Warmup, string? Db, bool KeepDb, DateTimeOffset? Now,
+    SponsoredInMail.Core.Data.DatabaseProvider Provider = SponsoredInMail.Core.Data.DatabaseProvider.Sqlite)
 {
     public const int DefaultQueries = 200;
     public const int DefaultWarmup = 10;
@@ -181,6 +182,7 @@ internal sealed record AudienceCountOptions(
         string? db = null;
         var keepDb = false;
         DateTimeOffset? now = null;
+        var provider = SponsoredInMail.Core.Data.DatabaseProvider.Sqlite;
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
         for (var i = 0; i < args.Length; i++)
@@ -217,11 +219,14 @@ internal sealed record AudienceCountOptions(
                 case "--warmup":
                     warmup = ParseCount(name, Value(args, ref i, name, inlineValue), min: 0);
                     break;
+                case "--database":
+                    provider = BenchDatabase.ParseProvider(Value(args, ref i, name, inlineValue));
+                    break;
                 case "--db":
                     db = Value(args, ref i, name, inlineValue);
                     if (string.IsNullOrWhiteSpace(db))
                     {
-                        throw new UsageException("--db needs a file path.");
+                        throw new UsageException("--db needs a file path (or a database name on postgres).");
                     }
                     break;
                 case "--now":
@@ -241,7 +246,7 @@ internal sealed record AudienceCountOptions(
                     break;
                 default:
                     throw new UsageException(arg.StartsWith('-')
-                        ? $"unknown option '{name}' for audience-count (known: --members, --queries, --sql-queries, --warmup, --db, --keep-db, --now, --help)."
+                        ? $"unknown option '{name}' for audience-count (known: --members, --queries, --sql-queries, --warmup, --database, --db, --keep-db, --now, --help)."
                         : $"unexpected argument '{arg}'.");
             }
         }
@@ -251,12 +256,18 @@ internal sealed record AudienceCountOptions(
             throw new UsageException("audience-count needs --members N.");
         }
         var q = queries ?? DefaultQueries;
-        var s = sqlQueries ?? (n <= 100_000 ? q : Math.Min(q, 30));
+        // The SQL baseline is SQLite SQL (json_each, text timestamps): on PostgreSQL it is skipped.
+        var postgres = provider == SponsoredInMail.Core.Data.DatabaseProvider.Postgres;
+        if (postgres && sqlQueries is > 0)
+        {
+            throw new UsageException("--sql-queries: the SQL baseline and verification exist for SQLite only; on postgres they are skipped.");
+        }
+        var s = postgres ? 0 : sqlQueries ?? (n <= 100_000 ? q : Math.Min(q, 30));
         if (s > q)
         {
             throw new UsageException($"--sql-queries ({s}) cannot exceed --queries ({q}): SQL verifies the index's counts.");
         }
-        return new AudienceCountOptions(n, q, s, warmup ?? DefaultWarmup, db is null ? null : Path.GetFullPath(db), keepDb, now);
+        return new AudienceCountOptions(n, q, s, warmup ?? DefaultWarmup, db, keepDb, now, provider);
     }
 
     private static string Value(ReadOnlySpan<string> args, ref int i, string name, string? inlineValue)
