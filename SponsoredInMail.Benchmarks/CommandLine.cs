@@ -14,6 +14,12 @@ internal static class CommandLine
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- send-run --db PATH --resume
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- tracking --seconds S --connections C [--members N]
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- report --deliveries N [--runs R]
+          Every scenario also takes --database sqlite|postgres (default sqlite) and [--db PATH|NAME] [--keep-db].
+
+        --database postgres  Runs on PostgreSQL: POSTGRES_CONNECTION (required) names the server, a connection string
+                           without a database (e.g. Host=127.0.0.1;Port=5432;Username=sim;Password=sim). The run creates
+                           its own database sim_bench_<guid> (or --db NAME) and drops it at the end unless --keep-db.
+                           audience-count skips its SQL baseline there (it is SQLite SQL).
 
         report             Sends one campaign to N members with the real engine, writes ~90 days of realistic engagement
                            (opens ~47%, clicks ~5% of openers, lead forms) with tallies derived by SQL and checked equal,
@@ -47,7 +53,8 @@ internal static class CommandLine
                              (default: Q up to 100,000 members, else min(Q, 30); 0 skips SQL, speedup is then 0).
           --warmup W         Untimed index counts before the timed pass, and untimed SQL queries before the SQL
                              pass (default 10 for the index, min(W, 2) for SQL).
-          --db PATH          SQLite file to use. If it already holds exactly N members it is reused as is (no
+          --database D       sqlite (default) or postgres (see above; no SQL baseline on postgres).
+          --db PATH          SQLite file (or PostgreSQL database name) to use. If it already holds exactly N members it is reused as is (no
                              seeding); if it is missing or empty it is created and seeded; any other member count
                              is an error. Without --db a temp file is used.
           --keep-db          Keep a database file this run created (a reused file is never deleted).
