@@ -91,7 +91,7 @@ internal sealed class ReportScenario(ReportOptionsCli options)
             {
                 await GenerateEngagementAsync(database.Connection.ConnectionString, campaignId);
             }
-            var mismatches = await provider.GetRequiredService<IDatabaseProviderServices>().TallyMismatchesAsync(database.Connection.ConnectionString);
+            var mismatches = await provider.GetRequiredService<IDatabaseProviderServices>().TallyMismatchesAsync(database.UnhurriedConnectionString);
             Log.Info($"tally check: {mismatches} mismatching cells");
 
             var reports = provider.GetRequiredService<ReportService>();
@@ -219,7 +219,7 @@ internal sealed class ReportScenario(ReportOptionsCli options)
     private static async Task GeneratePostgresEngagementAsync(BenchDatabase database, int campaignId)
     {
         var watch = Stopwatch.StartNew();
-        await using var pg = new NpgsqlConnection(database.Connection.ConnectionString);
+        await using var pg = new NpgsqlConnection(database.UnhurriedConnectionString);
         await pg.OpenAsync();
         var deliveries = new List<(long Id, int Member)>();
         await using (var read = new NpgsqlCommand($"SELECT \"Id\", \"MemberId\" FROM \"Deliveries\" WHERE \"CampaignId\" = {campaignId} ORDER BY \"Id\"", pg))

@@ -145,6 +145,8 @@ internal sealed class SendRunScenario(SendRunOptions options)
         // The whole network is eligible: everyone was active just now (opt-outs still apply).
         await using var db = await provider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var now = DateTime.UtcNow;
+        // One statement over every member: longer than the default 30 s command timeout on a busy PostgreSQL host.
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
         await db.Members.ExecuteUpdateAsync(u => u.SetProperty(m => m.LastActiveAt, now));
         Log.Info($"seeded in {F(watch.Elapsed.TotalSeconds, 1)} s; {Memory()}");
     }
@@ -247,7 +249,7 @@ internal sealed class SendRunScenario(SendRunOptions options)
         var audience = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AudienceOptions>>().Value;
         var activity = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ActivityOptions>>().Value;
         var check = Stopwatch.StartNew();
-        var report = await provider.GetRequiredService<IDatabaseProviderServices>().CheckDeliveryInvariantsAsync(database.Connection.ConnectionString, audience.AnyAdvertiserCapDays, audience.SameAdvertiserCapDays, activity.ActiveWithinDays);
+        var report = await provider.GetRequiredService<IDatabaseProviderServices>().CheckDeliveryInvariantsAsync(database.UnhurriedConnectionString, audience.AnyAdvertiserCapDays, audience.SameAdvertiserCapDays, activity.ActiveWithinDays);
         Log.Info($"invariant check in {F(check.Elapsed.TotalSeconds, 1)} s: {report}");
         var status = await database.ScalarAsync($"SELECT \"Status\" FROM \"Campaigns\" WHERE \"Id\" = {campaignId}");
         Log.Info($"campaign status {(CampaignStatus)status}; {N(before)} sends existed before this run; {rounds} rounds");
