@@ -22,16 +22,16 @@ internal sealed class AudienceCountScenario(AudienceCountOptions options)
     public async Task<int> RunAsync()
     {
         var n = options.Members;
-        var path = options.DbPath ?? Path.Combine(Path.GetTempPath(), $"sim-bench-{n}-{Guid.NewGuid():N}.db");
-        var existed = File.Exists(path);
+        var database = BenchDatabase.Resolve(options.Provider, options.Db, $"sim-bench-{n}");
+        var existed = await database.ExistsAsync();
         var clock = new FrozenClock(options.Now ?? DateTimeOffset.UtcNow);
         Log.Info($"audience-count: members={N(n)} queries={options.Queries} sql_queries={options.SqlQueries} warmup={options.Warmup}");
-        Log.Info($"database: {path}{(existed ? " (exists)" : " (new)")}; clock frozen at {clock.GetUtcNow():yyyy-MM-dd HH:mm:ss.FFFFFFF}Z");
+        Log.Info($"database: {database}{(existed ? " (exists)" : " (new)")}; clock frozen at {clock.GetUtcNow():yyyy-MM-dd HH:mm:ss.FFFFFFF}Z");
 
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<TimeProvider>(clock)
-            .AddSponsoredInMailData($"Data Source={path};Pooling=False")
+            .AddSponsoredInMailData(_ => database.Connection)
             .AddSponsoredInMailCore(new ConfigurationBuilder()
                 // The network only: the SQL check counts members, not demo campaigns' deliveries.
                 .AddInMemoryCollection(new Dictionary<string, string?> { ["Seed:DemoCampaigns"] = "false" }).Build());
@@ -39,23 +39,27 @@ internal sealed class AudienceCountScenario(AudienceCountOptions options)
         var provider = services.BuildServiceProvider();
         try
         {
-            await PrepareDatabaseAsync(provider, path);
-            return await MeasureAsync(provider, path, clock);
+            if (!existed)
+            {
+                await database.CreateAsync();
+            }
+            await PrepareDatabaseAsync(provider, database);
+            return await MeasureAsync(provider, database, clock);
         }
         finally
         {
             await provider.DisposeAsync();
-            Cleanup(path, createdHere: !existed);
+            await CleanupAsync(database, createdHere: !existed);
         }
     }
 
     /// <summary>Migrates, then seeds unless the file already holds exactly N members.</summary>
-    private async Task PrepareDatabaseAsync(ServiceProvider provider, string path)
+    private async Task PrepareDatabaseAsync(ServiceProvider provider, BenchDatabase database)
     {
         var n = options.Members;
         var watch = Stopwatch.StartNew();
         await provider.GetRequiredService<DatabaseInitializer>().MigrateAsync();
-        var present = await ScalarAsync(path, "SELECT COUNT(*) FROM Members");
+        var present = await database.ScalarAsync("SELECT COUNT(*) FROM \"Members\"");
         if (present == n)
         {
             Log.Info($"reusing the database: it already holds {N(present)} members (no seeding)");
@@ -64,7 +68,7 @@ internal sealed class AudienceCountScenario(AudienceCountOptions options)
         if (present != 0)
         {
             throw new UsageException(
-                $"{path} holds {N(present)} members, not {N(n)}: delete it or pass another --db.");
+                $"{database} holds {N(present)} members, not {N(n)}: delete it or pass another --db.");
         }
 
         Log.Info($"seeding {N(n)} members with NetworkSeeder (seed {new SeedOptions().RandomSeed})…");
@@ -72,24 +76,24 @@ internal sealed class AudienceCountScenario(AudienceCountOptions options)
         {
             await scope.ServiceProvider.GetRequiredService<NetworkSeeder>().SeedAsync(n, new SeedProgressLog());
         }
-        var bytes = new FileInfo(path).Length + (File.Exists(path + "-wal") ? new FileInfo(path + "-wal").Length : 0);
-        Log.Info($"seeded in {F(watch.Elapsed.TotalSeconds, 1)} s; database file {F(bytes / 1048576.0, 1)} MiB");
+        var bytes = await database.SizeBytesAsync();
+        Log.Info($"seeded in {F(watch.Elapsed.TotalSeconds, 1)} s; database {F(bytes / 1048576.0, 1)} MiB");
     }
 
-    private async Task<int> MeasureAsync(ServiceProvider provider, string path, FrozenClock clock)
+    private async Task<int> MeasureAsync(ServiceProvider provider, BenchDatabase database, FrozenClock clock)
     {
         var n = options.Members;
-        var accountId = (int)await ScalarAsync(path, "SELECT Id FROM AdvertiserAccounts ORDER BY Id LIMIT 1", orElse: -1);
+        var accountId = (int)await database.ScalarAsync("SELECT \"Id\" FROM \"AdvertiserAccounts\" ORDER BY \"Id\" LIMIT 1", orElse: -1);
         if (accountId < 0)
         {
             throw new InvalidOperationException("The database has no advertiser account.");
         }
 
-        // 1. Build the index from SQLite.
+        // 1. Build the index from the database.
         var index = provider.GetRequiredService<AudienceIndex>();
         var source = provider.GetRequiredService<IAudienceSource>();
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-        Log.Info("building the audience index from SQLite…");
+        Log.Info($"building the audience index from {database.Provider}…");
         var build = Stopwatch.StartNew();
         await index.RebuildAsync(source);
         build.Stop();
@@ -133,7 +137,7 @@ internal sealed class AudienceCountScenario(AudienceCountOptions options)
         if (options.SqlQueries > 0)
         {
             var activeSince = provider.GetRequiredService<ActivityPolicy>().ActiveSince(clock);
-            await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+            await using var connection = new SqliteConnection(database.Connection.ConnectionString);
             await connection.OpenAsync();
             var sql = new SqlAudienceCounter(connection, accountId, activeSince);
             var sqlWarmup = Math.Min(options.Warmup, 2);
@@ -168,7 +172,9 @@ internal sealed class AudienceCountScenario(AudienceCountOptions options)
         }
         else
         {
-            Log.Info("SQL: skipped (--sql-queries 0): nothing verified, speedup reported as 0");
+            Log.Info(database.IsPostgres
+                ? "SQL: skipped on PostgreSQL (the SQL baseline is SQLite SQL): nothing verified, sql_median_ms and speedup reported as 0"
+                : "SQL: skipped (--sql-queries 0): nothing verified, speedup reported as 0");
         }
 
         if (mismatches > 0)
@@ -190,8 +196,8 @@ internal sealed class AudienceCountScenario(AudienceCountOptions options)
         return 0;
     }
 
-    /// <summary>Deletes the database file if this run created it, unless --keep-db; a file that was there before is never deleted.</summary>
-    private void Cleanup(string path, bool createdHere)
+    /// <summary>Deletes the database if this run created it, unless --keep-db; a database that was there before is never deleted.</summary>
+    private async Task CleanupAsync(BenchDatabase database, bool createdHere)
     {
         if (!createdHere)
         {
@@ -199,30 +205,10 @@ internal sealed class AudienceCountScenario(AudienceCountOptions options)
         }
         if (options.KeepDb)
         {
-            Log.Info($"kept the database: {path} (reuse it with --db {path})");
+            Log.Info($"kept {database} (reuse it with {string.Join(' ', database.ChildArgs)})");
             return;
         }
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-        {
-            try
-            {
-                File.Delete(file);
-            }
-            catch (IOException e)
-            {
-                Log.Info($"could not delete {file}: {e.Message}");
-            }
-        }
-    }
-
-    internal static async Task<long> ScalarAsync(string path, string sql, long orElse = 0)
-    {
-        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : orElse;
+        await database.DropAsync();
     }
 
     /// <summary>Seeding progress on stderr: every stage, and members every 10%.</summary>

@@ -14,6 +14,12 @@ internal static class CommandLine
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- send-run --db PATH --resume
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- tracking --seconds S --connections C [--members N]
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- report --deliveries N [--runs R]
+          Every scenario also takes --database sqlite|postgres (default sqlite) and [--db PATH|NAME] [--keep-db].
+
+        --database postgres  Runs on PostgreSQL: POSTGRES_CONNECTION (required) names the server, a connection string
+                           without a database (e.g. Host=127.0.0.1;Port=5432;Username=sim;Password=sim). The run creates
+                           its own database sim_bench_<guid> (or --db NAME) and drops it at the end unless --keep-db.
+                           audience-count skips its SQL baseline there (it is SQLite SQL).
 
         report             Sends one campaign to N members with the real engine, writes ~90 days of realistic engagement
                            (opens ~47%, clicks ~5% of openers, lead forms) with tallies derived by SQL and checked equal,
@@ -47,7 +53,8 @@ internal static class CommandLine
                              (default: Q up to 100,000 members, else min(Q, 30); 0 skips SQL, speedup is then 0).
           --warmup W         Untimed index counts before the timed pass, and untimed SQL queries before the SQL
                              pass (default 10 for the index, min(W, 2) for SQL).
-          --db PATH          SQLite file to use. If it already holds exactly N members it is reused as is (no
+          --database D       sqlite (default) or postgres (see above; no SQL baseline on postgres).
+          --db PATH          SQLite file (or PostgreSQL database name) to use. If it already holds exactly N members it is reused as is (no
                              seeding); if it is missing or empty it is created and seeded; any other member count
                              is an error. Without --db a temp file is used.
           --keep-db          Keep a database file this run created (a reused file is never deleted).
@@ -167,7 +174,8 @@ internal sealed class UsageException(string message) : Exception(message);
 
 /// <summary>Options of the audience-count scenario.</summary>
 internal sealed record AudienceCountOptions(
-    int Members, int Queries, int SqlQueries, int Warmup, string? DbPath, bool KeepDb, DateTimeOffset? Now)
+    int Members, int Queries, int SqlQueries, int Warmup, string? Db, bool KeepDb, DateTimeOffset? Now,
+    SponsoredInMail.Core.Data.DatabaseProvider Provider = SponsoredInMail.Core.Data.DatabaseProvider.Sqlite)
 {
     public const int DefaultQueries = 200;
     public const int DefaultWarmup = 10;
@@ -181,6 +189,7 @@ internal sealed record AudienceCountOptions(
         string? db = null;
         var keepDb = false;
         DateTimeOffset? now = null;
+        var provider = SponsoredInMail.Core.Data.DatabaseProvider.Sqlite;
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
         for (var i = 0; i < args.Length; i++)
@@ -217,11 +226,14 @@ internal sealed record AudienceCountOptions(
                 case "--warmup":
                     warmup = ParseCount(name, Value(args, ref i, name, inlineValue), min: 0);
                     break;
+                case "--database":
+                    provider = BenchDatabase.ParseProvider(Value(args, ref i, name, inlineValue));
+                    break;
                 case "--db":
                     db = Value(args, ref i, name, inlineValue);
                     if (string.IsNullOrWhiteSpace(db))
                     {
-                        throw new UsageException("--db needs a file path.");
+                        throw new UsageException("--db needs a file path (or a database name on postgres).");
                     }
                     break;
                 case "--now":
@@ -241,7 +253,7 @@ internal sealed record AudienceCountOptions(
                     break;
                 default:
                     throw new UsageException(arg.StartsWith('-')
-                        ? $"unknown option '{name}' for audience-count (known: --members, --queries, --sql-queries, --warmup, --db, --keep-db, --now, --help)."
+                        ? $"unknown option '{name}' for audience-count (known: --members, --queries, --sql-queries, --warmup, --database, --db, --keep-db, --now, --help)."
                         : $"unexpected argument '{arg}'.");
             }
         }
@@ -251,12 +263,18 @@ internal sealed record AudienceCountOptions(
             throw new UsageException("audience-count needs --members N.");
         }
         var q = queries ?? DefaultQueries;
-        var s = sqlQueries ?? (n <= 100_000 ? q : Math.Min(q, 30));
+        // The SQL baseline is SQLite SQL (json_each, text timestamps): on PostgreSQL it is skipped.
+        var postgres = provider == SponsoredInMail.Core.Data.DatabaseProvider.Postgres;
+        if (postgres && sqlQueries is > 0)
+        {
+            throw new UsageException("--sql-queries: the SQL baseline and verification exist for SQLite only; on postgres they are skipped.");
+        }
+        var s = postgres ? 0 : sqlQueries ?? (n <= 100_000 ? q : Math.Min(q, 30));
         if (s > q)
         {
             throw new UsageException($"--sql-queries ({s}) cannot exceed --queries ({q}): SQL verifies the index's counts.");
         }
-        return new AudienceCountOptions(n, q, s, warmup ?? DefaultWarmup, db is null ? null : Path.GetFullPath(db), keepDb, now);
+        return new AudienceCountOptions(n, q, s, warmup ?? DefaultWarmup, db, keepDb, now, provider);
     }
 
     private static string Value(ReadOnlySpan<string> args, ref int i, string name, string? inlineValue)

@@ -9,8 +9,8 @@ using SponsoredInMail.Core.Engagement;
 namespace SponsoredInMail.Benchmarks;
 
 /// <summary>
-/// A helper process for the change-feed crash test (not a benchmark). <c>feed-writer --db PATH --opt-outs N</c> opens the
-/// database with a durable follower "crash-probe" (its cursor made at the head), then commits N opt-outs through the
+/// A helper process for the change-feed crash test (not a benchmark). <c>feed-writer [--database sqlite|postgres] --db PATH|NAME
+/// --opt-outs N</c> opens the database with a durable follower "crash-probe" (its cursor made at the head), then commits N opt-outs through the
 /// product's service, printing "committed M" after each, and never dispatches: it waits to be killed. <c>feed-writer
 /// --db PATH --drain</c> is the restarted process: it hands the probe what it has not read and prints "received M" per
 /// opt-out.
@@ -21,12 +21,13 @@ internal static class FeedCrashScenario
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var db = Value(args, "--db") ?? throw new UsageException("feed-writer needs --db PATH.");
+        var db = Value(args, "--db") ?? throw new UsageException("feed-writer needs --db PATH (or NAME with --database postgres).");
+        var database = BenchDatabase.Resolve(Value(args, "--database") is { } kind ? BenchDatabase.ParseProvider(kind) : DatabaseProvider.Sqlite, db, "unused");
         var probe = new PrintingProbe();
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton(TimeProvider.System)
-            .AddSponsoredInMailData($"Data Source={db};Pooling=False")
+            .AddSponsoredInMailData(_ => database.Connection)
             .AddSponsoredInMailCore(new ConfigurationBuilder().Build());
         services.AddSponsoredInMailIdentity();
         services.AddSingleton<IChangeSubscriber>(probe);

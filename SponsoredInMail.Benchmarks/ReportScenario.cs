@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SponsoredInMail.Core;
@@ -13,18 +15,22 @@ using static SponsoredInMail.Benchmarks.Stats;
 
 namespace SponsoredInMail.Benchmarks;
 
-internal sealed record ReportOptionsCli(int Deliveries, int Runs)
+internal sealed record ReportOptionsCli(int Deliveries, int Runs, DatabaseProvider Provider = DatabaseProvider.Sqlite, string? Db = null, bool KeepDb = false)
 {
     public static ReportOptionsCli Parse(string[] args)
     {
         int? deliveries = null;
         var runs = 21;
+        var provider = DatabaseProvider.Sqlite;
+        string? db = null;
+        var keep = false;
         for (var i = 0; i < args.Length; i++)
         {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new UsageException($"option {args[i]} needs a value.");
             int Count(int min)
             {
                 var name = args[i];
-                var text = i + 1 < args.Length ? args[++i] : throw new UsageException($"option {name} needs a value.");
+                var text = Next();
                 return int.TryParse(text.Replace("_", "", StringComparison.Ordinal), out var v) && v >= min
                     ? v : throw new UsageException($"{name} expects a whole number of at least {min}, got '{text}'.");
             }
@@ -32,10 +38,13 @@ internal sealed record ReportOptionsCli(int Deliveries, int Runs)
             {
                 case "--deliveries": deliveries = Count(100); break;
                 case "--runs": runs = Count(1); break;
-                default: throw new UsageException($"unknown option '{args[i]}' for report (known: --deliveries, --runs).");
+                case "--database": provider = BenchDatabase.ParseProvider(Next()); break;
+                case "--db": db = Next(); break;
+                case "--keep-db": keep = true; break;
+                default: throw new UsageException($"unknown option '{args[i]}' for report (known: --deliveries, --runs, --database, --db, --keep-db).");
             }
         }
-        return new ReportOptionsCli(deliveries ?? throw new UsageException("report needs --deliveries N."), runs);
+        return new ReportOptionsCli(deliveries ?? throw new UsageException("report needs --deliveries N."), runs, provider, db, keep);
     }
 }
 
@@ -49,14 +58,19 @@ internal sealed class ReportScenario(ReportOptionsCli options)
 {
     public async Task<int> RunAsync()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"sim-report-{Guid.NewGuid():N}.db");
-        var connection = $"Data Source={path};Pooling=False";
+        var database = BenchDatabase.Resolve(options.Provider, options.Db, "sim-report");
+        if (await database.ExistsAsync())
+        {
+            throw new UsageException($"{database} exists: report starts from an empty database.");
+        }
+        await database.CreateAsync();
+        Log.Info($"report: {database}");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Seed:DemoCampaigns"] = "false", ["Delivery:BatchSize"] = "20000",
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System)
-            .AddSponsoredInMailData(connection).AddSponsoredInMailCore(configuration);
+            .AddSponsoredInMailData(_ => database.Connection).AddSponsoredInMailCore(configuration);
         services.AddSponsoredInMailIdentity();
         var provider = services.BuildServiceProvider();
         try
@@ -64,19 +78,26 @@ internal sealed class ReportScenario(ReportOptionsCli options)
             // ~2% of members are opted out: seed enough members for N sends.
             await SendRunScenario.SeedActiveNetworkAsync(provider, options.Deliveries + options.Deliveries / 25 + DemoDataReserve);
             var campaignId = await SendRunScenario.LaunchAsync(provider);
-            await LimitToAsync(path, campaignId, options.Deliveries);
+            await database.ExecuteAsync($"UPDATE \"Campaigns\" SET \"LifetimeBudgetCents\" = \"BidCents\" * {options.Deliveries} WHERE \"Id\" = {campaignId}");
             var index = provider.GetRequiredService<AudienceIndex>();
             await index.RebuildAsync(provider.GetRequiredService<IAudienceSource>());
             var sent = await provider.GetRequiredService<DeliveryEngine>().RunUntilIdleAsync();
             Log.Info($"{N(sent)} deliveries sent by the engine");
-            await GenerateEngagementAsync(path, campaignId);
-            var mismatches = await EngagementTallyCheck.MismatchesAsync(connection);
+            if (database.IsPostgres)
+            {
+                await GeneratePostgresEngagementAsync(database, campaignId);
+            }
+            else
+            {
+                await GenerateEngagementAsync(database.Connection.ConnectionString, campaignId);
+            }
+            var mismatches = await provider.GetRequiredService<IDatabaseProviderServices>().TallyMismatchesAsync(database.UnhurriedConnectionString);
             Log.Info($"tally check: {mismatches} mismatching cells");
 
             var reports = provider.GetRequiredService<ReportService>();
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
             var range = new ReportRange(today.AddDays(-89), today);
-            var accountId = (int)await AudienceCountScenario.ScalarAsync(path, $"SELECT AdvertiserAccountId FROM Campaigns WHERE Id = {campaignId}");
+            var accountId = (int)await database.ScalarAsync($"SELECT \"AdvertiserAccountId\" FROM \"Campaigns\" WHERE \"Id\" = {campaignId}");
             var times = new List<double>();
             CampaignReport? report = null;
             for (var run = 0; run < options.Runs + 2; run++)
@@ -97,33 +118,24 @@ internal sealed class ReportScenario(ReportOptionsCli options)
         finally
         {
             await provider.DisposeAsync();
-            SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            if (options.KeepDb)
             {
-                File.Delete(file);
+                Log.Info($"kept {database}");
+            }
+            else
+            {
+                await database.DropAsync();
             }
         }
     }
 
     private const int DemoDataReserve = 100;
 
-    /// <summary>Caps the campaign's budget at exactly N sends at its bid.</summary>
-    private static async Task LimitToAsync(string path, int campaignId, int deliveries)
-    {
-        await using var sqlite = new SqliteConnection($"Data Source={path};Pooling=False");
-        await sqlite.OpenAsync();
-        await using var command = sqlite.CreateCommand();
-        command.CommandText = "UPDATE Campaigns SET LifetimeBudgetCents = BidCents * $n WHERE Id = $c";
-        command.Parameters.AddWithValue("$n", deliveries);
-        command.Parameters.AddWithValue("$c", campaignId);
-        await command.ExecuteNonQueryAsync();
-    }
-
     /// <summary>Opens, repeat opens, clicks and lead form activity over 90 days, then the tallies, first opens and first clicks from them (one click per delivery at most, so clickers = clicks).</summary>
-    private static async Task GenerateEngagementAsync(string path, int campaignId)
+    private static async Task GenerateEngagementAsync(string connection, int campaignId)
     {
         var watch = Stopwatch.StartNew();
-        await using var sqlite = new SqliteConnection($"Data Source={path};Pooling=False");
+        await using var sqlite = new SqliteConnection(connection);
         await sqlite.OpenAsync();
         var deliveries = new List<(long Id, int Member)>();
         await using (var read = sqlite.CreateCommand())
@@ -194,6 +206,109 @@ internal sealed class ReportScenario(ReportOptionsCli options)
                 ON CONFLICT (CampaignId, Day) DO UPDATE SET Opens = excluded.Opens, ButtonClicks = excluded.ButtonClicks,
                     LeadFormOpens = excluded.LeadFormOpens, Leads = excluded.Leads, UniqueClickers = excluded.UniqueClickers;
                 """;
+            await derive.ExecuteNonQueryAsync();
+        }
+        await transaction.CommitAsync();
+        Log.Info($"{N(events)} engagement events and their tallies written in {F(watch.Elapsed.TotalSeconds, 1)} s");
+    }
+
+    /// <summary>
+    /// The same engagement as <see cref="GenerateEngagementAsync"/> (same seeded draws, deliveries in id order) on
+    /// PostgreSQL: the events by binary COPY, then first opens, first clicks and tallies derived by SQL, in one transaction.
+    /// </summary>
+    private static async Task GeneratePostgresEngagementAsync(BenchDatabase database, int campaignId)
+    {
+        var watch = Stopwatch.StartNew();
+        await using var pg = new NpgsqlConnection(database.UnhurriedConnectionString);
+        await pg.OpenAsync();
+        var deliveries = new List<(long Id, int Member)>();
+        await using (var read = new NpgsqlCommand($"SELECT \"Id\", \"MemberId\" FROM \"Deliveries\" WHERE \"CampaignId\" = {campaignId} ORDER BY \"Id\"", pg))
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                deliveries.Add((reader.GetInt64(0), reader.GetInt32(1)));
+            }
+        }
+        int linkId;
+        await using (var link = new NpgsqlCommand($"""
+            INSERT INTO "AdLinks" ("AdId", "Kind", "Url") SELECT "AdId", 1, 'https://example.com' FROM "Campaigns" WHERE "Id" = {campaignId} RETURNING "Id"
+            """, pg))
+        {
+            linkId = Convert.ToInt32(await link.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var random = new Random(90);
+        var start = DateTime.SpecifyKind(DateTime.UtcNow.Date.AddDays(-89), DateTimeKind.Utc);
+        await using var transaction = await pg.BeginTransactionAsync();
+        long events = 0;
+        await using (var copy = await pg.BeginBinaryImportAsync("""
+            COPY "EngagementEvents" ("DeliveryId", "CampaignId", "MemberId", "Kind", "At", "Counted", "AdLinkId") FROM STDIN (FORMAT BINARY)
+            """))
+        {
+            async Task Add(long delivery, int member, int kind, DateTime at, bool counted, int? link)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(delivery, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(campaignId, NpgsqlDbType.Integer);
+                await copy.WriteAsync(member, NpgsqlDbType.Integer);
+                await copy.WriteAsync(kind, NpgsqlDbType.Integer);
+                await copy.WriteAsync(at, NpgsqlDbType.TimestampTz);
+                await copy.WriteAsync(counted, NpgsqlDbType.Boolean);
+                if (link is { } id)
+                {
+                    await copy.WriteAsync(id, NpgsqlDbType.Integer);
+                }
+                else
+                {
+                    await copy.WriteNullAsync();
+                }
+                events++;
+            }
+            foreach (var (id, member) in deliveries)
+            {
+                if (random.NextDouble() >= 0.47)
+                {
+                    continue;
+                }
+                var at = start.AddMinutes(random.Next(0, 90 * 1440 - 1));
+                await Add(id, member, 1, at, true, null);
+                if (random.NextDouble() < 0.1)
+                {
+                    await Add(id, member, 1, at.AddMinutes(30), false, null);
+                }
+                if (random.NextDouble() < 0.05)
+                {
+                    await Add(id, member, 2, at.AddMinutes(2), true, linkId);
+                }
+                if (random.NextDouble() < 0.02)
+                {
+                    await Add(id, member, 5, at.AddMinutes(3), true, null);
+                    if (random.NextDouble() < 0.5)
+                    {
+                        await Add(id, member, 6, at.AddMinutes(5), true, null);
+                    }
+                }
+            }
+            await copy.CompleteAsync();
+        }
+        await using (var derive = new NpgsqlCommand($"""
+            UPDATE "Deliveries" AS d SET "FirstOpenedAt" = e."First"
+            FROM (SELECT "DeliveryId", MIN("At") AS "First" FROM "EngagementEvents" WHERE "CampaignId" = {campaignId} AND "Kind" = 1 AND "Counted" GROUP BY 1) AS e
+            WHERE d."Id" = e."DeliveryId";
+            UPDATE "Deliveries" AS d SET "FirstClickedAt" = e."First"
+            FROM (SELECT "DeliveryId", MIN("At") AS "First" FROM "EngagementEvents" WHERE "CampaignId" = {campaignId} AND "Kind" = 2 AND "Counted" GROUP BY 1) AS e
+            WHERE d."Id" = e."DeliveryId";
+            INSERT INTO "CampaignDailyStats" ("CampaignId", "Day", "Sends", "SpendCents", "Opens", "ButtonClicks", "LeadFormOpens", "Leads",
+                                              "LinkClicks", "BannerClicks", "ConversationClicks", "NotInterested", "OptOuts", "UniqueClickers")
+            SELECT "CampaignId", ("At" AT TIME ZONE 'UTC')::date, 0, 0, COUNT(*) FILTER (WHERE "Kind" = 1), COUNT(*) FILTER (WHERE "Kind" = 2),
+                   COUNT(*) FILTER (WHERE "Kind" = 5), COUNT(*) FILTER (WHERE "Kind" = 6), 0, 0, 0, 0, 0, COUNT(*) FILTER (WHERE "Kind" = 2)
+            FROM "EngagementEvents" WHERE "CampaignId" = {campaignId} AND "Counted" GROUP BY 1, 2
+            ON CONFLICT ("CampaignId", "Day") DO UPDATE SET "Opens" = excluded."Opens", "ButtonClicks" = excluded."ButtonClicks",
+                "LeadFormOpens" = excluded."LeadFormOpens", "Leads" = excluded."Leads", "UniqueClickers" = excluded."UniqueClickers";
+            ANALYZE;
+            """, pg, transaction))
+        {
+            derive.CommandTimeout = 0;
             await derive.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();

@@ -17,7 +17,7 @@ using static SponsoredInMail.Benchmarks.Stats;
 namespace SponsoredInMail.Benchmarks;
 
 /// <summary>Options of the send-run scenario.</summary>
-internal sealed record SendRunOptions(int Members, string? DbPath, bool KeepDb, bool Resume, int BatchSize, int RoundDelayMs, bool PrepareOnly = false)
+internal sealed record SendRunOptions(int Members, string? Db, bool KeepDb, bool Resume, int BatchSize, int RoundDelayMs, bool PrepareOnly = false, DatabaseProvider Provider = DatabaseProvider.Sqlite)
 {
     public static SendRunOptions Parse(string[] args)
     {
@@ -26,6 +26,7 @@ internal sealed record SendRunOptions(int Members, string? DbPath, bool KeepDb, 
         bool keep = false, resume = false, prepareOnly = false;
         var batch = 20_000;
         var delay = 0;
+        var provider = DatabaseProvider.Sqlite;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new UsageException($"option {args[i]} needs a value.");
@@ -38,18 +39,19 @@ internal sealed record SendRunOptions(int Members, string? DbPath, bool KeepDb, 
             switch (args[i])
             {
                 case "--members": members = Count("--members", DemoData.ReservedProfiles); break;
-                case "--db": db = Path.GetFullPath(Next()); break;
+                case "--db": db = Next(); break;
+                case "--database": provider = BenchDatabase.ParseProvider(Next()); break;
                 case "--keep-db": keep = true; break;
                 case "--resume": resume = true; break;
                 case "--prepare-only": prepareOnly = true; break;
                 case "--batch": batch = Count("--batch", 1); break;
                 case "--round-delay-ms": delay = Count("--round-delay-ms", 0); break;
-                default: throw new UsageException($"unknown option '{args[i]}' for send-run (known: --members, --db, --keep-db, --resume, --prepare-only, --batch, --round-delay-ms).");
+                default: throw new UsageException($"unknown option '{args[i]}' for send-run (known: --members, --database, --db, --keep-db, --resume, --prepare-only, --batch, --round-delay-ms).");
             }
         }
         if (resume && db is null)
         {
-            throw new UsageException("--resume needs --db PATH: it continues the run stored there.");
+            throw new UsageException("--resume needs --db PATH (or NAME on postgres): it continues the run stored there.");
         }
         if (!resume && members is null)
         {
@@ -57,9 +59,9 @@ internal sealed record SendRunOptions(int Members, string? DbPath, bool KeepDb, 
         }
         if (prepareOnly && (resume || db is null))
         {
-            throw new UsageException("--prepare-only needs --db PATH and no --resume: it seeds and launches, then stops.");
+            throw new UsageException("--prepare-only needs --db PATH (or NAME on postgres) and no --resume: it seeds and launches, then stops.");
         }
-        return new SendRunOptions(members ?? 0, db, keep || resume || prepareOnly, resume, batch, delay, prepareOnly);
+        return new SendRunOptions(members ?? 0, db, keep || resume || prepareOnly, resume, batch, delay, prepareOnly, provider);
     }
 }
 
@@ -72,8 +74,8 @@ internal sealed class SendRunScenario(SendRunOptions options)
 {
     public async Task<int> RunAsync()
     {
-        var path = options.DbPath ?? Path.Combine(Path.GetTempPath(), $"sim-send-{options.Members}-{Guid.NewGuid():N}.db");
-        var existed = File.Exists(path);
+        var database = BenchDatabase.Resolve(options.Provider, options.Db, $"sim-send-{options.Members}");
+        var existed = await database.ExistsAsync();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Delivery:BatchSize"] = options.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -83,42 +85,47 @@ internal sealed class SendRunScenario(SendRunOptions options)
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton(TimeProvider.System)
-            .AddSponsoredInMailData($"Data Source={path};Pooling=False")
+            .AddSponsoredInMailData(_ => database.Connection)
             .AddSponsoredInMailCore(configuration);
         services.AddSponsoredInMailIdentity();
         var provider = services.BuildServiceProvider();
+        var createdHere = false;
         try
         {
             int campaignId;
             if (options.Resume)
             {
+                if (!existed)
+                {
+                    throw new UsageException($"{database} does not exist: --resume continues a run stored there.");
+                }
                 campaignId = await ActiveCampaignAsync(provider);
-                Log.Info($"send-run --resume: continuing campaign {campaignId} in {path}");
+                Log.Info($"send-run --resume: continuing campaign {campaignId} in {database}");
             }
             else
             {
                 if (existed)
                 {
-                    throw new UsageException($"{path} exists: send-run starts from an empty database (or pass --resume).");
+                    throw new UsageException($"{database} exists: send-run starts from an empty database (or pass --resume).");
                 }
+                await database.CreateAsync();
+                createdHere = true;
+                Log.Info($"send-run: {database}");
                 await SeedAsync(provider);
                 campaignId = await LaunchAsync(provider);
-                // The send runs in a fresh process, as it would in the app (seeding is a separate command there):
+                // The send runs in a fresh process, as it would in the app (seeding is a separate command too):
                 // this process's memory still holds what seeding a million members left behind.
                 await provider.DisposeAsync();
-                return options.PrepareOnly ? 0 : await RunResumeProcessAsync(path);
+                return options.PrepareOnly ? 0 : await RunResumeProcessAsync(database);
             }
-            return await SendAsync(provider, path, campaignId);
+            return await SendAsync(provider, database, campaignId);
         }
         finally
         {
             await provider.DisposeAsync();
-            if (!options.KeepDb && !existed)
+            if (!options.KeepDb && createdHere)
             {
-                foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-                {
-                    File.Delete(file);
-                }
+                await database.DropAsync();
             }
         }
     }
@@ -138,6 +145,8 @@ internal sealed class SendRunScenario(SendRunOptions options)
         // The whole network is eligible: everyone was active just now (opt-outs still apply).
         await using var db = await provider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var now = DateTime.UtcNow;
+        // One statement over every member: longer than the default 30 s command timeout on a busy PostgreSQL host.
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
         await db.Members.ExecuteUpdateAsync(u => u.SetProperty(m => m.LastActiveAt, now));
         Log.Info($"seeded in {F(watch.Elapsed.TotalSeconds, 1)} s; {Memory()}");
     }
@@ -171,7 +180,7 @@ internal sealed class SendRunScenario(SendRunOptions options)
         return campaign.Id;
     }
 
-    private async Task<int> RunResumeProcessAsync(string path)
+    private async Task<int> RunResumeProcessAsync(BenchDatabase database)
     {
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { UseShellExecute = false };
@@ -179,8 +188,9 @@ internal sealed class SendRunScenario(SendRunOptions options)
         {
             start.ArgumentList.Add(typeof(SendRunScenario).Assembly.Location);
         }
-        foreach (var arg in new[] { "send-run", "--db", path, "--resume", "--batch", options.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--round-delay-ms", options.RoundDelayMs.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        string[] args = ["send-run", .. database.ChildArgs, "--resume", "--batch", options.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--round-delay-ms", options.RoundDelayMs.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
@@ -202,13 +212,13 @@ internal sealed class SendRunScenario(SendRunOptions options)
         return await db.Campaigns.Where(c => c.Status == CampaignStatus.Active).Select(c => c.Id).SingleAsync();
     }
 
-    private async Task<int> SendAsync(ServiceProvider provider, string path, int campaignId)
+    private async Task<int> SendAsync(ServiceProvider provider, BenchDatabase database, int campaignId)
     {
         var index = provider.GetRequiredService<AudienceIndex>();
         var build = Stopwatch.StartNew();
         await index.RebuildAsync(provider.GetRequiredService<IAudienceSource>());
         Log.Info($"audience index built in {F(build.Elapsed.TotalSeconds, 1)} s ({N(index.MemberCount)} members); {Memory()}");
-        var before = await AudienceCountScenario.ScalarAsync(path, $"SELECT COUNT(*) FROM Deliveries WHERE CampaignId = {campaignId}");
+        var before = await database.ScalarAsync($"SELECT COUNT(*) FROM \"Deliveries\" WHERE \"CampaignId\" = {campaignId}");
 
         var engine = provider.GetRequiredService<DeliveryEngine>();
         var watch = Stopwatch.StartNew();
@@ -239,12 +249,12 @@ internal sealed class SendRunScenario(SendRunOptions options)
         var audience = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AudienceOptions>>().Value;
         var activity = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ActivityOptions>>().Value;
         var check = Stopwatch.StartNew();
-        var report = await DeliveryInvariantCheck.RunAsync($"Data Source={path};Pooling=False", audience.AnyAdvertiserCapDays, audience.SameAdvertiserCapDays, activity.ActiveWithinDays);
+        var report = await provider.GetRequiredService<IDatabaseProviderServices>().CheckDeliveryInvariantsAsync(database.UnhurriedConnectionString, audience.AnyAdvertiserCapDays, audience.SameAdvertiserCapDays, activity.ActiveWithinDays);
         Log.Info($"invariant check in {F(check.Elapsed.TotalSeconds, 1)} s: {report}");
-        var status = await AudienceCountScenario.ScalarAsync(path, $"SELECT Status FROM Campaigns WHERE Id = {campaignId}");
+        var status = await database.ScalarAsync($"SELECT \"Status\" FROM \"Campaigns\" WHERE \"Id\" = {campaignId}");
         Log.Info($"campaign status {(CampaignStatus)status}; {N(before)} sends existed before this run; {rounds} rounds");
 
-        var members = await AudienceCountScenario.ScalarAsync(path, "SELECT COUNT(*) FROM Members");
+        var members = await database.ScalarAsync("SELECT COUNT(*) FROM \"Members\"");
         Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"RESULT scenario=send-run members={members} sends={sends} seconds={F(seconds, 2)} sends_per_s={(seconds > 0 ? sends / seconds : 0):F0} peak_mb={peakMb:F0} invariant_violations={report.Total}"));
         return report.Total == 0 && (CampaignStatus)status == CampaignStatus.Completed ? 0 : 1;

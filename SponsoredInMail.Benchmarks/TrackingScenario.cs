@@ -13,11 +13,14 @@ using static SponsoredInMail.Benchmarks.Stats;
 
 namespace SponsoredInMail.Benchmarks;
 
-internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Members)
+internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Members, DatabaseProvider Provider = DatabaseProvider.Sqlite, string? Db = null, bool KeepDb = false)
 {
     public static TrackingOptionsCli Parse(string[] args)
     {
         int seconds = 10, connections = 64, members = 20_000;
+        var provider = DatabaseProvider.Sqlite;
+        string? db = null;
+        var keep = false;
         for (var i = 0; i < args.Length; i++)
         {
             int Count(int min)
@@ -32,10 +35,15 @@ internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Memb
                 case "--seconds": seconds = Count(1); break;
                 case "--connections": connections = Count(1); break;
                 case "--members": members = Count(Core.Seeding.DemoData.ReservedProfiles); break;
-                default: throw new UsageException($"unknown option '{args[i]}' for tracking (known: --seconds, --connections, --members).");
+                case "--database":
+                    provider = BenchDatabase.ParseProvider(i + 1 < args.Length ? args[++i] : throw new UsageException("option --database needs a value."));
+                    break;
+                case "--db": db = i + 1 < args.Length ? args[++i] : throw new UsageException("option --db needs a value."); break;
+                case "--keep-db": keep = true; break;
+                default: throw new UsageException($"unknown option '{args[i]}' for tracking (known: --seconds, --connections, --members, --database, --db, --keep-db).");
             }
         }
-        return new TrackingOptionsCli(seconds, connections, members);
+        return new TrackingOptionsCli(seconds, connections, members, provider, db, keep);
     }
 }
 
@@ -49,19 +57,26 @@ internal sealed class TrackingScenario(TrackingOptionsCli options)
     public async Task<int> RunAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"sim-tracking-{Guid.NewGuid():N}");
+        var database = BenchDatabase.Resolve(options.Provider, options.Db ?? (options.Provider == DatabaseProvider.Sqlite ? Path.Combine(directory, "tracking.db") : null), "sim-tracking");
+        if (await database.ExistsAsync())
+        {
+            throw new UsageException($"{database} exists: tracking starts from an empty database the app seeds.");
+        }
         Directory.CreateDirectory(directory);
-        var connection = $"Data Source={Path.Combine(directory, "tracking.db")}";
+        await database.CreateAsync();
+        // The app pools its connections (as in production); this process opens its own.
+        var connection = database.IsPostgres ? database.Connection.ConnectionString : $"Data Source={database.Name}";
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        using var app = StartApp(connection, baseUrl, options.Members);
+        using var app = StartApp(database.Provider, connection, baseUrl, options.Members);
         try
         {
             await WaitHealthyAsync(baseUrl, app);
-            var tokens = await TokensAsync(connection);
+            var tokens = await TokensAsync(database);
             Log.Info($"{N(tokens.Count)} signed tokens over real deliveries; driving {options.Connections} connections for {options.Seconds} s…");
-            var before = await StoredClicksAsync(connection);
+            var before = await StoredClicksAsync(database);
             var (sent, errors, latencies, seconds) = await DriveAsync(baseUrl, tokens);
-            var stored = await StoredClicksAsync(connection) - before;
+            var stored = await StoredClicksAsync(database) - before;
             Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"RESULT scenario=tracking events_per_s={sent / seconds:F0} p50_ms={Stats.Percentile(latencies, 50):F2} p99_ms={Stats.Percentile(latencies, 99):F2} errors={errors} stored={stored} sent={sent}"));
             return stored == sent && errors == 0 ? 0 : 1;
@@ -73,12 +88,22 @@ internal sealed class TrackingScenario(TrackingOptionsCli options)
                 app.Kill(entireProcessTree: true);
                 await app.WaitForExitAsync();
             }
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
+            if (!options.KeepDb)
+            {
+                await database.DropAsync();
+            }
+            else
+            {
+                Log.Info($"kept {database}");
+            }
+            if (!options.KeepDb || database.IsPostgres || options.Db is not null)
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 
-    private static Process StartApp(string connection, string baseUrl, int members)
+    private static Process StartApp(DatabaseProvider provider, string connection, string baseUrl, int members)
     {
         var here = AppContext.BaseDirectory; // …/SponsoredInMail.Benchmarks/bin/{Configuration}/net10.0/
         var framework = Path.GetFileName(Path.TrimEndingDirectorySeparator(here));
@@ -92,6 +117,7 @@ internal sealed class TrackingScenario(TrackingOptionsCli options)
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = webBin, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Database__Provider"] = provider.ToString();
         start.Environment["ConnectionStrings__DefaultConnection"] = connection;
         start.Environment["Urls"] = baseUrl;
         start.Environment["Seed__Members"] = members.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -136,10 +162,10 @@ internal sealed class TrackingScenario(TrackingOptionsCli options)
     }
 
     /// <summary>Tokens for every delivery of a message ad with a landing URL, signed with the app's own key.</summary>
-    private static async Task<List<string>> TokensAsync(string connection)
+    private static async Task<List<string>> TokensAsync(BenchDatabase database)
     {
         var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System)
-            .AddSponsoredInMailData(connection + ";Pooling=False").AddSponsoredInMailCore(new ConfigurationBuilder().Build());
+            .AddSponsoredInMailData(_ => database.Connection).AddSponsoredInMailCore(new ConfigurationBuilder().Build());
         services.AddSponsoredInMailIdentity();
         await using var provider = services.BuildServiceProvider();
         var factory = provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
@@ -214,14 +240,8 @@ internal sealed class TrackingScenario(TrackingOptionsCli options)
         return (sent, errors, latencies.ToList(), deadline.Elapsed.TotalSeconds);
     }
 
-    private static async Task<long> StoredClicksAsync(string connection)
-    {
-        await using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection(connection + ";Mode=ReadOnly;Pooling=False");
-        await sqlite.OpenAsync();
-        await using var command = sqlite.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM EngagementEvents WHERE AdLinkId IS NOT NULL";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static Task<long> StoredClicksAsync(BenchDatabase database) =>
+        database.ScalarAsync("SELECT COUNT(*) FROM \"EngagementEvents\" WHERE \"AdLinkId\" IS NOT NULL");
 
     private static int FreePort()
     {

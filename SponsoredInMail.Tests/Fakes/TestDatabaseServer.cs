@@ -41,6 +41,31 @@ public static class TestDatabaseServer
         return new DatabaseConnection(ForDatabase(name), DatabaseProvider.Postgres);
     }
 
+    /// <summary>
+    /// A name for a database that does not exist yet (a temp file path, or a PostgreSQL database name), for a child
+    /// process that creates it (the benchmark's <c>send-run --prepare-only</c>); <see cref="DropAsync"/> removes it.
+    /// </summary>
+    public static DatabaseConnection NewDatabaseName(string prefix) => IsPostgres
+        ? new DatabaseConnection(ForDatabase($"{prefix.Replace('-', '_')}_{Guid.NewGuid():N}"), DatabaseProvider.Postgres)
+        : new DatabaseConnection($"Data Source={Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}.db")};Pooling=False");
+
+    /// <summary>The arguments that hand a database to the benchmark program (which inherits POSTGRES_CONNECTION).</summary>
+    public static string[] BenchmarkArgs(DatabaseConnection database) => database.Provider == DatabaseProvider.Postgres
+        ? ["--database", "postgres", "--db", new NpgsqlConnectionStringBuilder(database.ConnectionString).Database!]
+        : ["--db", new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(database.ConnectionString).DataSource];
+
+    /// <summary>One number from plain SQL on either provider (quote identifiers: <c>"Deliveries"</c>); opened afresh, unpooled.</summary>
+    public static async Task<long> ScalarAsync(DatabaseConnection database, string sql, CancellationToken ct = default)
+    {
+        await using System.Data.Common.DbConnection connection = database.Provider == DatabaseProvider.Postgres
+            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(database.ConnectionString) { Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Removes a database made by <see cref="NewDatabaseAsync"/> (a temp file left behind is harmless).</summary>
     public static async Task DropAsync(DatabaseConnection database)
     {

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Changes;
 using SponsoredInMail.Tests.Fakes;
@@ -18,7 +17,6 @@ public class ChangeFeedCrashTests
     [Fact]
     public async Task ChangesCommittedBeforeAKillReachEveryFollowerAfterwards()
     {
-        TestDatabaseServer.SkipOnPostgres("the killed child process takes an SQLite file (the PostgreSQL crash run is not built yet)");
         await using var db = await TestDatabase.CreateAsync();
         await db.SeedAsync(300);
         var index = db.Get<AudienceIndex>();
@@ -27,7 +25,7 @@ public class ChangeFeedCrashTests
         var account = await db.AccountIdAsync("Contoso Cloud");
         var optedOutBefore = index.Count(everyone, account).OptedOut;
 
-        using (var writer = BenchmarkProcess.Start("feed-writer", "--db", db.FilePath, "--opt-outs", OptOuts.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        using (var writer = BenchmarkProcess.Start(["feed-writer", .. TestDatabaseServer.BenchmarkArgs(db.Connection), "--opt-outs", OptOuts.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             _ = writer.StandardError.ReadToEndAsync(Ct);
             var committed = 0;
@@ -39,9 +37,9 @@ public class ChangeFeedCrashTests
             await writer.WaitForExitAsync(Ct);
         }
         // Members already opted out of everything by the seed make no new row and no change.
-        var killedAfter = await CountAsync(db.FilePath, "SELECT COUNT(*) FROM Changes WHERE Kind = 'OptOutChanged'");
+        var killedAfter = await TestDatabaseServer.ScalarAsync(db.Connection, "SELECT COUNT(*) FROM \"Changes\" WHERE \"Kind\" = 'OptOutChanged'", Ct);
         killedAfter.ShouldBeGreaterThan(0);
-        (await CountAsync(db.FilePath, $"SELECT COUNT(*) FROM MemberOptOuts WHERE Scope = 1 AND MemberId = {OptOuts}")).ShouldBe(0, "the writer was killed part way");
+        (await TestDatabaseServer.ScalarAsync(db.Connection, $"SELECT COUNT(*) FROM \"MemberOptOuts\" WHERE \"Scope\" = 1 AND \"MemberId\" = {OptOuts}", Ct)).ShouldBe(0, "the writer was killed part way");
 
         // This process was never signalled; reading the table brings its index up to date.
         (await db.Get<ChangeFeed>().CatchUpAsync(AudienceIndexFollower.SubscriberName, Ct)).ShouldBeTrue();
@@ -52,22 +50,12 @@ public class ChangeFeedCrashTests
         index.Count(everyone, account).OptedOut.ShouldBeGreaterThan(optedOutBefore);
 
         // The killed process, restarted: its durable follower gets every opt-out committed before the kill.
-        using var drain = BenchmarkProcess.Start("feed-writer", "--db", db.FilePath, "--drain");
+        using var drain = BenchmarkProcess.Start(["feed-writer", .. TestDatabaseServer.BenchmarkArgs(db.Connection), "--drain"]);
         var output = await drain.StandardOutput.ReadToEndAsync(Ct);
         var errors = await drain.StandardError.ReadToEndAsync(Ct);
         await drain.WaitForExitAsync(Ct);
         drain.ExitCode.ShouldBe(0, errors.Length > 2_000 ? errors[^2_000..] : errors);
         var received = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("received ", StringComparison.Ordinal)).ToList();
         received.Count.ShouldBe((int)killedAfter);
-        SqliteConnection.ClearAllPools();
-    }
-
-    private static async Task<long> CountAsync(string path, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync(Ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

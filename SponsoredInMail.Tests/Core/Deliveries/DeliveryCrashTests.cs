@@ -1,6 +1,6 @@
 using SponsoredInMail.Tests.Fakes;
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
+using SponsoredInMail.Core.Data;
 
 namespace SponsoredInMail.Tests.Core.Deliveries;
 
@@ -17,16 +17,17 @@ public class DeliveryCrashTests
     [Fact]
     public async Task AKilledSendRunResumesWithoutRepeatingOrSkippingAnyone()
     {
-        TestDatabaseServer.SkipOnPostgres("the killed child process takes an SQLite file (the PostgreSQL crash run is not built yet)");
-        var path = Path.Combine(Path.GetTempPath(), $"sim-crash-{Guid.NewGuid():N}.db");
+        // A database the benchmark creates (a temp file, or a PostgreSQL database on TestDatabaseServer's server).
+        var database = TestDatabaseServer.NewDatabaseName("sim-crash");
+        var db = TestDatabaseServer.BenchmarkArgs(database);
         try
         {
-            (await RunToEndAsync("send-run", "--members", Members.ToString(), "--db", path, "--prepare-only")).ShouldBe(0);
+            (await RunToEndAsync(["send-run", "--members", Members.ToString(), .. db, "--prepare-only"])).ShouldBe(0);
 
-            using (var victim = Start("send-run", "--db", path, "--resume", "--batch", "250", "--round-delay-ms", "40"))
+            using (var victim = Start(["send-run", .. db, "--resume", "--batch", "250", "--round-delay-ms", "40"]))
             {
                 var watch = Stopwatch.StartNew();
-                while (await CountAsync(path, "SELECT COUNT(*) FROM Deliveries") < 1_000)
+                while (await CountAsync(database, "SELECT COUNT(*) FROM \"Deliveries\"") < 1_000)
                 {
                     victim.HasExited.ShouldBeFalse("the send finished or failed before it could be killed");
                     watch.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(2));
@@ -35,46 +36,35 @@ public class DeliveryCrashTests
                 victim.Kill(entireProcessTree: true);
                 await victim.WaitForExitAsync(Ct);
             }
-            var atKill = await CountAsync(path, "SELECT COUNT(*) FROM Deliveries");
-            var eligible = await CountAsync(path, EligibleSql("COUNT(*)"));
+            var atKill = await CountAsync(database, "SELECT COUNT(*) FROM \"Deliveries\"");
+            var eligible = await CountAsync(database, EligibleSql("COUNT(*)"));
             atKill.ShouldBeLessThan(eligible, "the kill came after the run had finished");
 
             // The restarted run finishes; its exit code says the SQL invariant check found nothing and the campaign completed.
-            (await RunToEndAsync("send-run", "--db", path, "--resume", "--batch", "2000")).ShouldBe(0);
+            (await RunToEndAsync(["send-run", .. db, "--resume", "--batch", "2000"])).ShouldBe(0);
 
-            (await CountAsync(path, "SELECT COUNT(*) FROM Deliveries")).ShouldBe(eligible);
-            (await CountAsync(path, "SELECT COUNT(*) FROM (SELECT MemberId FROM Deliveries GROUP BY MemberId HAVING COUNT(*) > 1)")).ShouldBe(0);
-            (await CountAsync(path, $"SELECT COUNT(*) FROM ({EligibleSql("m.Id")} EXCEPT SELECT MemberId FROM Deliveries)")).ShouldBe(0);
-            (await CountAsync(path, "SELECT COUNT(*) FROM Campaigns c WHERE c.SpentCents <> (SELECT SUM(PriceCents) FROM Deliveries d WHERE d.CampaignId = c.Id)")).ShouldBe(0);
+            (await CountAsync(database, "SELECT COUNT(*) FROM \"Deliveries\"")).ShouldBe(eligible);
+            (await CountAsync(database, "SELECT COUNT(*) FROM (SELECT \"MemberId\" FROM \"Deliveries\" GROUP BY \"MemberId\" HAVING COUNT(*) > 1) AS x")).ShouldBe(0);
+            (await CountAsync(database, $"SELECT COUNT(*) FROM ({EligibleSql("m.\"Id\"")} EXCEPT SELECT \"MemberId\" FROM \"Deliveries\") AS x")).ShouldBe(0);
+            (await CountAsync(database, "SELECT COUNT(*) FROM \"Campaigns\" AS c WHERE c.\"SpentCents\" <> (SELECT SUM(\"PriceCents\") FROM \"Deliveries\" AS d WHERE d.\"CampaignId\" = c.\"Id\")")).ShouldBe(0);
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-            {
-                File.Delete(file);
-            }
+            await TestDatabaseServer.DropAsync(database);
         }
     }
 
     /// <summary>Members the benchmark campaign may reach: everyone (all active) except those opted out of it.</summary>
     private static string EligibleSql(string select) => $"""
-        SELECT {select} FROM Members AS m
+        SELECT {select} FROM "Members" AS m
         WHERE NOT EXISTS (
-          SELECT 1 FROM MemberOptOuts AS o, Campaigns AS c JOIN Ads AS a ON a.Id = c.AdId
-          WHERE o.MemberId = m.Id AND (o.Scope = 1 OR (o.Scope = 2 AND o.AdvertiserAccountId = c.AdvertiserAccountId) OR (o.Scope = 3 AND o.SenderMemberId = a.SenderMemberId)))
+          SELECT 1 FROM "MemberOptOuts" AS o, "Campaigns" AS c JOIN "Ads" AS a ON a."Id" = c."AdId"
+          WHERE o."MemberId" = m."Id" AND (o."Scope" = 1 OR (o."Scope" = 2 AND o."AdvertiserAccountId" = c."AdvertiserAccountId") OR (o."Scope" = 3 AND o."SenderMemberId" = a."SenderMemberId")))
         """;
 
-    private static async Task<long> CountAsync(string path, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync(Ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static Task<long> CountAsync(DatabaseConnection database, string sql) => TestDatabaseServer.ScalarAsync(database, sql, Ct);
 
-    private static async Task<int> RunToEndAsync(params string[] args)
+    private static async Task<int> RunToEndAsync(string[] args)
     {
         using var process = Start(args);
         var output = process.StandardOutput.ReadToEndAsync(Ct);
@@ -84,7 +74,7 @@ public class DeliveryCrashTests
         return process.ExitCode;
     }
 
-    private static Process Start(params string[] args)
+    private static Process Start(string[] args)
     {
         var process = Fakes.BenchmarkProcess.Start(args);
         if (!args.Contains("--prepare-only") && args.Contains("--round-delay-ms"))
