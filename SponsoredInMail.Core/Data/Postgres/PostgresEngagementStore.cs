@@ -40,9 +40,10 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
                 await _connection.OpenAsync(ct);
             }
             await using var transaction = await _connection.BeginTransactionAsync(ct);
-            await LockAsync(_connection, transaction, batch, ct);
-            await using var session = new Session(_connection, transaction);
+            var locked = await LockAsync(_connection, transaction, batch, ct);
+            await using var session = new Session(_connection, transaction, locked);
             var outcomes = await EngagementRecorder.RecordAsync(session, batch, Pg.Utc(clock.GetUtcNow().UtcDateTime), ct);
+            await session.FlushEventsAsync(ct);
             await session.FlushTalliesAsync(ct);
             // Last, right before the commit: the feed's append lock must not be held while waiting for tally rows.
             await session.FlushChangesAsync(ct);
@@ -62,19 +63,36 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
         }
     }
 
-    /// <summary>The locks of the class remarks: the batch's deliveries by id, then the opting-out members by id.</summary>
-    private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EventRequest> batch, CancellationToken ct)
+    /// <summary>
+    /// The locks of the class remarks — the batch's deliveries by id, then the opting-out members by id — reading, in
+    /// the same round trip, what the batch needs of each delivery. The rows stay locked to the commit, so these facts
+    /// (first open and click included) cannot change under the batch: it decides in memory and writes once, set-based.
+    /// </summary>
+    private static async Task<Dictionary<long, LockedDelivery>> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EventRequest> batch, CancellationToken ct)
     {
         var deliveries = batch.Select(r => r.DeliveryId).Distinct().Order().ToArray();
         var optingOut = batch.Where(r => r.Kind == EventKind.OptOut).Select(r => r.DeliveryId).Distinct().ToArray();
-        await using var command = new NpgsqlCommand("""
-            SELECT "Id" FROM "Deliveries" WHERE "Id" = ANY(@deliveries) ORDER BY "Id" FOR NO KEY UPDATE
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter("deliveries", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = deliveries });
-        await command.ExecuteNonQueryAsync(ct);
+        var locked = new Dictionary<long, LockedDelivery>(deliveries.Length);
+        await using (var command = new NpgsqlCommand("""
+            SELECT d."Id", d."CampaignId", d."MemberId", c."AdId", c."AdvertiserAccountId", a."SenderMemberId",
+                   d."FirstOpenedAt" IS NOT NULL, d."FirstClickedAt" IS NOT NULL
+            FROM "Deliveries" AS d JOIN "Campaigns" AS c ON c."Id" = d."CampaignId" LEFT JOIN "Ads" AS a ON a."Id" = c."AdId"
+            WHERE d."Id" = ANY(@deliveries) ORDER BY d."Id" FOR NO KEY UPDATE OF d
+            """, connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter("deliveries", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = deliveries });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                locked[reader.GetInt64(0)] = new LockedDelivery(
+                    new DeliveryOfEvent(reader.GetInt32(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                        reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetInt32(5)),
+                    reader.GetBoolean(6), reader.GetBoolean(7));
+            }
+        }
         if (optingOut.Length == 0)
         {
-            return;
+            return locked;
         }
         await using var members = new NpgsqlCommand("""
             SELECT pg_advisory_xact_lock(@space, x."MemberId")
@@ -83,6 +101,15 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
         members.Parameters.Add(Pg.Int("space", OptOutLockSpace));
         members.Parameters.Add(new NpgsqlParameter("deliveries", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = optingOut });
         await members.ExecuteNonQueryAsync(ct);
+        return locked;
+    }
+
+    /// <summary>A delivery of the batch, locked: its facts, and whether it has been opened or clicked (updated as the batch goes).</summary>
+    private sealed class LockedDelivery(DeliveryOfEvent facts, bool opened, bool clicked)
+    {
+        public DeliveryOfEvent Facts { get; } = facts;
+        public bool Opened { get; set; } = opened;
+        public bool Clicked { get; set; } = clicked;
     }
 
     /// <summary>The tally column of <paramref name="tally"/> (a fixed list: never user input).</summary>
@@ -113,42 +140,61 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
         {string.Join(",\n", Tallies.Select(t => $"    \"{ColumnOf(t)}\" = \"CampaignDailyStats\".\"{ColumnOf(t)}\" + excluded.\"{ColumnOf(t)}\""))}
         """;
 
-    private sealed class Session(NpgsqlConnection connection, NpgsqlTransaction transaction) : IEngagementSession, IAsyncDisposable
+    private sealed class Session(NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<long, LockedDelivery> locked)
+        : IEngagementSession, IAsyncDisposable
     {
+        private readonly List<(long Id, DateTime At)> _firstOpens = [];
+        private readonly List<(long Id, DateTime At)> _firstClicks = [];
+        private readonly List<(long DeliveryId, DeliveryOfEvent Delivery, EventKind Kind, DateTime At, bool Counted, int? Link, string? Detail)> _events = [];
+        private readonly Dictionary<(int LinkId, int? AdId), (string Url, LinkKind Kind)?> _links = [];
+
         private readonly Commands _c = new(connection, transaction);
         private readonly SortedDictionary<(int CampaignId, DateOnly Day), int[]> _tallies = [];
 
         public List<ChangeEnvelope> AppendedChanges { get; } = [];
 
-        public async Task<DeliveryOfEvent?> FindDeliveryAsync(long deliveryId, CancellationToken ct)
-        {
-            _c.Delivery.Parameters["d"].Value = deliveryId;
-            await using var reader = await _c.Delivery.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                return null;
-            }
-            return new DeliveryOfEvent(reader.GetInt32(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt32(2),
-                reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt32(4));
-        }
+        public Task<DeliveryOfEvent?> FindDeliveryAsync(long deliveryId, CancellationToken ct) =>
+            Task.FromResult(locked.TryGetValue(deliveryId, out var delivery) ? delivery.Facts : null);
 
+        // A batch's clicks mostly follow the same few links: each is read once per batch.
         public async Task<(string Url, LinkKind Kind)?> FindLinkAsync(int linkId, int? adId, CancellationToken ct)
         {
+            if (_links.TryGetValue((linkId, adId), out var known))
+            {
+                return known;
+            }
             _c.Link.Parameters["l"].Value = linkId;
             _c.Link.Parameters["ad"].Value = (object?)adId ?? DBNull.Value;
             await using var reader = await _c.Link.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct) ? (reader.GetString(0), (LinkKind)reader.GetInt32(1)) : null;
+            var link = await reader.ReadAsync(ct) ? ((string, LinkKind)?)(reader.GetString(0), (LinkKind)reader.GetInt32(1)) : null;
+            _links[(linkId, adId)] = link;
+            return link;
         }
 
-        public Task<bool> MarkFirstOpenAsync(long deliveryId, DateTime at, CancellationToken ct) => FirstAsync(_c.FirstOpen, deliveryId, at, ct);
-
-        public Task<bool> MarkFirstClickAsync(long deliveryId, DateTime at, CancellationToken ct) => FirstAsync(_c.FirstClick, deliveryId, at, ct);
-
-        private static async Task<bool> FirstAsync(NpgsqlCommand command, long deliveryId, DateTime at, CancellationToken ct)
+        // The delivery row is locked to the commit: whether this is its first open or click is decided here and
+        // written with the batch (FlushEventsAsync).
+        public Task<bool> MarkFirstOpenAsync(long deliveryId, DateTime at, CancellationToken ct)
         {
-            command.Parameters["d"].Value = deliveryId;
-            command.Parameters["at"].Value = Pg.Utc(at);
-            return await command.ExecuteNonQueryAsync(ct) == 1;
+            var delivery = locked[deliveryId];
+            if (delivery.Opened)
+            {
+                return Task.FromResult(false);
+            }
+            delivery.Opened = true;
+            _firstOpens.Add((deliveryId, Pg.Utc(at)));
+            return Task.FromResult(true);
+        }
+
+        public Task<bool> MarkFirstClickAsync(long deliveryId, DateTime at, CancellationToken ct)
+        {
+            var delivery = locked[deliveryId];
+            if (delivery.Clicked)
+            {
+                return Task.FromResult(false);
+            }
+            delivery.Clicked = true;
+            _firstClicks.Add((deliveryId, Pg.Utc(at)));
+            return Task.FromResult(true);
         }
 
         public async Task<bool> SaveLeadAsync(long deliveryId, DeliveryOfEvent delivery, LeadPayload lead, DateTime at, CancellationToken ct)
@@ -177,6 +223,10 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
 
         public async Task<bool> HasCountedAsync(long deliveryId, EventKind kind, CancellationToken ct)
         {
+            if (_events.Exists(e => e.DeliveryId == deliveryId && e.Kind == kind && e.Counted))
+            {
+                return true; // earlier in this batch, not yet written
+            }
             _c.CountedBefore.Parameters["d"].Value = deliveryId;
             _c.CountedBefore.Parameters["kind"].Value = (int)kind;
             return await _c.CountedBefore.ExecuteScalarAsync(ct) is not null;
@@ -193,18 +243,50 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
             return await c.ExecuteNonQueryAsync(ct) == 1;
         }
 
-        public async Task InsertEventAsync(long deliveryId, DeliveryOfEvent delivery, EventKind kind, DateTime at, bool counted, int? adLinkId, string? detail, CancellationToken ct)
+        public Task InsertEventAsync(long deliveryId, DeliveryOfEvent delivery, EventKind kind, DateTime at, bool counted, int? adLinkId, string? detail, CancellationToken ct)
         {
-            var c = _c.InsertEvent;
-            c.Parameters["d"].Value = deliveryId;
-            c.Parameters["campaign"].Value = delivery.CampaignId;
-            c.Parameters["member"].Value = delivery.MemberId;
-            c.Parameters["kind"].Value = (int)kind;
-            c.Parameters["at"].Value = Pg.Utc(at);
-            c.Parameters["counted"].Value = counted;
-            c.Parameters["link"].Value = (object?)adLinkId ?? DBNull.Value;
-            c.Parameters["detail"].Value = (object?)detail ?? DBNull.Value;
-            await c.ExecuteNonQueryAsync(ct);
+            _events.Add((deliveryId, delivery, kind, Pg.Utc(at), counted, adLinkId, detail));
+            return Task.CompletedTask;
+        }
+
+        /// <summary>The batch's first opens and clicks and its events, one statement each.</summary>
+        public async Task FlushEventsAsync(CancellationToken ct)
+        {
+            await FirstAsync("FirstOpenedAt", _firstOpens, ct);
+            await FirstAsync("FirstClickedAt", _firstClicks, ct);
+            if (_events.Count > 0)
+            {
+                await using var insert = new NpgsqlCommand("""
+                    INSERT INTO "EngagementEvents" ("DeliveryId", "CampaignId", "MemberId", "Kind", "At", "Counted", "AdLinkId", "Detail")
+                    SELECT * FROM unnest(@d, @campaign, @member, @kind, @at, @counted, @link, @detail)
+                    """, connection, transaction);
+                insert.Parameters.Add(new NpgsqlParameter("d", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = _events.Select(e => e.DeliveryId).ToArray() });
+                insert.Parameters.Add(new NpgsqlParameter("campaign", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = _events.Select(e => e.Delivery.CampaignId).ToArray() });
+                insert.Parameters.Add(new NpgsqlParameter("member", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = _events.Select(e => e.Delivery.MemberId).ToArray() });
+                insert.Parameters.Add(new NpgsqlParameter("kind", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = _events.Select(e => (int)e.Kind).ToArray() });
+                insert.Parameters.Add(new NpgsqlParameter("at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = _events.Select(e => e.At).ToArray() });
+                insert.Parameters.Add(new NpgsqlParameter("counted", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { Value = _events.Select(e => e.Counted).ToArray() });
+                insert.Parameters.Add(new NpgsqlParameter("link", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = _events.Select(e => e.Link).ToArray() });
+                insert.Parameters.Add(new NpgsqlParameter("detail", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = _events.Select(e => e.Detail).ToArray() });
+                await insert.ExecuteNonQueryAsync(ct);
+                _events.Clear();
+            }
+        }
+
+        private async Task FirstAsync(string column, List<(long Id, DateTime At)> firsts, CancellationToken ct)
+        {
+            if (firsts.Count == 0)
+            {
+                return;
+            }
+            await using var update = new NpgsqlCommand($"""
+                UPDATE "Deliveries" AS d SET "{column}" = u.at FROM unnest(@ids, @ats) AS u(id, at)
+                WHERE d."Id" = u.id AND d."{column}" IS NULL
+                """, connection, transaction);
+            update.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = firsts.Select(f => f.Id).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = firsts.Select(f => f.At).ToArray() });
+            await update.ExecuteNonQueryAsync(ct);
+            firsts.Clear();
         }
 
         /// <summary>Adds to the batch's tallies; <see cref="FlushTalliesAsync"/> writes them before the commit.</summary>
@@ -257,20 +339,9 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
 
     private sealed class Commands(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
     {
-        public NpgsqlCommand Delivery { get; } = Make(connection, transaction, """
-            SELECT d."CampaignId", d."MemberId", c."AdId", c."AdvertiserAccountId", a."SenderMemberId"
-            FROM "Deliveries" AS d JOIN "Campaigns" AS c ON c."Id" = d."CampaignId" LEFT JOIN "Ads" AS a ON a."Id" = c."AdId"
-            WHERE d."Id" = @d
-            """, ("d", NpgsqlDbType.Bigint));
         public NpgsqlCommand Link { get; } = Make(connection, transaction, """
             SELECT "Url", "Kind" FROM "AdLinks" WHERE "Id" = @l AND "AdId" = @ad
             """, ("l", NpgsqlDbType.Integer), ("ad", NpgsqlDbType.Integer));
-        public NpgsqlCommand FirstOpen { get; } = Make(connection, transaction, """
-            UPDATE "Deliveries" SET "FirstOpenedAt" = @at WHERE "Id" = @d AND "FirstOpenedAt" IS NULL
-            """, ("d", NpgsqlDbType.Bigint), ("at", NpgsqlDbType.TimestampTz));
-        public NpgsqlCommand FirstClick { get; } = Make(connection, transaction, """
-            UPDATE "Deliveries" SET "FirstClickedAt" = @at WHERE "Id" = @d AND "FirstClickedAt" IS NULL
-            """, ("d", NpgsqlDbType.Bigint), ("at", NpgsqlDbType.TimestampTz));
         public NpgsqlCommand InsertLead { get; } = Make(connection, transaction, """
             INSERT INTO "Leads" ("DeliveryId", "CampaignId", "AdvertiserAccountId", "MemberId", "LeadFormId", "AnswersJson", "SubmittedAt", "UpdatedAt")
             VALUES (@d, @campaign, @account, @member, @form, @answers, @at, @at)
@@ -290,11 +361,6 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
                               AND "AdvertiserAccountId" IS NOT DISTINCT FROM @account AND "SenderMemberId" IS NOT DISTINCT FROM @sender)
             """, ("member", NpgsqlDbType.Integer), ("scope", NpgsqlDbType.Integer), ("account", NpgsqlDbType.Integer),
             ("sender", NpgsqlDbType.Integer), ("at", NpgsqlDbType.TimestampTz));
-        public NpgsqlCommand InsertEvent { get; } = Make(connection, transaction, """
-            INSERT INTO "EngagementEvents" ("DeliveryId", "CampaignId", "MemberId", "Kind", "At", "Counted", "AdLinkId", "Detail")
-            VALUES (@d, @campaign, @member, @kind, @at, @counted, @link, @detail)
-            """, ("d", NpgsqlDbType.Bigint), ("campaign", NpgsqlDbType.Integer), ("member", NpgsqlDbType.Integer), ("kind", NpgsqlDbType.Integer),
-            ("at", NpgsqlDbType.TimestampTz), ("counted", NpgsqlDbType.Boolean), ("link", NpgsqlDbType.Integer), ("detail", NpgsqlDbType.Text));
         public NpgsqlCommand Tally { get; } = Make(connection, transaction, TallySql,
             [("campaign", NpgsqlDbType.Integer), ("day", NpgsqlDbType.Date), .. Tallies.Select(t => (ColumnOf(t), NpgsqlDbType.Integer))]);
 
@@ -310,7 +376,7 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
 
         public async ValueTask DisposeAsync()
         {
-            foreach (var command in new[] { Delivery, Link, FirstOpen, FirstClick, InsertLead, UpdateLead, CountedBefore, InsertOptOut, InsertEvent, Tally })
+            foreach (var command in new[] { Link, InsertLead, UpdateLead, CountedBefore, InsertOptOut, Tally })
             {
                 await command.DisposeAsync();
             }
