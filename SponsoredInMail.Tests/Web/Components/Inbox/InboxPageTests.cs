@@ -113,7 +113,7 @@ public class InboxPageTests : BunitTestBase
         page.WaitForAssertion(() => page.Find("[data-testid=message-subject]").TextContent.ShouldBe("For the admin's eyes"));
         page.Find("[data-testid=read-only-notice]").TextContent.ShouldContain("Read-only");
         page.FindAll("[data-testid=opt-out-menu]").ShouldBeEmpty();
-        page.Find("[data-testid=message-cta]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=message-cta]").Click());
         page.WaitForAssertion(() => page.Find("[data-testid=lead-form]"));
         page.FindAll("[data-testid=lead-submit]").ShouldBeEmpty();
         page.FindAll("[data-testid=inbox-unread]").Count.ShouldBe(1);

@@ -47,7 +47,7 @@ public class SponsoredMessageTests : BunitTestBase
         var page = Open(delivery);
         page.WaitForAssertion(() => page.Find("[data-testid=message-cta]"));
 
-        page.Find("[data-testid=message-cta]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=message-cta]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=lead-form]"));
         var fields = page.FindAll("input[data-testid=lead-field]");
@@ -56,7 +56,7 @@ public class SponsoredMessageTests : BunitTestBase
         (await db.EngagementEvents.CountAsync(e => e.DeliveryId == delivery && e.Kind == EventKind.LeadFormOpen, Ct)).ShouldBe(1);
 
         page.FindAll("input[data-testid=lead-field]")[1].Change("not-an-email");
-        page.Find("[data-testid=lead-submit]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=lead-submit]").Click());
 
         page.WaitForAssertion(() => page.Markup.ShouldContain("Enter an e-mail address such as name@company.com."));
         page.Markup.ShouldContain("Team size is required.");
@@ -66,7 +66,7 @@ public class SponsoredMessageTests : BunitTestBase
         page.FindAll("input[data-testid=lead-field]")[1].Change("mia@example.com");
         await page.InvokeAsync(() => page.FindComponent<MudBlazor.MudSelect<string>>().Instance.ValueChanged.InvokeAsync("11-50"));
         page.Find("input[data-testid=lead-consent]").Change(true);
-        page.Find("[data-testid=lead-submit]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=lead-submit]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=lead-thanks]").TextContent.ShouldContain("Thanks! The report is on its way."));
         page.Find("[data-testid=lead-thanks-link]").GetAttribute("href").ShouldBe("https://contoso.example/thanks");
@@ -90,13 +90,13 @@ public class SponsoredMessageTests : BunitTestBase
         var page = Open(delivery);
         page.WaitForAssertion(() => page.Find("[data-testid=message-cta]"));
 
-        page.Find("[data-testid=message-cta]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=message-cta]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=lead-already]"));
         page.FindAll("input[data-testid=lead-field]")[2].GetAttribute("value").ShouldBe("CTO");
         page.FindAll("input[data-testid=lead-field]")[2].Change("VP Engineering");
         page.Find("[data-testid=lead-submit]").TextContent.Trim().ShouldBe("Update my details");
-        page.Find("[data-testid=lead-submit]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=lead-submit]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=lead-thanks]"));
         await using var db = Database.CreateContext();
@@ -115,7 +115,7 @@ public class SponsoredMessageTests : BunitTestBase
         var page = Open(delivery);
         page.WaitForAssertion(() => page.FindAll("[data-testid=conversation-bubble]").Count.ShouldBe(1));
 
-        page.FindAll("[data-testid=conversation-button]").Single(b => b.TextContent == "Yes please").Click();
+        await page.InvokeAsync(() => page.FindAll("[data-testid=conversation-button]").Single(b => b.TextContent == "Yes please").Click());
 
         page.WaitForAssertion(() => page.FindAll("[data-testid=conversation-bubble]").Count.ShouldBe(2));
         page.Find("[data-testid=conversation-reply]").TextContent.ShouldContain("Yes please");
@@ -124,7 +124,7 @@ public class SponsoredMessageTests : BunitTestBase
         download.TagName.ShouldBe("A");
         download.GetAttribute("href")!.ShouldStartWith("/t/");
 
-        page.FindAll("[data-testid=conversation-button]").Single(b => b.TextContent == "Get a call").Click();
+        await page.InvokeAsync(() => page.FindAll("[data-testid=conversation-button]").Single(b => b.TextContent == "Get a call").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=lead-form]"));
         await using var db = Database.CreateContext();
@@ -144,7 +144,7 @@ public class SponsoredMessageTests : BunitTestBase
         var page = Open(delivery);
         page.WaitForAssertion(() => page.FindAll("[data-testid=conversation-button]").Count.ShouldBe(2));
 
-        page.FindAll("[data-testid=conversation-button]").Single(b => b.TextContent == "Not interested").Click();
+        await page.InvokeAsync(() => page.FindAll("[data-testid=conversation-button]").Single(b => b.TextContent == "Not interested").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=conversation-outcome]").TextContent.ShouldStartWith("Thanks for letting us know"));
         page.FindAll("[data-testid=conversation-button]").ShouldBeEmpty();
@@ -168,9 +168,9 @@ public class SponsoredMessageTests : BunitTestBase
         var page = Open(delivery);
         page.WaitForAssertion(() => page.Find("[data-testid=opt-out-menu] button"));
 
-        page.Find("[data-testid=opt-out-menu] button").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=opt-out-menu] button").Click());
         popovers.WaitForAssertion(() => popovers.Find("[data-testid=opt-out-advertiser]").TextContent.ShouldContain("Stop messages from Contoso Cloud"));
-        popovers.Find("[data-testid=opt-out-advertiser]").Click();
+        await popovers.InvokeAsync(() => popovers.Find("[data-testid=opt-out-advertiser]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=opt-out-done]").TextContent.ShouldContain("messages from Contoso Cloud"));
         page.Find("[data-testid=opt-out-state]").InnerHtml.ShouldContain("href=\"/settings\"");

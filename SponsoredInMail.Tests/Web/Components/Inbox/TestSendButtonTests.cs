@@ -20,7 +20,7 @@ public class TestSendButtonTests(SeededDatabase seeded) : BunitTestBase(seeded)
         var page = Render<AdEditorPage>(p => p.Add(x => x.AccountId, contoso).Add(x => x.AdId, adId));
         page.WaitForAssertion(() => page.Find("[data-testid=send-test]"));
 
-        page.Find("[data-testid=send-test]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=send-test]").Click());
 
         snackbars.WaitForAssertion(() => snackbars.Markup.ShouldContain("Test sent to your inbox"));
         await using var db = Database.CreateContext();
