@@ -39,11 +39,14 @@ public class AdminCampaignPagesTests(SeededDatabase seeded) : BunitTestBase(seed
         page.Find("[data-testid=admin-reason]").Input("Landing page is down.");
         page.Find("[data-testid=admin-pause]").Click();
 
-        page.WaitForAssertion(() => page.Find("[data-testid=admin-resume]"));
-        page.Find("[data-testid=admin-sending-why]").TextContent.ShouldBe("Paused by an admin: Landing page is down.");
+        page.WaitForAssertion(() =>
+        {
+            page.Find("[data-testid=admin-resume]");
+            page.Find("[data-testid=admin-sending-why]").TextContent.ShouldBe("Paused by an admin: Landing page is down.");
+        });
         var campaign = (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), account, id, Ct))!;
         campaign.Status.ShouldBe(CampaignStatus.Paused);
-        page.Find("[data-testid=status-history]").TextContent.ShouldContain("Ada Admin");
+        page.WaitForAssertion(() => page.Find("[data-testid=status-history]").TextContent.ShouldContain("Ada Admin"));
     }
 
     [Fact]

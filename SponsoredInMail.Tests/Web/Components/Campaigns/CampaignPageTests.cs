@@ -46,10 +46,13 @@ public class CampaignPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         page.WaitForAssertion(() => page.Find("[data-testid=rejection-reason]").TextContent.ShouldBe("Excessive capitals: The subject shouts."));
         page.Find("[data-testid=edit-and-resubmit]").GetAttribute("href").ShouldBe($"/accounts/{contoso}/campaigns/{id}/edit");
-        // The history panel loads on its own.
-        page.WaitForAssertion(() => page.FindAll("[data-testid=history-row]").Count.ShouldBe(2));
-        page.Find("[data-testid=status-history]").TextContent.ShouldContain("Ada Admin");
-        page.Find("[data-testid=status-history]").TextContent.ShouldContain("In review → Rejected");
+        // The history panel loads on its own, and the names of who moved it after that.
+        page.WaitForAssertion(() =>
+        {
+            page.FindAll("[data-testid=history-row]").Count.ShouldBe(2);
+            page.Find("[data-testid=status-history]").TextContent.ShouldContain("Ada Admin");
+            page.Find("[data-testid=status-history]").TextContent.ShouldContain("In review → Rejected");
+        });
     }
 
     [Fact]
