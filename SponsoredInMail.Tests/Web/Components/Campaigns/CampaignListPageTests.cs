@@ -58,7 +58,7 @@ public class CampaignListPageTests(SeededDatabase seeded) : BunitTestBase(seeded
         var page = Render<CampaignListPage>(p => p.Add(x => x.AccountId, contoso));
         page.WaitForAssertion(() => page.Find($"tr.campaign-row-{id} [data-testid=action-launch]"));
 
-        page.Find($"tr.campaign-row-{id} [data-testid=action-launch]").Click();
+        await page.InvokeAsync(() => page.Find($"tr.campaign-row-{id} [data-testid=action-launch]").Click());
 
         page.WaitForAssertion(() => page.Find($"tr.campaign-row-{id} [data-testid=campaign-status]").TextContent.ShouldBe("Active"));
         (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), contoso, id, Ct))!.Status.ShouldBe(CampaignStatus.Active);
@@ -77,14 +77,14 @@ public class CampaignListPageTests(SeededDatabase seeded) : BunitTestBase(seeded
         var page = Render<CampaignListPage>(p => p.Add(x => x.AccountId, contoso));
         page.WaitForAssertion(() => page.Find($"tr.campaign-row-{id} [data-testid=action-cancel]"));
 
-        page.Find($"tr.campaign-row-{id} [data-testid=action-cancel]").Click();
+        await page.InvokeAsync(() => page.Find($"tr.campaign-row-{id} [data-testid=action-cancel]").Click());
         dialogs.WaitForAssertion(() => dialogs.Markup.ShouldContain("stops sending for good"));
         dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Keep it").Click();
 
         dialogs.WaitForAssertion(() => dialogs.Markup.ShouldNotContain("stops sending for good"));
         (await Data.Campaigns.GetAsync(maria, contoso, id, Ct))!.Status.ShouldBe(CampaignStatus.Active);
 
-        page.Find($"tr.campaign-row-{id} [data-testid=action-cancel]").Click();
+        await page.InvokeAsync(() => page.Find($"tr.campaign-row-{id} [data-testid=action-cancel]").Click());
         dialogs.WaitForAssertion(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel campaign").Click());
 
         page.WaitForAssertion(() => page.Find($"tr.campaign-row-{id} [data-testid=campaign-status]").TextContent.ShouldBe("Canceled"));

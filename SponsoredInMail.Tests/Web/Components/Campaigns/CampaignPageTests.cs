@@ -65,7 +65,7 @@ public class CampaignPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
         var page = Render<CampaignPage>(p => p.Add(x => x.AccountId, contoso).Add(x => x.CampaignId, id));
         page.WaitForAssertion(() => page.Find("[data-testid=action-submit]"));
 
-        page.Find("[data-testid=action-submit]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=action-submit]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=campaign-status]").TextContent.ShouldBe("In review"));
         page.Find("[data-testid=action-withdraw]");
@@ -83,7 +83,7 @@ public class CampaignPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
         page.WaitForAssertion(() => page.Find("[data-testid=running-bid]"));
 
         page.Find("[data-testid=running-bid]").Input("0.10");
-        page.Find("[data-testid=save-running]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=save-running]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=running-settings]").TextContent.ShouldContain("The bid must be at least $0.25 per send; it is $0.10."));
         (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), contoso, id, Ct))!.BidCents.ShouldBe(60);
@@ -101,7 +101,7 @@ public class CampaignPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         page.Find("[data-testid=running-bid]").Input("0.80");
         page.Find("[data-testid=running-lifetime]").Input("750");
-        page.Find("[data-testid=save-running]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=save-running]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=settings-bid]").TextContent.ShouldBe("$0.80"));
         var campaign = (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), contoso, id, Ct))!;

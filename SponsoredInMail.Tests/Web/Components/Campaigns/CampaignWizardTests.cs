@@ -133,7 +133,7 @@ public class CampaignWizardTests(SeededDatabase seeded) : BunitTestBase(seeded)
         var id = await Data.CampaignAsync(contoso, CampaignStatus.Draft);
         var page = await OpenAtStepAsync(contoso, id, "forecast", nexts: 5);
 
-        page.Find("[data-testid=wizard-submit]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=wizard-submit]").Click());
 
         page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith($"/accounts/{contoso}/campaigns/{id}"));
         (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), contoso, id, Ct))!.Status.ShouldBe(CampaignStatus.InReview);
@@ -149,7 +149,7 @@ public class CampaignWizardTests(SeededDatabase seeded) : BunitTestBase(seeded)
         var created = await Data.Campaigns.CreateDraftAsync(await UserIdAsync(CampaignTestData.Maria), contoso, CampaignTestData.Input($"No ad {Guid.NewGuid():N}", audience, null), Ct);
         var page = await OpenAtStepAsync(contoso, created.Value, "forecast", nexts: 5);
 
-        page.Find("[data-testid=wizard-submit]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=wizard-submit]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=wizard-errors]").TextContent.ShouldContain("Choose an ad before submitting. (Ad step)"));
         (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), contoso, created.Value, Ct))!.Status.ShouldBe(CampaignStatus.Draft);
@@ -200,7 +200,7 @@ public class CampaignWizardTests(SeededDatabase seeded) : BunitTestBase(seeded)
     /// <summary>Clicks Next and waits until its save has finished (it awaits the database: on PostgreSQL, truly).</summary>
     private static void Next(IRenderedComponent<CampaignWizardPage> page)
     {
-        page.Find("[data-testid=wizard-next]").Click();
+        page.InvokeAsync(() => page.Find("[data-testid=wizard-next]").Click()).GetAwaiter().GetResult();
         page.WaitForAssertion(() => page.Find("[data-testid=wizard-actions]").GetAttribute("data-busy").ShouldBe("false"));
     }
 

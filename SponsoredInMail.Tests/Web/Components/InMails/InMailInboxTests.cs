@@ -57,7 +57,7 @@ public class InMailInboxTests : BunitTestBase
 
         var page = Open(id);
         page.WaitForAssertion(() => page.Find("button[data-testid=inmail-interested]"));
-        page.Find("button[data-testid=inmail-interested]").Click();
+        await page.InvokeAsync(() => page.Find("button[data-testid=inmail-interested]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=inmail-response]").GetAttribute("data-response").ShouldBe("interested"));
         page.Find("[data-testid=inmail-response]").TextContent.ShouldContain("Interested");
@@ -81,7 +81,7 @@ public class InMailInboxTests : BunitTestBase
 
         var page = Open(id);
         page.WaitForAssertion(() => page.Find("button[data-testid=inmail-not-interested]"));
-        page.Find("button[data-testid=inmail-not-interested]").Click();
+        await page.InvokeAsync(() => page.Find("button[data-testid=inmail-not-interested]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=inmail-response]").GetAttribute("data-response").ShouldBe("notinterested"));
         (await _data.InMail.SentAsync(rep.UserId, Ct)).Single().Status.ShouldBe(InMailStatus.CreditedBack);
@@ -97,12 +97,12 @@ public class InMailInboxTests : BunitTestBase
 
         var page = Open(id);
         page.WaitForAssertion(() => page.Find("button[data-testid=inmail-send-reply]"));
-        page.Find("button[data-testid=inmail-send-reply]").Click();
+        await page.InvokeAsync(() => page.Find("button[data-testid=inmail-send-reply]").Click());
         page.WaitForAssertion(() => page.Find(".mud-input-error").TextContent.ShouldNotBeNullOrWhiteSpace());
         page.FindAll("[data-testid=inmail-response]").ShouldBeEmpty();
 
         page.Find("[data-testid=inmail-reply]").Input("Sure, call me on Tuesday.");
-        page.Find("button[data-testid=inmail-send-reply]").Click();
+        await page.InvokeAsync(() => page.Find("button[data-testid=inmail-send-reply]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=inmail-response]").GetAttribute("data-response").ShouldBe("reply"));
         page.Find("[data-testid=inmail-reply-text]").TextContent.ShouldBe("Sure, call me on Tuesday.");

@@ -33,7 +33,7 @@ public class InMailPageTests : BunitTestBase
     {
         page.WaitForElement("input[data-testid=inmail-subject]").Input(subject);
         page.Find("[data-testid=inmail-body]").Input(body);
-        page.Find("button[data-testid=inmail-send]").Click();
+        page.InvokeAsync(() => page.Find("button[data-testid=inmail-send]").Click()).GetAwaiter().GetResult();
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public class InMailPageTests : BunitTestBase
         var page = RenderPage();
         page.WaitForElement("input[data-testid=inmail-to]").Input($"{target.FirstName} {target.LastName}");
         provider.WaitForAssertion(() => provider.FindAll(".mud-list-item").ShouldNotBeEmpty(), TimeSpan.FromSeconds(5));
-        provider.FindAll(".mud-list-item").First(i => i.TextContent.Contains($"{target.FirstName} {target.LastName}")).Click();
+        await provider.InvokeAsync(() => provider.FindAll(".mud-list-item").First(i => i.TextContent.Contains($"{target.FirstName} {target.LastName}")).Click());
         Compose(page, "Picked from search", "Hello");
 
         page.WaitForAssertion(() => page.Find("[data-testid=sent-to]").TextContent.ShouldStartWith(target.FirstName));

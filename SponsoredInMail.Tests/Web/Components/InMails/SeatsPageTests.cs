@@ -31,7 +31,7 @@ public class SeatsPageTests : BunitTestBase
 
         var select = page.FindComponents<MudSelect<SeatTier>>().Single(s => s.Instance.Label == "Tier for Newly Hired");
         await page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(SeatTier.Team));
-        page.Find($"{row} button[data-testid=seat-assign]").Click();
+        await page.InvokeAsync(() => page.Find($"{row} button[data-testid=seat-assign]").Click());
 
         page.WaitForAssertion(() => page.Find($"{row} [data-testid=seat-tier]").TextContent.ShouldBe("Team"));
         page.Find($"{row} [data-testid=seat-balance]").TextContent.ShouldBe("30");
@@ -53,7 +53,7 @@ public class SeatsPageTests : BunitTestBase
 
         var select = page.FindComponents<MudSelect<SeatTier>>().Single(s => s.Instance.Label == "Tier for Basic Rep");
         await page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(SeatTier.Professional));
-        page.Find($"{row} button[data-testid=seat-assign]").Click();
+        await page.InvokeAsync(() => page.Find($"{row} button[data-testid=seat-assign]").Click());
 
         page.WaitForAssertion(() => page.Find($"{row} [data-testid=seat-tier]").TextContent.ShouldBe("Professional"));
         await using var db = Database.CreateContext();
