@@ -44,10 +44,15 @@ public sealed class ChangeFeed
     private readonly TimeProvider _clock;
     private readonly ILogger<ChangeFeed> _logger;
     private readonly Dictionary<string, Follower> _followers;
+    private readonly Cluster.IChangeNotifications? _notifications;
+    private readonly Cluster.Leadership? _leadership;
 
     public ChangeFeed(IDbContextFactory<AppDbContext> factory, IEnumerable<IChangeSubscriber> subscribers, ChangeSignal signal,
-        IOptions<ChangeFeedOptions> options, TimeProvider clock, ILogger<ChangeFeed> logger)
+        IOptions<ChangeFeedOptions> options, TimeProvider clock, ILogger<ChangeFeed> logger,
+        Cluster.IChangeNotifications? notifications = null, Cluster.Leadership? leadership = null)
     {
+        _notifications = notifications;
+        _leadership = leadership;
         _factory = factory;
         _signal = signal;
         _options = options;
@@ -72,9 +77,13 @@ public sealed class ChangeFeed
     /// </summary>
     public Task<bool> CatchUpAsync(string subscriber, CancellationToken ct = default) => DeliverAsync(_followers[subscriber], ct);
 
-    /// <summary>Runs every follower until <paramref name="ct"/> ends, plus pruning.</summary>
+    /// <summary>
+    /// Runs every follower until <paramref name="ct"/> ends, plus pruning (on the leading instance only), plus the
+    /// listener that wakes the followers when another instance commits.
+    /// </summary>
     public Task RunAsync(CancellationToken ct) =>
-        Task.WhenAll(_followers.Values.Select(f => FollowAsync(f, ct)).Append(PruneLoopAsync(ct)));
+        Task.WhenAll(_followers.Values.Select(f => FollowAsync(f, ct)).Append(PruneLoopAsync(ct))
+            .Append(_notifications?.ListenAsync(_signal.Notify, ct) ?? Task.CompletedTask));
 
     private async Task FollowAsync(Follower follower, CancellationToken ct)
     {
@@ -248,6 +257,10 @@ public sealed class ChangeFeed
             try
             {
                 await Task.Delay(TimeSpan.FromMinutes(_options.Value.PruneEveryMinutes), _clock, ct);
+                if (_leadership is { IsLeader: false })
+                {
+                    continue; // one instance prunes for all
+                }
                 var pruned = await PruneAsync(ct);
                 if (pruned > 0)
                 {

@@ -36,6 +36,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IDatabaseProviderServices>().CreateDeliveryStore(sp));
         services.AddSingleton(sp => sp.GetRequiredService<IDatabaseProviderServices>().CreateEngagementStore(sp));
         services.AddSingleton(sp => sp.GetRequiredService<IDatabaseProviderServices>().CreateEngagedMembers(sp));
+        services.AddSingleton(sp => sp.GetRequiredService<IDatabaseProviderServices>().CreateChangeNotifications(sp));
+        services.AddSingleton<Cluster.Leadership>();
         return services;
     }
 

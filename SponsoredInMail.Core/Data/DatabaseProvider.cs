@@ -47,6 +47,12 @@ public interface IDatabaseProviderServices : IRowLocks
     IEngagementStore CreateEngagementStore(IServiceProvider services);
     IEngagedMembers CreateEngagedMembers(IServiceProvider services);
 
+    /// <summary>A lock held for as long as this process keeps its connection (leader election, first-run seeding).</summary>
+    Cluster.ISessionLock CreateSessionLock(DatabaseConnection database, string name);
+
+    /// <summary>Wakes the change feed when another process commits to it.</summary>
+    Cluster.IChangeNotifications CreateChangeNotifications(IServiceProvider services);
+
     /// <summary>
     /// The change feed's append (parameters @kind, @payload, @at; returns the new position). Positions must commit in
     /// increasing order, or a follower that has read past a position could miss a lower one committed later.

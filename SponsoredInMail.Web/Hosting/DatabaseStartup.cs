@@ -11,6 +11,7 @@ internal static class DatabaseStartup
     public static async Task PrepareDatabaseAsync(this IServiceProvider services, ILogger logger, CancellationToken ct = default)
     {
         var database = services.GetRequiredService<DatabaseInitializer>();
+        await using var startup = await database.HoldStartupLockAsync(ct);
         await database.MigrateAsync(ct);
         if (await database.IsSeededAsync(ct))
         {

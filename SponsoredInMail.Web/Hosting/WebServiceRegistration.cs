@@ -29,6 +29,7 @@ public static class WebServiceRegistration
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddHostedService<LeadershipWorker>();
         services.AddHostedService<AudienceIndexLoader>();
         services.AddHostedService<ChangeFeedWorker>();
         services.AddHostedService<DeliveryWorker>();

@@ -30,11 +30,13 @@ internal sealed class PostgresProviderServices : IDatabaseProviderServices
     /// before 10 and a follower at 11 would never see 10. Appends therefore take one advisory transaction lock before
     /// the identity is drawn and hold it to commit: positions commit in order, as under SQLite's single writer. The
     /// lock is held only from a transaction's first append to its commit (appends come last in every transaction).
+    /// The append also notifies <see cref="PostgresChangeNotifications.Channel"/>: PostgreSQL delivers it at commit (once
+    /// per transaction, however many appends), waking every instance's followers.
     /// </summary>
     public const long FeedAppendLock = 0x5349_4d46_4545_44; // "SIMFEED"
 
     public string AppendChangeSql => $"""
-        WITH feed_lock AS (SELECT pg_advisory_xact_lock({FeedAppendLock}))
+        WITH feed_lock AS (SELECT pg_advisory_xact_lock({FeedAppendLock}), pg_notify('{PostgresChangeNotifications.Channel}', ''))
         INSERT INTO "Changes" ("Kind", "Payload", "At") SELECT @kind, @payload, @at FROM feed_lock RETURNING "Position"
         """;
 
@@ -43,6 +45,8 @@ internal sealed class PostgresProviderServices : IDatabaseProviderServices
     public IDeliveryStore CreateDeliveryStore(IServiceProvider services) => ActivatorUtilities.CreateInstance<PostgresDeliveryStore>(services);
     public IEngagementStore CreateEngagementStore(IServiceProvider services) => ActivatorUtilities.CreateInstance<PostgresEngagementStore>(services);
     public IEngagedMembers CreateEngagedMembers(IServiceProvider services) => ActivatorUtilities.CreateInstance<PostgresEngagedMembers>(services);
+    public Cluster.ISessionLock CreateSessionLock(DatabaseConnection database, string name) => new PostgresSessionLock(database.ConnectionString, name);
+    public Cluster.IChangeNotifications CreateChangeNotifications(IServiceProvider services) => ActivatorUtilities.CreateInstance<PostgresChangeNotifications>(services);
 
     public Task<Sqlite.InvariantReport> CheckDeliveryInvariantsAsync(string connectionString, int anyCapDays, int sameCapDays, int activeWithinDays, CancellationToken ct = default) =>
         PostgresDeliveryInvariantCheck.RunAsync(connectionString, anyCapDays, sameCapDays, activeWithinDays, ct);

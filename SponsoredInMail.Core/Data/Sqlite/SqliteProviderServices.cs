@@ -52,6 +52,8 @@ internal sealed class SqliteProviderServices : IDatabaseProviderServices
     public IDeliveryStore CreateDeliveryStore(IServiceProvider services) => ActivatorUtilities.CreateInstance<SqliteDeliveryStore>(services);
     public IEngagementStore CreateEngagementStore(IServiceProvider services) => ActivatorUtilities.CreateInstance<SqliteEngagementStore>(services);
     public IEngagedMembers CreateEngagedMembers(IServiceProvider services) => ActivatorUtilities.CreateInstance<SqliteEngagedMembers>(services);
+    public Cluster.ISessionLock CreateSessionLock(DatabaseConnection database, string name) => new SqliteSessionLock();
+    public Cluster.IChangeNotifications CreateChangeNotifications(IServiceProvider services) => new SqliteChangeNotifications();
 
     public Task<InvariantReport> CheckDeliveryInvariantsAsync(string connectionString, int anyCapDays, int sameCapDays, int activeWithinDays, CancellationToken ct = default) =>
         DeliveryInvariantCheck.RunAsync(connectionString, anyCapDays, sameCapDays, activeWithinDays, ct);
