@@ -72,6 +72,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<InMail.CreditJob>();
         services.AddOptions<Api.ApiOptions>().Bind(configuration.GetSection(Api.ApiOptions.Section));
         services.AddSingleton<Api.ApiTokenService>();
+        services.AddSingleton<Api.ApiRateLimiter>();
         return services;
     }
 }

@@ -24,4 +24,10 @@ public class ApiToken : Accounts.IAccountOwned<ApiToken>
     public DateTime CreatedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
     public DateTime? LastUsedAt { get; set; }
+
+    /// <summary>The minute the rate limit is counting (<see cref="ApiRateLimiter"/>); null before the first request.</summary>
+    public DateTime? RateWindowStart { get; set; }
+
+    /// <summary>Requests made in <see cref="RateWindowStart"/>'s minute.</summary>
+    public int RateWindowRequests { get; set; }
 }

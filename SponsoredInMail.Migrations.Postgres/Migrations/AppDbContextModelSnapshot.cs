@@ -531,6 +531,12 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int>("RateWindowRequests")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("RateWindowStart")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -38,36 +36,6 @@ public static class ApiRegistration
             // Enums by name, strictly (see StrictEnumConverter); numbers only as JSON numbers (the web defaults would also read "100" as 100).
             options.SerializerOptions.Converters.Add(new StrictEnumConverter());
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-        });
-
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(ApiEndpoints.RateLimitPolicy, context =>
-            {
-                var token = context.User.FindFirst(ApiTokenAuthenticationHandler.TokenIdClaim)?.Value;
-                if (token is null)
-                {
-                    // Unreachable behind the API's authorization policy; no token, no budget to count against.
-                    return RateLimitPartition.GetNoLimiter("no-token");
-                }
-                var perMinute = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.RequestsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(token, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = Math.Max(1, perMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
-                });
-            });
-            options.OnRejected = async (context, ct) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await TypedResults.Problem(
-                        statusCode: StatusCodes.Status429TooManyRequests,
-                        title: "Too many requests.",
-                        detail: $"This token may make {context.HttpContext.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.RequestsPerMinute} requests a minute; try again in {seconds} s.")
-                    .ExecuteAsync(context.HttpContext);
-            };
         });
 
         services.AddOpenApi(DocumentName, options =>
@@ -126,7 +94,6 @@ public static class ApiRegistration
                 await TypedResults.Problem(statusCode: context.Response.StatusCode).ExecuteAsync(context);
             }
         }));
-        app.UseRateLimiter();
         return app;
     }
 

@@ -505,6 +505,12 @@ namespace SponsoredInMail.Core.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("RateWindowRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RateWindowStart")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("TEXT");
 

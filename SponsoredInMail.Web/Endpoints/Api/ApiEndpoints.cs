@@ -23,13 +23,12 @@ public static class ApiEndpoints
 {
     public const string ReadPolicy = "api-read";
     public const string WritePolicy = "api-write";
-    public const string RateLimitPolicy = "api-per-token";
 
     public static IEndpointRouteBuilder MapApiEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(ReadPolicy)
-            .RequireRateLimiting(RateLimitPolicy)
+            .AddEndpointFilter<ApiRateLimitFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 

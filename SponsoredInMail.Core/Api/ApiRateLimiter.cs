@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SponsoredInMail.Core.Data;
+
+namespace SponsoredInMail.Core.Api;
+
+/// <summary>What the limiter decided for one request.</summary>
+public readonly record struct RateDecision(bool Allowed, int Limit, TimeSpan RetryAfter);
+
+/// <summary>
+/// The per-token request limit (<see cref="ApiOptions.RequestsPerMinute"/>, a fixed window of one UTC minute), kept on the
+/// token's row so that it holds across every app instance sharing the database. One conditional UPDATE per request
+/// both counts and decides: it matches only while the window has room (or a new minute has begun), so two instances
+/// racing for the last request both run it and the database lets one through — on PostgreSQL the second waits for the
+/// first's row lock and re-checks the condition against the row it wrote; on SQLite writers take turns.
+/// </summary>
+public sealed class ApiRateLimiter(IDbContextFactory<AppDbContext> factory, IOptions<ApiOptions> options, TimeProvider clock)
+{
+    public int Limit => Math.Max(1, options.Value.RequestsPerMinute);
+
+    public async Task<RateDecision> TakeAsync(int tokenId, CancellationToken ct = default)
+    {
+        var limit = Limit;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var window = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var counted = await db.ApiTokens
+            .Where(t => t.Id == tokenId && (t.RateWindowStart != window || t.RateWindowRequests < limit))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.RateWindowRequests, t => t.RateWindowStart == window ? t.RateWindowRequests + 1 : 1)
+                .SetProperty(t => t.RateWindowStart, window), ct);
+        return new RateDecision(counted == 1, limit, counted == 1 ? TimeSpan.Zero : window.AddMinutes(1) - now);
+    }
+}

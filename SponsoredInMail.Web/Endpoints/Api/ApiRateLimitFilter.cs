@@ -1,0 +1,33 @@
+using System.Globalization;
+using SponsoredInMail.Core.Api;
+
+namespace SponsoredInMail.Web.Endpoints.Api;
+
+/// <summary>
+/// Counts every API request against its token's limit (<see cref="ApiRateLimiter"/>, shared by all instances through the
+/// database) and answers a problem-details 429 with Retry-After beyond it. Runs after authentication, so it always
+/// has a token.
+/// </summary>
+internal sealed class ApiRateLimitFilter(ApiRateLimiter limiter) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (http.User.FindFirst(ApiTokenAuthenticationHandler.TokenIdClaim)?.Value is not { } claim
+            || !int.TryParse(claim, NumberStyles.None, CultureInfo.InvariantCulture, out var tokenId))
+        {
+            return await next(context); // unreachable behind the API's authorization policy
+        }
+        var decision = await limiter.TakeAsync(tokenId, http.RequestAborted);
+        if (decision.Allowed)
+        {
+            return await next(context);
+        }
+        var seconds = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many requests.",
+            detail: $"This token may make {decision.Limit} requests a minute; try again in {seconds} s.");
+    }
+}
