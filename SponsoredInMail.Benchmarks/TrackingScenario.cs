@@ -13,7 +13,7 @@ using static SponsoredInMail.Benchmarks.Stats;
 
 namespace SponsoredInMail.Benchmarks;
 
-internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Members, DatabaseProvider Provider = DatabaseProvider.Sqlite, string? Db = null, bool KeepDb = false)
+internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Members, DatabaseProvider Provider = DatabaseProvider.Sqlite, string? Db = null, bool KeepDb = false, string? Url = null)
 {
     public static TrackingOptionsCli Parse(string[] args)
     {
@@ -21,6 +21,7 @@ internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Memb
         var provider = DatabaseProvider.Sqlite;
         string? db = null;
         var keep = false;
+        string? url = null;
         for (var i = 0; i < args.Length; i++)
         {
             int Count(int min)
@@ -40,10 +41,26 @@ internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Memb
                     break;
                 case "--db": db = i + 1 < args.Length ? args[++i] : throw new UsageException("option --db needs a value."); break;
                 case "--keep-db": keep = true; break;
-                default: throw new UsageException($"unknown option '{args[i]}' for tracking (known: --seconds, --connections, --members, --database, --db, --keep-db).");
+                case "--url":
+                    url = i + 1 < args.Length ? args[++i] : throw new UsageException("option --url needs a value.");
+                    if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+                    {
+                        throw new UsageException($"--url expects an http(s) base URL such as http://127.0.0.1:8080, got '{url}'.");
+                    }
+                    url = url.TrimEnd('/');
+                    break;
+                default: throw new UsageException($"unknown option '{args[i]}' for tracking (known: --seconds, --connections, --members, --database, --db, --keep-db, --url).");
             }
         }
-        return new TrackingOptionsCli(seconds, connections, members, provider, db, keep);
+        if (url is not null && db is null)
+        {
+            throw new UsageException("--url needs --db: the database (file or PostgreSQL name) the app at that URL runs on, to sign tokens for its deliveries.");
+        }
+        if (url is not null && keep)
+        {
+            throw new UsageException("--keep-db has no meaning with --url: the running app's database is never dropped.");
+        }
+        return new TrackingOptionsCli(seconds, connections, members, provider, db, keep, url);
     }
 }
 
@@ -51,11 +68,17 @@ internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Memb
 /// tracking: runs the web app (Release build, its own process) on loopback over a freshly seeded database with the
 /// demo campaigns, signs tracking tokens for real deliveries and their stored links, drives GET /t/{token} with C
 /// concurrent connections for S seconds, and compares the redirects received with the click events stored.
+/// With <c>--url</c> it starts nothing: it drives an app already running there (e.g. several instances behind nginx,
+/// deploy/local-cluster.sh) over the database named by <c>--db</c>, which that app has seeded.
 /// </summary>
 internal sealed class TrackingScenario(TrackingOptionsCli options)
 {
     public async Task<int> RunAsync()
     {
+        if (options.Url is { } url)
+        {
+            return await RunAgainstAsync(url);
+        }
         var directory = Path.Combine(Path.GetTempPath(), $"sim-tracking-{Guid.NewGuid():N}");
         var database = BenchDatabase.Resolve(options.Provider, options.Db ?? (options.Provider == DatabaseProvider.Sqlite ? Path.Combine(directory, "tracking.db") : null), "sim-tracking");
         if (await database.ExistsAsync())
@@ -101,6 +124,35 @@ internal sealed class TrackingScenario(TrackingOptionsCli options)
                 Directory.Delete(directory, recursive: true);
             }
         }
+    }
+
+    /// <summary>--url: an app someone else runs, on an existing, seeded database that is left as it is.</summary>
+    private async Task<int> RunAgainstAsync(string baseUrl)
+    {
+        var database = BenchDatabase.Resolve(options.Provider, options.Db, "sim-tracking");
+        if (!await database.ExistsAsync())
+        {
+            throw new UsageException($"{database} does not exist: --url drives a running app over the database it has seeded.");
+        }
+        using (var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        {
+            try
+            {
+                (await probe.GetAsync(baseUrl + "/health")).EnsureSuccessStatusCode();
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                throw new UsageException($"{baseUrl}/health does not answer: {e.Message}");
+            }
+        }
+        var tokens = await TokensAsync(database);
+        Log.Info($"{N(tokens.Count)} signed tokens over real deliveries; driving {baseUrl} with {options.Connections} connections for {options.Seconds} s…");
+        var before = await StoredClicksAsync(database);
+        var (sent, errors, latencies, seconds) = await DriveAsync(baseUrl, tokens);
+        var stored = await StoredClicksAsync(database) - before;
+        Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"RESULT scenario=tracking url={baseUrl} events_per_s={sent / seconds:F0} p50_ms={Stats.Percentile(latencies, 50):F2} p99_ms={Stats.Percentile(latencies, 99):F2} errors={errors} stored={stored} sent={sent}"));
+        return stored == sent && errors == 0 ? 0 : 1;
     }
 
     private static Process StartApp(DatabaseProvider provider, string connection, string baseUrl, int members)
@@ -161,11 +213,17 @@ internal sealed class TrackingScenario(TrackingOptionsCli options)
         throw new TimeoutException("the web app did not become healthy within 3 minutes.");
     }
 
-    /// <summary>Tokens for every delivery of a message ad with a landing URL, signed with the app's own key.</summary>
+    /// <summary>
+    /// Tokens for every delivery of a message ad with a landing URL, signed with the app's own key: the one it stored in
+    /// the database on first use, or Tracking__SigningKey when that is set (in this process's environment as in the app's).
+    /// </summary>
     private static async Task<List<string>> TokensAsync(BenchDatabase database)
     {
         var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System)
-            .AddSponsoredInMailData(_ => database.Connection).AddSponsoredInMailCore(new ConfigurationBuilder().Build());
+            .AddSponsoredInMailData(_ => database.Connection).AddSponsoredInMailCore(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Tracking:SigningKey"] = Environment.GetEnvironmentVariable("Tracking__SigningKey"),
+            }).Build());
         services.AddSponsoredInMailIdentity();
         await using var provider = services.BuildServiceProvider();
         var factory = provider.GetRequiredService<IDbContextFactory<AppDbContext>>();

@@ -4,13 +4,14 @@
 #   deploy/local-postgres.sh            # up (idempotent)
 #   deploy/local-postgres.sh down       # stops the cluster (data kept)
 # Then:  export $(deploy/local-postgres.sh | tail -2) && dotnet run --project SponsoredInMail.Web
+# Overrides: SIM_PG_PORT (5432, or the next free one), SIM_PG_CLUSTER, SIM_PG_PASSWORD, SIM_PG_DATABASE (sponsoredinmail).
 set -euo pipefail
 
 PORT=${SIM_PG_PORT:-5432}
 CLUSTER=${SIM_PG_CLUSTER:-sponsoredinmail}
 ROLE=sim
 PASSWORD=${SIM_PG_PASSWORD:-sim}
-DATABASE=sponsoredinmail
+DATABASE=${SIM_PG_DATABASE:-sponsoredinmail}
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "Run as root (it installs packages and manages a cluster as the postgres user)." >&2
