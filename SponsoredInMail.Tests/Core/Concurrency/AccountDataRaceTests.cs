@@ -92,7 +92,7 @@ public class AccountDataRaceTests
         var campaigns = scene.Db.Get<CampaignService>();
         var ads = scene.Db.Get<AdService>();
         var original = (await campaigns.CreateDraftAsync(scene.Maria, scene.Contoso, scene.Draft(scene.Audience, scene.Ad), Ct)).Value;
-        for (var round = 0; round < Rounds; round++)
+        for (var round = 0; round < Rounds * 2; round++)
         {
             var results = await RaceTests.RaceAsync(
                 async () => (await campaigns.DuplicateAsync(scene.Maria, scene.Contoso, original, Ct)).Outcome,
