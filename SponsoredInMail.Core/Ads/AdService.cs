@@ -89,6 +89,7 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSc
             return refusedNow;
         }
         await LockSenderAsync(db, accountId, input, ct);
+        await LockLeadFormsAsync(db, input, ct);
         var (outcome, _) = AdValidator.Validate(input, await ContextAsync(db, accountId, input, ct));
         if (!outcome.Succeeded)
         {
@@ -121,6 +122,7 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSc
         {
             return Result.Fail("format", "An ad keeps its format; create a new ad for the other format.");
         }
+        await LockLeadFormsAsync(db, input, ct);
         var (outcome, _) = AdValidator.Validate(input, await ContextAsync(db, accountId, input, ct));
         if (!outcome.Succeeded)
         {
@@ -259,6 +261,19 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSc
         {
             await db.LockAsync<SenderPermission>(id, ct);
         }
+    }
+
+    /// <summary>
+    /// Locks the lead forms the ad would point at (after the sender permission and the ad: seat → permission → ad →
+    /// lead form) before they are checked: an archive of one of them either waits for this save to commit (an ad
+    /// saved before the archive keeps its form) or has committed and the check refuses the form.
+    /// </summary>
+    private static Task LockLeadFormsAsync(AppDbContext db, AdInput input, CancellationToken ct)
+    {
+        var forms = (input.Conversation?.Messages ?? []).SelectMany(m => m?.Buttons ?? []).Select(b => b?.LeadFormId)
+            .Append(input.Format == AdFormat.MessageAd && input.CtaTarget == CtaTarget.LeadForm ? input.LeadFormId : null)
+            .OfType<int>().Select(id => (long)id).Distinct().ToList();
+        return db.LockAsync<LeadGenForm>(forms, ct);
     }
 
     private async Task<AdContext> ContextAsync(AppDbContext db, int accountId, AdInput input, CancellationToken ct)

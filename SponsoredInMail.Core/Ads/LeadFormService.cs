@@ -193,7 +193,9 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
 
     private async Task<Result> SetArchivedAsync(string actorUserId, int accountId, int formId, bool archived, CancellationToken ct)
     {
-        await using var change = await scope.ChangeAsync<LeadGenForm>(actorUserId, accountId, formId, ct);
+        // In a transaction with the form locked: an ad save that has checked the form (and holds its lock) commits
+        // first, so no ad is saved pointing at a form on a check made before the form was archived.
+        await using var change = await scope.ChangeAsync<LeadGenForm>(actorUserId, accountId, formId, ct, transaction: true);
         if (change.Refusal is { } refused)
         {
             return refused;
@@ -204,6 +206,7 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
             entity.IsArchived = archived;
             Touch(entity, actorUserId);
             await db.SaveChangesAsync(ct);
+            await change.CommitAsync(ct);
         }
         return Result.Ok;
     }

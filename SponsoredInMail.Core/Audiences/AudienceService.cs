@@ -16,6 +16,16 @@ public sealed record SampleMember(int Id, string Name, string Headline, string L
 public interface IAudienceUsage
 {
     Task<bool> IsUsedByLiveCampaignAsync(int savedAudienceId, CancellationToken ct);
+
+    /// <summary>
+    /// Inside a deletion's transaction, before the audience is locked: locks the campaigns that use it, in the order a
+    /// campaign's own changes take them (the campaign, then its audience), and returns their ids. A submission under way
+    /// then either commits first and is seen, or waits for the deletion and finds the audience gone.
+    /// </summary>
+    Task<IReadOnlyList<long>> LockUsersAsync(AppDbContext db, int savedAudienceId, CancellationToken ct) => Task.FromResult<IReadOnlyList<long>>([]);
+
+    /// <summary>The campaigns that use the audience now (read in <paramref name="db"/>'s transaction).</summary>
+    Task<IReadOnlyList<long>> UsersAsync(AppDbContext db, int savedAudienceId, CancellationToken ct) => Task.FromResult<IReadOnlyList<long>>([]);
 }
 
 /// <summary>
@@ -120,24 +130,8 @@ public sealed class AudienceService(
         return TargetingDescription.Describe(targeting, new NamedLists(index, names));
     }
 
-    public async Task<Result<int>> CreateAsync(string actorUserId, int accountId, string name, Targeting targeting, CancellationToken ct = default)
-    {
-        var check = await CheckWriteAsync(actorUserId, accountId, null, name, targeting, ct);
-        if (!check.Succeeded)
-        {
-            return check;
-        }
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var audience = new SavedAudience
-        {
-            AdvertiserAccountId = accountId, Name = name.Trim(), TargetingJson = targeting.ToJson(),
-            CreatedByUserId = actorUserId, CreatedAt = now, UpdatedByUserId = actorUserId, UpdatedAt = now,
-        };
-        db.SavedAudiences.Add(audience);
-        await db.SaveChangesAsync(ct);
-        return Result<int>.Ok(audience.Id);
-    }
+    public Task<Result<int>> CreateAsync(string actorUserId, int accountId, string name, Targeting targeting, CancellationToken ct = default) =>
+        InsertAsync(actorUserId, accountId, name, targeting, firstFreeCopy: false, ct);
 
     public async Task<Result> UpdateAsync(string actorUserId, int accountId, int audienceId, string name, Targeting targeting, CancellationToken ct = default)
     {
@@ -146,7 +140,7 @@ public sealed class AudienceService(
         {
             return check;
         }
-        return await ChangeAsync(accountId, audienceId, actorUserId, a =>
+        return await ChangeAsync(accountId, audienceId, actorUserId, name.Trim(), targeting, a =>
         {
             a.Name = name.Trim();
             a.TargetingJson = targeting.ToJson();
@@ -156,9 +150,10 @@ public sealed class AudienceService(
     public async Task<Result> RenameAsync(string actorUserId, int accountId, int audienceId, string name, CancellationToken ct = default)
     {
         var check = await CheckWriteAsync(actorUserId, accountId, audienceId, name, null, ct);
-        return check.Succeeded ? await ChangeAsync(accountId, audienceId, actorUserId, a => a.Name = name.Trim(), ct) : check;
+        return check.Succeeded ? await ChangeAsync(accountId, audienceId, actorUserId, name.Trim(), null, a => a.Name = name.Trim(), ct) : check;
     }
 
+    /// <summary>A copy named "Copy of …" (or "Copy 2 of …", …): the first name free when the copy is saved.</summary>
     public async Task<Result<int>> DuplicateAsync(string actorUserId, int accountId, int audienceId, CancellationToken ct = default)
     {
         var original = await GetAsync(actorUserId, accountId, audienceId, ct);
@@ -166,22 +161,17 @@ public sealed class AudienceService(
         {
             return AccountScope.NotFound<SavedAudience>();
         }
-        var existing = (await ListAsync(actorUserId, accountId, ct)).Select(a => a.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var name = $"Copy of {original.Name}";
-        for (var n = 2; existing.Contains(name); n++)
-        {
-            name = $"Copy {n} of {original.Name}";
-        }
-        if (name.Length > AudienceRules.MaxNameLength)
-        {
-            name = name[..AudienceRules.MaxNameLength];
-        }
-        return await CreateAsync(actorUserId, accountId, name, original.Targeting, ct);
+        return await InsertAsync(actorUserId, accountId, original.Name, original.Targeting, firstFreeCopy: true, ct);
     }
 
     public async Task<Result> DeleteAsync(string actorUserId, int accountId, int audienceId, CancellationToken ct = default)
     {
-        await using var change = await scope.ChangeAsync<SavedAudience>(actorUserId, accountId, audienceId, ct);
+        // In a transaction, the campaigns using the audience locked before the audience itself: a submission racing
+        // the deletion is either seen as live below or finds the audience gone (and no deletion can null the audience
+        // of a campaign in review). On SQLite the IMMEDIATE transaction does the same.
+        IReadOnlyList<long> locked = [];
+        await using var change = await scope.ChangeAsync<SavedAudience>(actorUserId, accountId, audienceId, ct, transaction: true,
+            lockFirst: async (locking, token) => locked = await usage.LockUsersAsync(locking, audienceId, token));
         if (change.Refusal is { } refused)
         {
             return refused;
@@ -191,8 +181,14 @@ public sealed class AudienceService(
         {
             return Result.Fail("audience", $"'{audience.Name}' is used by a live campaign; pause or end the campaign before deleting it.");
         }
+        if ((await usage.UsersAsync(db, audienceId, ct)).Except(locked).Any())
+        {
+            // A draft chose it between the two locks: not locked here, so not touched (its save may be under way).
+            return Result.Fail("audience", $"A campaign has just chosen '{audience.Name}'; try deleting it again.");
+        }
         db.SavedAudiences.Remove(audience);
         await db.SaveChangesAsync(ct);
+        await change.CommitAsync(ct);
         return Result.Ok;
     }
 
@@ -221,15 +217,8 @@ public sealed class AudienceService(
         {
             return AccountScope.NotFound<SavedAudience>();
         }
-        if (trimmed.Length > 0 && errors.Count == 0) // a refused name (a NUL, say) never reaches a query
-        {
-            var clash = await db.SavedAudiences.AnyAsync(a => a.AdvertiserAccountId == accountId && a.Id != (audienceId ?? 0)
-                && a.Name.ToUpper() == trimmed.ToUpper(), ct);
-            if (clash)
-            {
-                errors.Add(new FieldError("name", $"This account already has an audience named '{trimmed}'."));
-            }
-        }
+        // The name's clash check is made in the write's transaction (LockForSaveAsync); a refused name (a NUL, say)
+        // returns from here and never reaches a query.
         if (targeting is not null)
         {
             await feed.CatchUpAudienceIndexAsync(index, ct);
@@ -238,18 +227,125 @@ public sealed class AudienceService(
         return errors.Count == 0 ? Result.Ok : Result.Fail(errors);
     }
 
-    private async Task<Result> ChangeAsync(int accountId, int audienceId, string actorUserId, Action<SavedAudience> change, CancellationToken ct)
+    private async Task<Result<int>> InsertAsync(string actorUserId, int accountId, string name, Targeting targeting, bool firstFreeCopy, CancellationToken ct)
+    {
+        var check = await CheckWriteAsync(actorUserId, accountId, null, name, targeting, ct);
+        if (!check.Succeeded)
+        {
+            return check;
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var (taken, refused) = await LockForSaveAsync(db, accountId, null, targeting, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        var chosen = name.Trim();
+        if (firstFreeCopy)
+        {
+            chosen = CopyName(name.Trim(), 1);
+            for (var n = 2; taken.Contains(chosen); n++)
+            {
+                chosen = CopyName(name.Trim(), n);
+            }
+        }
+        else if (taken.Contains(chosen))
+        {
+            return NameTaken(chosen);
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var audience = new SavedAudience
+        {
+            AdvertiserAccountId = accountId, Name = chosen, TargetingJson = targeting.ToJson(),
+            CreatedByUserId = actorUserId, CreatedAt = now, UpdatedByUserId = actorUserId, UpdatedAt = now,
+        };
+        db.SavedAudiences.Add(audience);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return Result<int>.Ok(audience.Id);
+    }
+
+    private async Task<Result> ChangeAsync(int accountId, int audienceId, string actorUserId, string name, Targeting? targeting, Action<SavedAudience> change, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var (taken, refused) = await LockForSaveAsync(db, accountId, audienceId, targeting, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
         if (await AccountScope.FindAsync<SavedAudience>(db, accountId, audienceId, ct) is not { } audience)
         {
             return AccountScope.NotFound<SavedAudience>();
+        }
+        if (taken.Contains(name))
+        {
+            return NameTaken(name);
         }
         change(audience);
         audience.UpdatedByUserId = actorUserId;
         audience.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return Result.Ok;
+    }
+
+    /// <summary>
+    /// The locks of an audience save, inside its transaction and before the reads they protect: the account's audience
+    /// names (a rule across rows, for a name that may not exist yet: saves of one account take turns from here to
+    /// their commit, so two cannot both find a name free), then the matched lists the targeting uses (a list deletion
+    /// either waits and then sees this audience, or has committed and the list is missing here), then the audience
+    /// itself (a deletion either waits or is seen). On SQLite the IMMEDIATE transaction already serializes them.
+    /// Returns the names the account's other audiences have, or why the save cannot go ahead.
+    /// </summary>
+    private static async Task<(HashSet<string> Taken, Result? Refusal)> LockForSaveAsync(
+        AppDbContext db, int accountId, int? audienceId, Targeting? targeting, CancellationToken ct)
+    {
+        await db.LockNameAsync($"audience-names:{accountId}", ct);
+        if (targeting is not null && await MissingListsAsync(db, accountId, targeting, ct) is { } missing)
+        {
+            return ([], missing);
+        }
+        if (audienceId is { } id)
+        {
+            await db.LockAsync<SavedAudience>(id, ct);
+        }
+        // Compared in memory: SQLite's upper() folds ASCII only, PostgreSQL's more; an account has few audiences.
+        var names = await db.SavedAudiences.AsNoTracking()
+            .Where(a => a.AdvertiserAccountId == accountId && a.Id != (audienceId ?? 0))
+            .Select(a => a.Name)
+            .ToListAsync(ct);
+        return (names.ToHashSet(StringComparer.OrdinalIgnoreCase), null);
+    }
+
+    /// <summary>Locks the matched lists the targeting names and refuses it when one of them is no longer there.</summary>
+    private static async Task<Result?> MissingListsAsync(AppDbContext db, int accountId, Targeting targeting, CancellationToken ct)
+    {
+        var named = new[] { ("Include.", targeting.IncludedValues(Facet.MatchedAudience)), ("Exclude.", targeting.ExcludedValues(Facet.MatchedAudience)) }
+            .SelectMany(g => g.Item2.Select(value => (Field: g.Item1 + Facet.MatchedAudience, Value: value)))
+            .Select(v => (v.Field, v.Value, Id: int.TryParse(v.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var listId) ? listId : 0))
+            .ToList();
+        if (named.Count == 0)
+        {
+            return null;
+        }
+        await db.LockAsync<MatchedAudience>(named.Select(n => (long)n.Id).Where(n => n > 0).Distinct().ToList(), ct);
+        var ids = named.Select(n => n.Id).ToList();
+        var present = (await db.MatchedAudiences.AsNoTracking().Where(m => m.AdvertiserAccountId == accountId && ids.Contains(m.Id))
+            .Select(m => m.Id).ToListAsync(ct)).ToHashSet();
+        var errors = named.Where(n => !present.Contains(n.Id))
+            .Select(n => new FieldError(n.Field, $"The matched list '{n.Value}' has just been deleted; take it out of the audience."))
+            .ToList();
+        return errors.Count == 0 ? null : Result.Fail(errors);
+    }
+
+    private static Result NameTaken(string name) => Result.Fail("name", $"This account already has an audience named '{name}'.");
+
+    private static string CopyName(string original, int n)
+    {
+        var name = n == 1 ? $"Copy of {original}" : $"Copy {n} of {original}";
+        return name.Length > AudienceRules.MaxNameLength ? name[..AudienceRules.MaxNameLength] : name;
     }
 
     /// <summary>Labels matched lists by their names; everything else as the index labels it.</summary>

@@ -14,4 +14,14 @@ internal sealed class CampaignAudienceUsage(IDbContextFactory<AppDbContext> fact
         await using var db = await factory.CreateDbContextAsync(ct);
         return await db.Campaigns.AnyAsync(c => c.SavedAudienceId == savedAudienceId && Live.Contains(c.Status), ct);
     }
+
+    public async Task<IReadOnlyList<long>> LockUsersAsync(AppDbContext db, int savedAudienceId, CancellationToken ct)
+    {
+        var users = await UsersAsync(db, savedAudienceId, ct);
+        await db.LockAsync<Campaign>(users, ct);
+        return users;
+    }
+
+    public async Task<IReadOnlyList<long>> UsersAsync(AppDbContext db, int savedAudienceId, CancellationToken ct) =>
+        await db.Campaigns.AsNoTracking().Where(c => c.SavedAudienceId == savedAudienceId).Select(c => (long)c.Id).ToListAsync(ct);
 }

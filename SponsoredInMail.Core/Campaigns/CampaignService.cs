@@ -67,13 +67,43 @@ public sealed class CampaignService(
         return errors.Count == 0 ? Result.Ok : Result.Fail(errors);
     }
 
-    public async Task<Result<int>> CreateDraftAsync(string actorUserId, int accountId, CampaignInput input, CancellationToken ct = default)
+    public Task<Result<int>> CreateDraftAsync(string actorUserId, int accountId, CampaignInput input, CancellationToken ct = default) =>
+        CreateAsync(actorUserId, accountId, input, dropUnusable: false, ct);
+
+    /// <summary>
+    /// A new draft, in one transaction: the caller's seat, the ad and the audience are locked before they are checked
+    /// (seat → ad → audience, the order everyone takes them in), so an ad archived or an audience deleted meanwhile
+    /// is either seen by the check or waits for the draft. <paramref name="dropUnusable"/> (a duplicate) leaves out an
+    /// audience or ad that is no longer usable instead of refusing.
+    /// </summary>
+    private async Task<Result<int>> CreateAsync(string actorUserId, int accountId, CampaignInput input, bool dropUnusable, CancellationToken ct)
     {
         if (await scope.RequireManagerAsync<Campaign>(actorUserId, accountId, ct) is { } refused)
         {
             return refused;
         }
         await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await AccountScope.LockSeatAsync<Campaign>(db, actorUserId, accountId, ct) is { } refusedNow)
+        {
+            return refusedNow;
+        }
+        if (input.AdId is { } adId)
+        {
+            await db.LockAsync<Ad>(adId, ct);
+        }
+        if (dropUnusable)
+        {
+            // The copy keeps the audience and ad only while they are still usable by a draft.
+            if (input.SavedAudienceId is { } audience && !await LockAudienceAsync(db, accountId, audience, ct))
+            {
+                input = input with { SavedAudienceId = null };
+            }
+            if (input.AdId is { } ad && !await db.Ads.WhereOwned(accountId, ad).AnyAsync(a => a.Status == AdStatus.Active, ct))
+            {
+                input = input with { AdId = null };
+            }
+        }
         var check = await CheckAsync(db, accountId, input, forSubmit: false, ct);
         if (!check.Succeeded)
         {
@@ -86,13 +116,17 @@ public sealed class CampaignService(
         await db.SaveChangesAsync(ct);
         db.AuditLog.Add(Entry(actorUserId, campaign, "created", null, Snapshot(campaign)));
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return Result<int>.Ok(campaign.Id);
     }
 
     /// <summary>Edits a draft or a rejected campaign (which goes back to Draft).</summary>
     public async Task<Result> UpdateDraftAsync(string actorUserId, int accountId, int campaignId, CampaignInput input, CancellationToken ct = default)
     {
-        await using var change = await scope.ChangeAsync<Campaign>(actorUserId, accountId, campaignId, ct, transaction: true);
+        // The chosen ad is locked before the campaign (ad → campaign, as a sender's revocation takes them): an archive
+        // of it meanwhile is seen by the check.
+        await using var change = await scope.ChangeAsync<Campaign>(actorUserId, accountId, campaignId, ct, transaction: true,
+            lockFirst: input.AdId is { } adId ? (locking, token) => locking.LockAsync<Ad>(adId, token) : null);
         if (change.Refusal is { } refused)
         {
             return refused;
@@ -204,18 +238,6 @@ public sealed class CampaignService(
         }
         var input = ToInput(original);
         var name = $"Copy of {original.Name}";
-        await using (var db = await factory.CreateDbContextAsync(ct))
-        {
-            // The copy keeps the audience and ad only while they are still usable by a draft.
-            if (input.SavedAudienceId is { } audience && !await db.SavedAudiences.AnyAsync(a => a.Id == audience, ct))
-            {
-                input = input with { SavedAudienceId = null };
-            }
-            if (input.AdId is { } ad && !await db.Ads.AnyAsync(a => a.Id == ad && a.Status == AdStatus.Active, ct))
-            {
-                input = input with { AdId = null };
-            }
-        }
         var now = Now();
         input = input with
         {
@@ -223,7 +245,8 @@ public sealed class CampaignService(
             StartAt = input.StartAt < now ? now : input.StartAt,
             EndAt = input.EndAt is { } end && end <= (input.StartAt < now ? now : input.StartAt) ? null : input.EndAt,
         };
-        return await CreateDraftAsync(actorUserId, accountId, input, ct);
+        // Whether the audience and ad are still usable is decided under their locks, in the copy's transaction.
+        return await CreateAsync(actorUserId, accountId, input, dropUnusable: true, ct);
     }
 
     public Task<Result> CancelAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
@@ -323,7 +346,7 @@ public sealed class CampaignService(
     private async Task<Result> CheckAsync(AppDbContext db, int accountId, CampaignInput input, bool forSubmit, CancellationToken ct)
     {
         var errors = Validate(input, forSubmit, newStart: !forSubmit).Errors.ToList();
-        if (input.SavedAudienceId is { } audience && !await db.SavedAudiences.WhereOwned(accountId, audience).AnyAsync(ct))
+        if (input.SavedAudienceId is { } audience && !await LockAudienceAsync(db, accountId, audience, ct))
         {
             errors.Add(new FieldError("audience", "Choose one of this account's saved audiences."));
         }
@@ -334,6 +357,19 @@ public sealed class CampaignService(
         return errors.Count == 0 ? Result.Ok : Result.Fail(errors);
     }
 
+
+    /// <summary>
+    /// Locks the saved audience (inside the caller's transaction, after the campaign's and ad's locks) and says whether
+    /// it is the account's: a deletion meanwhile either waits for this transaction or has committed and is seen.
+    /// </summary>
+    private static async Task<bool> LockAudienceAsync(AppDbContext db, int accountId, int audienceId, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            await db.LockAsync<SavedAudience>(audienceId, ct);
+        }
+        return await db.SavedAudiences.WhereOwned(accountId, audienceId).AnyAsync(ct);
+    }
 
     private async Task<Result?> LaunchProblemAsync(AppDbContext db, Campaign campaign, CancellationToken ct)
     {

@@ -179,6 +179,11 @@ public sealed class InMailService(IDbContextFactory<AppDbContext> factory, IOpti
         {
             return Result.Fail("seat", "Choose a login and a tier.");
         }
+        // One seat per login (the key) and an audit trail whose "before" is the tier really replaced: assignments of
+        // one rep take turns from before the seat is read to their commit (SQLite: the IMMEDIATE transaction;
+        // PostgreSQL: a lock on the name, as there may be no seat row to lock yet).
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.LockNameAsync(CreditRules.SeatLockName(repUserId), ct);
         var seat = await db.SalesSeats.FirstOrDefaultAsync(s => s.UserId == repUserId, ct);
         var before = seat?.Tier.ToString();
         if (seat is null)
@@ -195,6 +200,7 @@ public sealed class InMailService(IDbContextFactory<AppDbContext> factory, IOpti
             Action = "seat assigned", Before = before, After = tier.ToString(),
         });
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return Result.Ok;
     }
 
@@ -206,6 +212,9 @@ public static class CreditRules
 {
     /// <summary>The lock every change of a rep's balance takes before reading it (sends, grants, expiries).</summary>
     public static string LockName(string userId) => "credits:" + userId;
+
+    /// <summary>The lock a seat assignment takes before reading the rep's seat.</summary>
+    public static string SeatLockName(string userId) => "sales-seat:" + userId;
 
     public static bool IsLegacy(InMailMessage message, InMailOptions options) =>
         DateOnly.FromDateTime(message.SentAt) < options.LegacyPolicyEndsOn;

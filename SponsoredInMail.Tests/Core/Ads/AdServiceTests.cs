@@ -171,6 +171,21 @@ public class AdServiceTests : IAsyncLifetime
         preview.MessageAd.BodyHtml.ShouldContain($"Hi Mia at {System.Net.WebUtility.HtmlEncode(mia.Company.Name)},<br>");
     }
 
+    /// <summary>PostgreSQL refuses NUL in text: the rule refuses it first, on every provider, before anything is written.</summary>
+    [Theory]
+    [InlineData("Web\0inar")]
+    [InlineData("\0")]
+    public async Task AnAdNameWithANulIsRefusedOnCreateAndEditAndNothingChanges(string name)
+    {
+        const string Message = "Ad name must be a single line without control characters (no line breaks, tabs or NUL).";
+        (await _ads.CreateAsync(_maria, _contoso, MessageAd(name), Ct)).Outcome.ErrorFor("name").ShouldBe(Message);
+        (await CountAdsAsync()).ShouldBe(0);
+
+        var id = (await _ads.CreateAsync(_maria, _contoso, MessageAd(), Ct)).Value;
+        (await _ads.UpdateAsync(_maria, _contoso, id, MessageAd(name), Ct)).ErrorFor("name").ShouldBe(Message);
+        (await _ads.GetAsync(_maria, _contoso, id, Ct))!.Input.Name.ShouldBe("Webinar");
+    }
+
     private async Task<int> CountAdsAsync()
     {
         await using var db = _db.CreateContext();

@@ -330,6 +330,21 @@ public class LeadFormServiceTests : IAsyncLifetime
         (await _forms.BelongsToAccountAsync(_contoso, copy.Value, Ct)).ShouldBeTrue();
     }
 
+    /// <summary>PostgreSQL refuses NUL in text: the rule refuses it before the name check queries the account's forms.</summary>
+    [Theory]
+    [InlineData("Guide\0")]
+    [InlineData("\0")]
+    public async Task AFormNameWithANulIsRefusedOnCreateAndEditAndNothingChanges(string name)
+    {
+        const string Message = "Name must be a single line without control characters (no line breaks, tabs or NUL).";
+        (await _forms.CreateAsync(_maria, _contoso, Form(name), Ct)).Outcome.ErrorFor("name").ShouldBe(Message);
+        (await CountRowsAsync()).ShouldBe(0);
+
+        var id = (await _forms.CreateAsync(_maria, _contoso, Form(), Ct)).Value;
+        (await _forms.UpdateAsync(_maria, _contoso, id, Form(name), Ct)).ErrorFor("name").ShouldBe(Message);
+        (await _forms.GetAsync(_maria, _contoso, id, Ct))!.Name.ShouldBe("Cloud cost guide");
+    }
+
     private async Task<int> CountRowsAsync()
     {
         await using var db = _db.CreateContext();

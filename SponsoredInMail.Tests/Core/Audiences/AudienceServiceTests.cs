@@ -58,6 +58,18 @@ public class AudienceServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARenameOrEditWithANulInTheNameIsRefusedAndNothingChanges()
+    {
+        const string Message = "The name must be a single line without control characters (no line breaks, tabs or NUL).";
+        var id = (await _audiences.CreateAsync(_maria, _contoso, "US directors", UsDirectors, Ct)).Value;
+
+        (await _audiences.RenameAsync(_maria, _contoso, id, "US\0directors", Ct)).ErrorFor("name").ShouldBe(Message);
+        (await _audiences.UpdateAsync(_maria, _contoso, id, "\0", UsDirectors, Ct)).ErrorFor("name").ShouldBe(Message);
+
+        (await _audiences.GetAsync(_maria, _contoso, id, Ct))!.Name.ShouldBe("US directors");
+    }
+
+    [Fact]
     public async Task AViewerCanCountButNotSave()
     {
         var count = await _audiences.CountAsync(_maria, _northwind, UsDirectors, Ct);

@@ -106,6 +106,16 @@ public class CampaignServiceTests : IAsyncLifetime
         (await _campaigns.CreateDraftAsync(_maria, _contoso, Draft() with { Name = name }, Ct)).Outcome.ErrorFor("name")
             .ShouldBe("Campaign name must be a single line without control characters (no line breaks, tabs or NUL).");
 
+    [Fact]
+    public async Task AnEditWithANulInTheNameIsRefusedAndTheDraftKeepsItsName()
+    {
+        var id = await CreateAsync();
+
+        (await _campaigns.UpdateDraftAsync(_maria, _contoso, id, Draft() with { Name = "Spring\0launch" }, Ct)).ErrorFor("name")
+            .ShouldBe("Campaign name must be a single line without control characters (no line breaks, tabs or NUL).");
+        (await _campaigns.GetAsync(_maria, _contoso, id, Ct))!.Name.ShouldBe("Spring launch");
+    }
+
     public static TheoryData<string, string> SchedulesOutOfRange() => new()
     {
         { "0001-01-01T00:00:00", "startAt" },

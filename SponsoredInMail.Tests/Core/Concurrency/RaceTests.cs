@@ -20,7 +20,7 @@ public class RaceTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Starts every operation at once (each on its own thread) and waits for all.</summary>
-    private static async Task<T[]> RaceAsync<T>(params Func<Task<T>>[] operations)
+    internal static async Task<T[]> RaceAsync<T>(params Func<Task<T>>[] operations)
     {
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tasks = operations.Select(op => Task.Run(async () => { await start.Task; return await op(); })).ToArray();
