@@ -27,14 +27,14 @@ namespace SponsoredInMail.Tests.Cluster;
 public class ClusterFaultTests(ITestOutputHelper output)
 {
     private const int Members = 6_000;
-    private const int SendsPerCampaign = 1_000;
+    private const int SendsPerCampaign = 1_500;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static readonly Dictionary<string, string> Settings = new()
     {
         ["Seed__DemoCampaigns"] = "false",
         // Small batches: a run of several hundred rounds, long enough to kill the leader in the middle of it.
-        ["Delivery__BatchSize"] = "15",
+        ["Delivery__BatchSize"] = "10",
         ["Delivery__IdleDelayMilliseconds"] = "200",
         ["ChangeFeed__PollSeconds"] = "2",
     };
@@ -75,6 +75,11 @@ public class ClusterFaultTests(ITestOutputHelper output)
         var leader = await PollAsync(() => Task.FromResult(cluster.Instances.SingleOrDefault(i => Log(i).Contains(LeadsLine, StringComparison.Ordinal))),
             l => l is not null, TimeSpan.FromSeconds(30), "one instance to lead");
 
+        // Clicks at all three instances for the whole run, on deliveries as they appear (from the first).
+        using var stopClicks = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var clicks = new ClickDriver(services, cluster.Instances.Select(i => i.Url).ToArray(), prepared.Ads);
+        var driving = clicks.RunAsync(perInstance: 3, stopClicks.Token);
+
         // Three competing campaigns (same audience, bids 60 / 50 / 40), each launched through a different instance.
         for (var i = 0; i < 3; i++)
         {
@@ -84,16 +89,13 @@ public class ClusterFaultTests(ITestOutputHelper output)
             launched.StatusCode.ShouldBe(HttpStatusCode.OK, await launched.Content.ReadAsStringAsync(Ct));
         }
 
-        // Clicks at all three instances for the whole run, on deliveries as they appear.
-        using var stopClicks = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var clicks = new ClickDriver(services, cluster.Instances.Select(i => i.Url).ToArray(), prepared.Ads);
-        var driving = clicks.RunAsync(perInstance: 3, stopClicks.Token);
-
         var total = SendsPerCampaign * 3L;
         await PollAsync(() => TestDatabaseServer.ScalarAsync(database, """SELECT COUNT(*) FROM "Deliveries" """, Ct), sent => sent >= total / 5,
             TimeSpan.FromSeconds(90), "a fifth of the sends");
+        await PollAsync(() => Task.FromResult(clicks.AnsweredBy.Count), answering => answering == 3, TimeSpan.FromSeconds(60), "clicks answered by every instance");
         var beforeKill = await TestDatabaseServer.ScalarAsync(database, """SELECT COUNT(*) FROM "Deliveries" """, Ct);
         var killedAt = Stopwatch.StartNew();
+        output.WriteLine($"Killing at {DateTime.UtcNow:HH:mm:ss.f}; clicks so far: {clicks.Answered} answered, {clicks.Unanswered} not.");
         leader!.Kill();
         output.WriteLine($"Killed the leader, instance {leader.Number}, after {beforeKill} of {total} sends.");
         beforeKill.ShouldBeLessThan(total, "the leader must die mid-run");
@@ -121,7 +123,7 @@ public class ClusterFaultTests(ITestOutputHelper output)
         (await TestDatabaseServer.ScalarAsync(database, """SELECT COUNT(*) FROM "Deliveries" """, Ct)).ShouldBe(total);
 
         var stored = await TestDatabaseServer.ScalarAsync(database, """SELECT COUNT(*) FROM "EngagementEvents" WHERE "AdLinkId" IS NOT NULL""", Ct);
-        output.WriteLine($"Clicks: {clicks.Answered} answered (by instance: {string.Join(", ", clicks.AnsweredBy.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}), {clicks.Unanswered} without an answer, {stored} stored.");
+        output.WriteLine($"Clicks: {clicks.Answered} answered (by instance: {string.Join(", ", clicks.AnsweredBy.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}), {clicks.Unanswered} without an answer ({string.Join(", ", clicks.Failures.OrderBy(p => p.Key).Select(p => $"{p.Key}: {p.Value}"))}), {stored} stored; the leader was {leader.Url}.");
         clicks.AnsweredBy.Count.ShouldBe(3, "every instance answered clicks");
         stored.ShouldBeGreaterThanOrEqualTo(clicks.Answered, "every click that got an answer is stored");
         stored.ShouldBeLessThanOrEqualTo(clicks.Answered + clicks.Unanswered, "nothing is stored that was not clicked");
@@ -230,6 +232,7 @@ public class ClusterFaultTests(ITestOutputHelper output)
         public long Answered => Interlocked.Read(ref _answered);
         public long Unanswered => Interlocked.Read(ref _unanswered);
         public ConcurrentDictionary<string, long> AnsweredBy { get; } = new();
+        public ConcurrentDictionary<string, long> Failures { get; } = new();
 
         public async Task RunAsync(int perInstance, CancellationToken stop)
         {
@@ -279,11 +282,15 @@ public class ClusterFaultTests(ITestOutputHelper output)
                             else
                             {
                                 Interlocked.Increment(ref _unanswered);
+                                Failures.AddOrUpdate($"{url} {(int)response.StatusCode}", 1, (_, n) => n + 1);
                             }
                         }
                         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !Ct.IsCancellationRequested)
                         {
-                            Interlocked.Increment(ref _unanswered); // the killed instance, or a request cut off with it
+                            // The killed instance, or a request cut off with it: not answered; the dead one is not hammered.
+                            Interlocked.Increment(ref _unanswered);
+                            Failures.AddOrUpdate($"{url} {e.GetType().Name}", 1, (_, n) => n + 1);
+                            await Task.Delay(100, Ct);
                         }
                     }
                 }
