@@ -28,6 +28,8 @@ public class AccountReportsPageTests : BunitTestBase
         return Render<TPage>(p => p.Add(x => x.AccountId, accountId));
     }
 
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
     private static string Text(IRenderedComponent<AccountReportsPage> page, string testId) => page.Find($"[data-testid={testId}]").TextContent.Trim();
 
     private static AngleSharp.Dom.IElement CompareBox(IRenderedComponent<AccountReportsPage> page, int campaignId) =>
@@ -45,6 +47,63 @@ public class AccountReportsPageTests : BunitTestBase
         page.WaitForAssertion(() => page.Find($".report-row-{campaign.Id} [data-testid=row-sends]").TextContent.ShouldBe("0"));
         Text(page, "total-sends").ShouldBe("0");
         Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith("/reports?from=2026-10-25&to=2026-11-01");
+    }
+
+    /// <summary>
+    /// Typing a range changes it twice (from, then to); when the first change's load comes back last it is stale: it
+    /// neither shows its figures nor puts its range in the URL (which would load it again).
+    /// </summary>
+    [Fact]
+    public async Task ARangeChangeOvertakenByALaterOneNeitherShowsItsFiguresNorPutsItsRangeInTheUrl()
+    {
+        var loads = new HeldReportLoads(Database);
+        Reports = loads.Reports;
+        var campaign = await _data.MessageAdAsync("Contoso Cloud", sends: 2);
+        var page = await RenderAsync<AccountReportsPage>("Contoso Cloud");
+        page.WaitForAssertion(() => page.Find($".report-row-{campaign.Id} [data-testid=row-sends]").TextContent.ShouldBe("2"));
+
+        var hold = loads.HoldNext();
+        Task overtaken = Task.CompletedTask;
+        await page.InvokeAsync(() => { overtaken = page.Find("[data-testid=range-from]").ChangeAsync("2026-10-01"); });
+        await hold.Reached.WaitAsync(Ct);
+        await page.InvokeAsync(() => page.Find("[data-testid=range-to]").ChangeAsync("2026-10-31"));
+        hold.Release();
+        await overtaken.WaitAsync(Ct);
+
+        page.WaitForAssertion(() =>
+        {
+            page.Find($".report-row-{campaign.Id} [data-testid=row-sends]").TextContent.ShouldBe("0");
+            page.Find("[data-testid=range-to]").GetAttribute("value").ShouldBe("2026-10-31");
+            Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith("/reports?from=2026-10-01&to=2026-10-31");
+        });
+    }
+
+    [Fact]
+    public async Task AComparisonRangeChangeOvertakenByALaterOneNeitherShowsItsFiguresNorPutsItsRangeInTheUrl()
+    {
+        var loads = new HeldReportLoads(Database);
+        Reports = loads.Reports;
+        var first = await _data.MessageAdAsync("Contoso Cloud", sends: 3);
+        var second = await _data.MessageAdAsync("Contoso Cloud", sends: 1);
+        var page = await RenderAsync<CompareCampaignsPage>("Contoso Cloud", $"?ids={first.Id},{second.Id}");
+        string Sends(int campaign) => page.Find($"[data-testid=compare-row][data-metric=sends] td[data-campaign='{campaign}']").TextContent.Trim();
+        page.WaitForAssertion(() => Sends(first.Id).ShouldBe("3"));
+
+        var hold = loads.HoldNext();
+        Task overtaken = Task.CompletedTask;
+        await page.InvokeAsync(() => { overtaken = page.Find("[data-testid=range-from]").ChangeAsync("2026-10-01"); });
+        await hold.Reached.WaitAsync(Ct);
+        await page.InvokeAsync(() => page.Find("[data-testid=range-to]").ChangeAsync("2026-10-31"));
+        hold.Release();
+        await overtaken.WaitAsync(Ct);
+
+        page.WaitForAssertion(() =>
+        {
+            Sends(first.Id).ShouldBe("0");
+            Sends(second.Id).ShouldBe("0");
+            page.Find("[data-testid=range-to]").GetAttribute("value").ShouldBe("2026-10-31");
+            Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith($"/reports/compare?ids={first.Id},{second.Id}&from=2026-10-01&to=2026-10-31");
+        });
     }
 
     [Fact]

@@ -124,6 +124,35 @@ public class CampaignReportPageTests : BunitTestBase
             $"/accounts/{await AccountIdAsync("Contoso Cloud")}/campaigns/{campaign.Id}/report/kpis.csv?from=2026-10-01&to=2026-10-31");
     }
 
+    /// <summary>
+    /// Typing a range changes it twice (from, then to); when the first change's load comes back last it is stale: it
+    /// neither shows its figures nor puts its range in the URL (which would load it again).
+    /// </summary>
+    [Fact]
+    public async Task ARangeChangeOvertakenByALaterOneNeitherShowsItsFiguresNorPutsItsRangeInTheUrl()
+    {
+        var loads = new HeldReportLoads(Database);
+        Reports = loads.Reports;
+        var campaign = await _data.MessageAdAsync("Contoso Cloud", sends: 5);
+        var page = await RenderReportAsync(Maria, "Contoso Cloud", campaign.Id);
+        page.WaitForAssertion(() => Text(page, "kpi-sends").ShouldBe("5"));
+
+        var hold = loads.HoldNext();
+        Task overtaken = Task.CompletedTask;
+        await page.InvokeAsync(() => { overtaken = page.Find("[data-testid=range-from]").ChangeAsync("2026-10-01"); });
+        await hold.Reached.WaitAsync(Xunit.TestContext.Current.CancellationToken);
+        await page.InvokeAsync(() => page.Find("[data-testid=range-to]").ChangeAsync("2026-10-31"));
+        hold.Release();
+        await overtaken.WaitAsync(Xunit.TestContext.Current.CancellationToken);
+
+        page.WaitForAssertion(() =>
+        {
+            Text(page, "kpi-sends").ShouldBe("0");
+            page.Find("[data-testid=range-to]").GetAttribute("value").ShouldBe("2026-10-31");
+            Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith($"/campaigns/{campaign.Id}/report?from=2026-10-01&to=2026-10-31");
+        });
+    }
+
     [Theory]
     [InlineData("from=0001-01-01&to=9999-12-31", "from must be a day from 2000-01-01")]
     [InlineData("from=9999-12-31&to=9999-12-31", "from must be a day from 2000-01-01")]

@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SponsoredInMail.Core.Campaigns;
 using SponsoredInMail.Tests.Fakes;
 using SponsoredInMail.Tests.Web.Components.Campaigns;
@@ -53,5 +54,32 @@ public class PlatformOverviewTests : BunitTestBase
         home.WaitForAssertion(() => home.Find("[data-testid=platform-sends]").TextContent.ShouldBe("0"));
         home.Find("[data-testid=top-accounts-empty]");
         home.Find("[data-testid=platform-in-review]").TextContent.ShouldBe("1", "the queue is counted now, whatever the range");
+    }
+
+    /// <summary>Typing a range changes it twice (from, then to); the first change's load, come back last, does not replace the second's.</summary>
+    [Fact]
+    public async Task ARangeChangeOvertakenByALaterOneDoesNotShowItsFigures()
+    {
+        var loads = new HeldReportLoads(Database);
+        Reports = loads.Reports;
+        await SignInAsAsync("admin@sponsoredinmail.example");
+        RenderPopoverProvider();
+        var home = Render<AdminHome>();
+        home.WaitForAssertion(() => home.Find("[data-testid=range-to]").GetAttribute("value").ShouldBe("2026-11-23"));
+
+        var hold = loads.HoldNext();
+        Task overtaken = Task.CompletedTask;
+        await home.InvokeAsync(() => { overtaken = home.Find("[data-testid=range-from]").ChangeAsync("2026-10-01"); });
+        await hold.Reached.WaitAsync(Xunit.TestContext.Current.CancellationToken);
+        await home.InvokeAsync(() => home.Find("[data-testid=range-to]").ChangeAsync("2026-10-31"));
+        hold.Release();
+        await overtaken.WaitAsync(Xunit.TestContext.Current.CancellationToken);
+
+        home.WaitForAssertion(() =>
+        {
+            home.Find("[data-testid=range-from]").GetAttribute("value").ShouldBe("2026-10-01");
+            home.Find("[data-testid=range-to]").GetAttribute("value").ShouldBe("2026-10-31");
+            home.Find("[data-testid=platform-sends]").TextContent.ShouldBe("0");
+        });
     }
 }
