@@ -28,8 +28,6 @@ public class AccountReportsPageTests : BunitTestBase
         return Render<TPage>(p => p.Add(x => x.AccountId, accountId));
     }
 
-    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
     private static string Text(IRenderedComponent<AccountReportsPage> page, string testId) => page.Find($"[data-testid={testId}]").TextContent.Trim();
 
     private static AngleSharp.Dom.IElement CompareBox(IRenderedComponent<AccountReportsPage> page, int campaignId) =>
@@ -62,13 +60,7 @@ public class AccountReportsPageTests : BunitTestBase
         var page = await RenderAsync<AccountReportsPage>("Contoso Cloud");
         page.WaitForAssertion(() => page.Find($".report-row-{campaign.Id} [data-testid=row-sends]").TextContent.ShouldBe("2"));
 
-        var hold = loads.HoldNext();
-        Task overtaken = Task.CompletedTask;
-        await page.InvokeAsync(() => { overtaken = page.Find("[data-testid=range-from]").ChangeAsync("2026-10-01"); });
-        await hold.Reached.WaitAsync(Ct);
-        await page.InvokeAsync(() => page.Find("[data-testid=range-to]").ChangeAsync("2026-10-31"));
-        hold.Release();
-        await overtaken.WaitAsync(Ct);
+        await loads.ChangeRangeOvertakingTheFirstLoadAsync(page, "2026-10-01", "2026-10-31");
 
         page.WaitForAssertion(() =>
         {
@@ -89,13 +81,7 @@ public class AccountReportsPageTests : BunitTestBase
         string Sends(int campaign) => page.Find($"[data-testid=compare-row][data-metric=sends] td[data-campaign='{campaign}']").TextContent.Trim();
         page.WaitForAssertion(() => Sends(first.Id).ShouldBe("3"));
 
-        var hold = loads.HoldNext();
-        Task overtaken = Task.CompletedTask;
-        await page.InvokeAsync(() => { overtaken = page.Find("[data-testid=range-from]").ChangeAsync("2026-10-01"); });
-        await hold.Reached.WaitAsync(Ct);
-        await page.InvokeAsync(() => page.Find("[data-testid=range-to]").ChangeAsync("2026-10-31"));
-        hold.Release();
-        await overtaken.WaitAsync(Ct);
+        await loads.ChangeRangeOvertakingTheFirstLoadAsync(page, "2026-10-01", "2026-10-31");
 
         page.WaitForAssertion(() =>
         {

@@ -137,13 +137,7 @@ public class CampaignReportPageTests : BunitTestBase
         var page = await RenderReportAsync(Maria, "Contoso Cloud", campaign.Id);
         page.WaitForAssertion(() => Text(page, "kpi-sends").ShouldBe("5"));
 
-        var hold = loads.HoldNext();
-        Task overtaken = Task.CompletedTask;
-        await page.InvokeAsync(() => { overtaken = page.Find("[data-testid=range-from]").ChangeAsync("2026-10-01"); });
-        await hold.Reached.WaitAsync(Xunit.TestContext.Current.CancellationToken);
-        await page.InvokeAsync(() => page.Find("[data-testid=range-to]").ChangeAsync("2026-10-31"));
-        hold.Release();
-        await overtaken.WaitAsync(Xunit.TestContext.Current.CancellationToken);
+        await loads.ChangeRangeOvertakingTheFirstLoadAsync(page, "2026-10-01", "2026-10-31");
 
         page.WaitForAssertion(() =>
         {

@@ -1,3 +1,5 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SponsoredInMail.Core.Accounts;
@@ -27,8 +29,22 @@ internal sealed class HeldReportLoads : IDbContextFactory<AppDbContext>
 
     public ReportService Reports { get; }
 
-    /// <summary>The next load waits as it opens its database context, until <see cref="Hold.Release"/>.</summary>
-    public Hold HoldNext() => _next = new Hold();
+    /// <summary>
+    /// Types a range into the page's picker as a user does, from then to: two range changes, the first one's load held
+    /// back until the second one's has finished, then let go. Returns once both changes' handlers have finished.
+    /// </summary>
+    public async Task ChangeRangeOvertakingTheFirstLoadAsync<TComponent>(IRenderedComponent<TComponent> page, string from, string to)
+        where TComponent : IComponent
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        var hold = _next = new Hold();
+        var overtaken = Task.CompletedTask;
+        await page.InvokeAsync(() => { overtaken = page.Find("[data-testid=range-from]").ChangeAsync(from); });
+        await hold.Reached.WaitAsync(ct);
+        await page.InvokeAsync(() => page.Find("[data-testid=range-to]").ChangeAsync(to));
+        hold.Release();
+        await overtaken.WaitAsync(ct);
+    }
 
     public AppDbContext CreateDbContext() => _inner.CreateDbContext();
 
@@ -42,7 +58,7 @@ internal sealed class HeldReportLoads : IDbContextFactory<AppDbContext>
         return await _inner.CreateDbContextAsync(ct);
     }
 
-    public sealed class Hold
+    private sealed class Hold
     {
         private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -67,13 +67,7 @@ public class PlatformOverviewTests : BunitTestBase
         var home = Render<AdminHome>();
         home.WaitForAssertion(() => home.Find("[data-testid=range-to]").GetAttribute("value").ShouldBe("2026-11-23"));
 
-        var hold = loads.HoldNext();
-        Task overtaken = Task.CompletedTask;
-        await home.InvokeAsync(() => { overtaken = home.Find("[data-testid=range-from]").ChangeAsync("2026-10-01"); });
-        await hold.Reached.WaitAsync(Xunit.TestContext.Current.CancellationToken);
-        await home.InvokeAsync(() => home.Find("[data-testid=range-to]").ChangeAsync("2026-10-31"));
-        hold.Release();
-        await overtaken.WaitAsync(Xunit.TestContext.Current.CancellationToken);
+        await loads.ChangeRangeOvertakingTheFirstLoadAsync(home, "2026-10-01", "2026-10-31");
 
         home.WaitForAssertion(() =>
         {
