@@ -49,11 +49,14 @@ public class PlatformOverviewTests : BunitTestBase
         top[1].QuerySelector("[data-testid=top-account-sends]")!.TextContent.ShouldBe("2");
         home.Find("[data-testid=chart-platform-spend] svg");
 
-        home.Find("[data-testid=range-to]").Change("2026-11-01");
+        await home.InvokeAsync(() => home.Find("[data-testid=range-to]").Change("2026-11-01"));
 
-        home.WaitForAssertion(() => home.Find("[data-testid=platform-sends]").TextContent.ShouldBe("0"));
-        home.Find("[data-testid=top-accounts-empty]");
-        home.Find("[data-testid=platform-in-review]").TextContent.ShouldBe("1", "the queue is counted now, whatever the range");
+        home.WaitForAssertion(() =>
+        {
+            home.Find("[data-testid=platform-sends]").TextContent.ShouldBe("0");
+            home.Find("[data-testid=top-accounts-empty]");
+            home.Find("[data-testid=platform-in-review]").TextContent.ShouldBe("1", "the queue is counted now, whatever the range");
+        });
     }
 
     /// <summary>Typing a range changes it twice (from, then to); the first change's load, come back last, does not replace the second's.</summary>
