@@ -43,7 +43,7 @@ internal static class CommandLine
                            invariant_violations=…
 
         Scenarios:
-          audience-count   Seeds (or reuses) a SQLite network of N members with the product's seeder, builds the
+          audience-count   Seeds (or reuses) a network of N members with the product's seeder, builds the
                            in-memory AudienceIndex from it, counts a fixed, seeded mix of realistic targetings with
                            AudienceIndex.Count and times them, then computes the same breakdown (matching, opted out,
                            frequency-capped, inactive, deliverable) with plain SQL on the same database, checks that
@@ -56,7 +56,7 @@ internal static class CommandLine
                              (default: Q up to 100,000 members, else min(Q, 30); 0 skips SQL, speedup is then 0).
           --warmup W         Untimed index counts before the timed pass, and untimed SQL queries before the SQL
                              pass (default 10 for the index, min(W, 2) for SQL).
-          --database D       sqlite (default) or postgres (see above; no SQL baseline on postgres).
+          --database D       sqlite (default) or postgres (see above); the SQL baseline runs on either.
           --db PATH          SQLite file (or PostgreSQL database name) to use. If it already holds exactly N members it is reused as is (no
                              seeding); if it is missing or empty it is created and seeded; any other member count
                              is an error. Without --db a temp file is used.
@@ -266,13 +266,7 @@ internal sealed record AudienceCountOptions(
             throw new UsageException("audience-count needs --members N.");
         }
         var q = queries ?? DefaultQueries;
-        // The SQL baseline is SQLite SQL (json_each, text timestamps): on PostgreSQL it is skipped.
-        var postgres = provider == SponsoredInMail.Core.Data.DatabaseProvider.Postgres;
-        if (postgres && sqlQueries is > 0)
-        {
-            throw new UsageException("--sql-queries: the SQL baseline and verification exist for SQLite only; on postgres they are skipped.");
-        }
-        var s = postgres ? 0 : sqlQueries ?? (n <= 100_000 ? q : Math.Min(q, 30));
+        var s = sqlQueries ?? (n <= 100_000 ? q : Math.Min(q, 30));
         if (s > q)
         {
             throw new UsageException($"--sql-queries ({s}) cannot exceed --queries ({q}): SQL verifies the index's counts.");

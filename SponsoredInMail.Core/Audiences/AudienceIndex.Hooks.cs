@@ -106,12 +106,11 @@ public sealed partial class AudienceIndex
         {
             return;
         }
-        var set = kind switch
+        var set = EngagedAction.Of(kind) switch
         {
-            Engagement.EventKind.Open => engaged.Opened,
-            Engagement.EventKind.ButtonClick or Engagement.EventKind.LinkClick or Engagement.EventKind.BannerClick
-                or Engagement.EventKind.ConversationButton => engaged.Clicked,
-            Engagement.EventKind.LeadSubmitted => engaged.Leads,
+            EngagedAction.Opened => engaged.Opened,
+            EngagedAction.Clicked => engaged.Clicked,
+            EngagedAction.Lead => engaged.Leads,
             _ => null,
         };
         set?.Add(memberId);

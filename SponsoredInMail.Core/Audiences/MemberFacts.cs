@@ -1,3 +1,4 @@
+using SponsoredInMail.Core.Engagement;
 using SponsoredInMail.Core.Members;
 
 namespace SponsoredInMail.Core.Audiences;
@@ -43,6 +44,18 @@ public static class EngagedAction
 {
     public const string Opened = "opened", Clicked = "clicked", Lead = "lead";
     public static readonly IReadOnlyList<string> All = [Opened, Clicked, Lead];
+
+    /// <summary>The engaged audience a counted event puts its member in: opens, any kind of click, leads; null for the rest.</summary>
+    public static string? Of(Engagement.EventKind kind) => kind switch
+    {
+        Engagement.EventKind.Open => Opened,
+        Engagement.EventKind.LeadSubmitted => Lead,
+        _ when kind.IsClick() => Clicked,
+        _ => null,
+    };
+
+    /// <summary>The event kinds some engaged audience is built from (what <see cref="IAudienceSource.ReadEngagementAsync"/> streams).</summary>
+    public static readonly IReadOnlyList<Engagement.EventKind> EventKinds = [.. Enum.GetValues<Engagement.EventKind>().Where(k => Of(k) is not null)];
 
     public static string Value(int campaignId, string action) => $"{campaignId.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{action}";
 

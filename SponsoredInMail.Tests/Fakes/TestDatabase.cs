@@ -37,9 +37,11 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<TestDatabase> CreateAsync(int randomSeed = 4242, IReadOnlyDictionary<string, string?>? settings = null, DateTimeOffset? start = null)
+    /// <param name="provider">Overrides the configured provider (see <see cref="CreatePostgresAsync"/>).</param>
+    public static async Task<TestDatabase> CreateAsync(
+        int randomSeed = 4242, IReadOnlyDictionary<string, string?>? settings = null, DateTimeOffset? start = null, DatabaseProvider? provider = null)
     {
-        var connection = await TestDatabaseServer.NewDatabaseAsync("sim-test");
+        var connection = await TestDatabaseServer.NewDatabaseAsync("sim-test", provider: provider);
         var clock = new FakeTimeProvider(start ?? Now);
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Seed:RandomSeed"] = randomSeed.ToString(), ["Seed:DemoCampaigns"] = "false", ["Delivery:RunInBackground"] = "false" })
@@ -51,16 +53,29 @@ public sealed class TestDatabase : IAsyncDisposable
             .AddSponsoredInMailData(_ => connection)
             .AddSponsoredInMailCore(configuration);
         services.AddSponsoredInMailIdentity();
-        var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<DatabaseInitializer>().MigrateAsync();
-        return new TestDatabase(connection, provider, clock);
+        var built = services.BuildServiceProvider();
+        await built.GetRequiredService<DatabaseInitializer>().MigrateAsync();
+        return new TestDatabase(connection, built, clock);
     }
 
-    public async Task SeedAsync(int members)
+    /// <summary>
+    /// A PostgreSQL database whichever provider the suite runs on, for the tests of PostgreSQL code itself; the test is
+    /// skipped when no server is configured (POSTGRES_CONNECTION).
+    /// </summary>
+    public static Task<TestDatabase> CreatePostgresAsync(int randomSeed = 4242)
+    {
+        TestDatabaseServer.SkipWithoutPostgres();
+        return CreateAsync(randomSeed, provider: DatabaseProvider.Postgres);
+    }
+
+    public async Task SeedAsync(int members, IProgress<SeedProgress>? progress = null)
     {
         await using var scope = Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<NetworkSeeder>().SeedAsync(members);
+        await scope.ServiceProvider.GetRequiredService<NetworkSeeder>().SeedAsync(members, progress);
     }
+
+    /// <summary>One number from plain SQL (quote identifiers: <c>"Deliveries"</c>); see <see cref="TestDatabaseServer.ScalarAsync"/>.</summary>
+    public Task<long> ScalarAsync(string sql) => TestDatabaseServer.ScalarAsync(Connection, sql, TestContext.Current.CancellationToken);
 
     public AppDbContext CreateContext() => Factory.CreateDbContext();
 

@@ -24,13 +24,23 @@ public static class TestDatabaseServer
     public static string? PostgresServer =>
         Environment.GetEnvironmentVariable("POSTGRES_CONNECTION") is { Length: > 0 } server ? server : null;
 
+    /// <summary>
+    /// For the tests of PostgreSQL code itself (its stores, its bulk writer): they run whenever a server is configured,
+    /// whichever provider the rest of the suite runs on, and are skipped otherwise.
+    /// </summary>
+    public static void SkipWithoutPostgres() =>
+        Assert.SkipWhen(PostgresServer is null, "PostgreSQL only: POSTGRES_CONNECTION is not set (e.g. Host=127.0.0.1;Port=5432;Username=sim;Password=sim).");
+
     private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
 
-    /// <summary>A new, migrated, empty database of the configured provider.</summary>
+    /// <summary>A new, migrated, empty database of the configured provider (or of <paramref name="provider"/>).</summary>
     /// <param name="sqlitePooling">Web hosts pool SQLite connections as the app does; Core tests open each afresh.</param>
-    public static async Task<DatabaseConnection> NewDatabaseAsync(string prefix, bool sqlitePooling = false)
+    /// <param name="provider">
+    /// Overrides the configured provider: PostgreSQL for the tests of PostgreSQL code (call <see cref="SkipWithoutPostgres"/> first).
+    /// </param>
+    public static async Task<DatabaseConnection> NewDatabaseAsync(string prefix, bool sqlitePooling = false, DatabaseProvider? provider = null)
     {
-        if (!IsPostgres)
+        if ((provider ?? Provider) == DatabaseProvider.Sqlite)
         {
             var file = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}.db");
             return new DatabaseConnection(sqlitePooling ? $"Data Source={file}" : $"Data Source={file};Pooling=False");

@@ -10,9 +10,10 @@ namespace SponsoredInMail.Core.Data.Postgres;
 /// Streams the network for the audience index with plain Npgsql readers, as <see cref="Sqlite.SqliteAudienceSource"/>
 /// does on SQLite. Identifiers are quoted (EF's mixed-case names); timestamps are <c>timestamptz</c>, read back as UTC.
 /// </summary>
-internal sealed class PostgresAudienceSource(DatabaseConnection database, IDbContextFactory<AppDbContext> factory) : IAudienceSource
+internal sealed class PostgresAudienceSource(DatabaseConnection database, IDbContextFactory<AppDbContext> factory)
+    : AudienceSourceBase(factory)
 {
-    public async Task ReadMembersAsync(Action<MemberFacts> onMember, CancellationToken ct)
+    public override async Task ReadMembersAsync(Action<MemberFacts> onMember, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         await using var command = new NpgsqlCommand(
@@ -33,19 +34,7 @@ internal sealed class PostgresAudienceSource(DatabaseConnection database, IDbCon
         }
     }
 
-    public async Task<IReadOnlyList<Company>> ReadCompaniesAsync(CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.Companies.AsNoTracking().ToListAsync(ct);
-    }
-
-    public async Task<IReadOnlyList<MemberOptOut>> ReadOptOutsAsync(CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.MemberOptOuts.AsNoTracking().ToListAsync(ct);
-    }
-
-    public async Task<IReadOnlyList<(int Id, int AccountId, int[] MemberIds)>> ReadMatchedAudiencesAsync(CancellationToken ct)
+    public override async Task<IReadOnlyList<(int Id, int AccountId, int[] MemberIds)>> ReadMatchedAudiencesAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         var lists = new List<(int Id, int AccountId)>();
@@ -80,7 +69,7 @@ internal sealed class PostgresAudienceSource(DatabaseConnection database, IDbCon
         return lists.Select(l => (l.Id, l.AccountId, members.TryGetValue(l.Id, out var ids) ? ids.ToArray() : [])).ToList();
     }
 
-    public async Task ReadRecentDeliveriesAsync(DateTime since, Action<DeliveryFact> onDelivery, CancellationToken ct)
+    public override async Task ReadRecentDeliveriesAsync(DateTime since, Action<DeliveryFact> onDelivery, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         await using var command = new NpgsqlCommand(
@@ -93,24 +82,11 @@ internal sealed class PostgresAudienceSource(DatabaseConnection database, IDbCon
         }
     }
 
-    public async Task<long> ReadChangePositionAsync(CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.Changes.MaxAsync(c => (long?)c.Position, ct) ?? 0;
-    }
-
-    public async Task<IReadOnlyList<(int Id, int AccountId, string Name)>> ReadLaunchedCampaignsAsync(CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        return (await db.Campaigns.AsNoTracking().Where(c => c.LaunchedAt != null).Select(c => new { c.Id, c.AdvertiserAccountId, c.Name }).ToListAsync(ct))
-            .Select(c => (c.Id, c.AdvertiserAccountId, c.Name)).ToList();
-    }
-
-    public async Task ReadEngagementAsync(Action<(int CampaignId, int MemberId, Engagement.EventKind Kind)> onEvent, CancellationToken ct)
+    public override async Task ReadEngagementAsync(Action<(int CampaignId, int MemberId, Engagement.EventKind Kind)> onEvent, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         await using var command = new NpgsqlCommand(
-            """SELECT "CampaignId", "MemberId", "Kind" FROM "EngagementEvents" WHERE "Counted" AND "Kind" IN (1, 2, 3, 4, 6, 7)""", connection);
+            $"""SELECT "CampaignId", "MemberId", "Kind" FROM "EngagementEvents" WHERE "Counted" AND "Kind" IN ({EngagementKindsSql})""", connection);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -125,13 +101,4 @@ internal sealed class PostgresAudienceSource(DatabaseConnection database, IDbCon
         return connection;
     }
 
-    private static string Intern(Dictionary<string, string> pool, string value)
-    {
-        if (pool.TryGetValue(value, out var existing))
-        {
-            return existing;
-        }
-        pool[value] = value;
-        return value;
-    }
 }

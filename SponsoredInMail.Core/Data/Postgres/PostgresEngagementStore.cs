@@ -112,32 +112,14 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
         public bool Clicked { get; set; } = clicked;
     }
 
-    /// <summary>The tally column of <paramref name="tally"/> (a fixed list: never user input).</summary>
-    internal static string ColumnOf(Tally tally) => tally switch
-    {
-        Tally.Opens => "Opens",
-        Tally.ButtonClicks => "ButtonClicks",
-        Tally.LinkClicks => "LinkClicks",
-        Tally.BannerClicks => "BannerClicks",
-        Tally.LeadFormOpens => "LeadFormOpens",
-        Tally.Leads => "Leads",
-        Tally.ConversationClicks => "ConversationClicks",
-        Tally.NotInterested => "NotInterested",
-        Tally.OptOuts => "OptOuts",
-        Tally.UniqueClickers => "UniqueClickers",
-        _ => throw new ArgumentOutOfRangeException(nameof(tally)),
-    };
-
-    internal static string TallyColumn(EventKind kind) => ColumnOf(EngagementRules.TallyOf(kind));
-
     private static readonly Tally[] Tallies = Enum.GetValues<Tally>();
 
     /// <summary>One upsert adding every tally of a (campaign, day) at once.</summary>
     private static readonly string TallySql = $"""
-        INSERT INTO "CampaignDailyStats" ("CampaignId", "Day", "Sends", "SpendCents", {string.Join(", ", Tallies.Select(t => $"\"{ColumnOf(t)}\""))})
-        VALUES (@campaign, @day, 0, 0, {string.Join(", ", Tallies.Select(t => "@" + ColumnOf(t)))})
+        INSERT INTO "CampaignDailyStats" ("CampaignId", "Day", "Sends", "SpendCents", {string.Join(", ", Tallies.Select(t => $"\"{TallyColumns.Of(t)}\""))})
+        VALUES (@campaign, @day, 0, 0, {string.Join(", ", Tallies.Select(t => "@" + TallyColumns.Of(t)))})
         ON CONFLICT ("CampaignId", "Day") DO UPDATE SET
-        {string.Join(",\n", Tallies.Select(t => $"    \"{ColumnOf(t)}\" = \"CampaignDailyStats\".\"{ColumnOf(t)}\" + excluded.\"{ColumnOf(t)}\""))}
+        {string.Join(",\n", Tallies.Select(t => $"    \"{TallyColumns.Of(t)}\" = \"CampaignDailyStats\".\"{TallyColumns.Of(t)}\" + excluded.\"{TallyColumns.Of(t)}\""))}
         """;
 
     private sealed class Session(NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<long, LockedDelivery> locked)
@@ -310,7 +292,7 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
                 c.Parameters["day"].Value = day;
                 for (var i = 0; i < Tallies.Length; i++)
                 {
-                    c.Parameters[ColumnOf(Tallies[i])].Value = counts[i];
+                    c.Parameters[TallyColumns.Of(Tallies[i])].Value = counts[i];
                 }
                 await c.ExecuteNonQueryAsync(ct);
             }
@@ -362,7 +344,7 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
             """, ("member", NpgsqlDbType.Integer), ("scope", NpgsqlDbType.Integer), ("account", NpgsqlDbType.Integer),
             ("sender", NpgsqlDbType.Integer), ("at", NpgsqlDbType.TimestampTz));
         public NpgsqlCommand Tally { get; } = Make(connection, transaction, TallySql,
-            [("campaign", NpgsqlDbType.Integer), ("day", NpgsqlDbType.Date), .. Tallies.Select(t => (ColumnOf(t), NpgsqlDbType.Integer))]);
+            [("campaign", NpgsqlDbType.Integer), ("day", NpgsqlDbType.Date), .. Tallies.Select(t => (TallyColumns.Of(t), NpgsqlDbType.Integer))]);
 
         private static NpgsqlCommand Make(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params (string Name, NpgsqlDbType Type)[] parameters)
         {

@@ -31,7 +31,7 @@ public static class PostgresEngagementTallyCheck
         long total = 0;
         foreach (var kind in Kinds)
         {
-            var column = PostgresEngagementStore.TallyColumn(kind);
+            var column = TallyColumns.Of(kind);
             total += await Count($"""
                 SELECT COUNT(*) FROM (
                   SELECT s."CampaignId", s."Day", s."{column}" AS "Tally",

@@ -19,7 +19,7 @@ public static class EngagementTallyCheck
         long total = 0;
         foreach (var kind in Kinds)
         {
-            var column = SqliteEngagementStore.TallyColumn(kind);
+            var column = TallyColumns.Of(kind);
             await using var command = connection.CreateCommand();
             command.CommandText = $"""
                 SELECT COUNT(*) FROM (

@@ -9,9 +9,10 @@ namespace SponsoredInMail.Core.Data.Sqlite;
 /// Streams the network for the audience index with a plain data reader: about three times faster than
 /// materialising a million EF entities, and it never holds them all at once.
 /// </summary>
-internal sealed class SqliteAudienceSource(DatabaseConnection database, IDbContextFactory<AppDbContext> factory) : IAudienceSource
+internal sealed class SqliteAudienceSource(DatabaseConnection database, IDbContextFactory<AppDbContext> factory)
+    : AudienceSourceBase(factory)
 {
-    public async Task ReadMembersAsync(Action<MemberFacts> onMember, CancellationToken ct)
+    public override async Task ReadMembersAsync(Action<MemberFacts> onMember, CancellationToken ct)
     {
         await using var connection = new SqliteConnection(database.ConnectionString);
         await connection.OpenAsync(ct);
@@ -33,21 +34,9 @@ internal sealed class SqliteAudienceSource(DatabaseConnection database, IDbConte
         }
     }
 
-    public async Task<IReadOnlyList<Company>> ReadCompaniesAsync(CancellationToken ct)
+    public override async Task<IReadOnlyList<(int Id, int AccountId, int[] MemberIds)>> ReadMatchedAudiencesAsync(CancellationToken ct)
     {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.Companies.AsNoTracking().ToListAsync(ct);
-    }
-
-    public async Task<IReadOnlyList<MemberOptOut>> ReadOptOutsAsync(CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.MemberOptOuts.AsNoTracking().ToListAsync(ct);
-    }
-
-    public async Task<IReadOnlyList<(int Id, int AccountId, int[] MemberIds)>> ReadMatchedAudiencesAsync(CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var db = await Factory.CreateDbContextAsync(ct);
         var lists = await db.MatchedAudiences.AsNoTracking().Select(a => new { a.Id, a.AdvertiserAccountId }).ToListAsync(ct);
         var members = (await db.MatchedAudienceMembers.AsNoTracking().ToListAsync(ct))
             .GroupBy(m => m.MatchedAudienceId)
@@ -55,7 +44,7 @@ internal sealed class SqliteAudienceSource(DatabaseConnection database, IDbConte
         return lists.Select(l => (l.Id, l.AdvertiserAccountId, members.GetValueOrDefault(l.Id, []))).ToList();
     }
 
-    public async Task ReadRecentDeliveriesAsync(DateTime since, Action<DeliveryFact> onDelivery, CancellationToken ct)
+    public override async Task ReadRecentDeliveriesAsync(DateTime since, Action<DeliveryFact> onDelivery, CancellationToken ct)
     {
         await using var connection = new SqliteConnection(database.ConnectionString);
         await connection.OpenAsync(ct);
@@ -69,40 +58,17 @@ internal sealed class SqliteAudienceSource(DatabaseConnection database, IDbConte
         }
     }
 
-    public async Task<long> ReadChangePositionAsync(CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.Changes.MaxAsync(c => (long?)c.Position, ct) ?? 0;
-    }
-
-    public async Task<IReadOnlyList<(int Id, int AccountId, string Name)>> ReadLaunchedCampaignsAsync(CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        return (await db.Campaigns.AsNoTracking().Where(c => c.LaunchedAt != null).Select(c => new { c.Id, c.AdvertiserAccountId, c.Name }).ToListAsync(ct))
-            .Select(c => (c.Id, c.AdvertiserAccountId, c.Name)).ToList();
-    }
-
-    public async Task ReadEngagementAsync(Action<(int CampaignId, int MemberId, Engagement.EventKind Kind)> onEvent, CancellationToken ct)
+    public override async Task ReadEngagementAsync(Action<(int CampaignId, int MemberId, Engagement.EventKind Kind)> onEvent, CancellationToken ct)
     {
         await using var connection = new SqliteConnection(database.ConnectionString);
         await connection.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT CampaignId, MemberId, Kind FROM EngagementEvents WHERE Counted = 1 AND Kind IN (1, 2, 3, 4, 6, 7)";
+        command.CommandText = $"SELECT CampaignId, MemberId, Kind FROM EngagementEvents WHERE Counted = 1 AND Kind IN ({EngagementKindsSql})";
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             onEvent((reader.GetInt32(0), reader.GetInt32(1), (Engagement.EventKind)reader.GetInt32(2)));
         }
-    }
-
-    private static string Intern(Dictionary<string, string> pool, string value)
-    {
-        if (pool.TryGetValue(value, out var existing))
-        {
-            return existing;
-        }
-        pool[value] = value;
-        return value;
     }
 
     /// <summary>Parses EF's JSON form of a primitive int collection, e.g. "[3,41,200]".</summary>

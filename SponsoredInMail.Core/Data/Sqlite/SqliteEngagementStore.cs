@@ -45,24 +45,6 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, ChangeS
         }
     }
 
-    /// <summary>The tally column of <paramref name="tally"/> (a fixed list: never user input).</summary>
-    internal static string ColumnOf(Tally tally) => tally switch
-    {
-        Tally.Opens => "Opens",
-        Tally.ButtonClicks => "ButtonClicks",
-        Tally.LinkClicks => "LinkClicks",
-        Tally.BannerClicks => "BannerClicks",
-        Tally.LeadFormOpens => "LeadFormOpens",
-        Tally.Leads => "Leads",
-        Tally.ConversationClicks => "ConversationClicks",
-        Tally.NotInterested => "NotInterested",
-        Tally.OptOuts => "OptOuts",
-        Tally.UniqueClickers => "UniqueClickers",
-        _ => throw new ArgumentOutOfRangeException(nameof(tally)),
-    };
-
-    internal static string TallyColumn(EventKind kind) => ColumnOf(EngagementRules.TallyOf(kind));
-
     private sealed class Session(SqliteConnection connection, SqliteTransaction transaction) : IEngagementSession, IDisposable
     {
         private readonly Commands _c = new(connection);
@@ -148,7 +130,7 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, ChangeS
 
         public async Task BumpAsync(int campaignId, DateOnly day, Tally tally, CancellationToken ct)
         {
-            var command = _c.Tally(ColumnOf(tally));
+            var command = _c.Tally(TallyColumns.Of(tally));
             command.Parameters["$campaign"].Value = campaignId;
             command.Parameters["$day"].Value = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             await command.ExecuteNonQueryAsync(ct);
@@ -192,7 +174,7 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, ChangeS
             VALUES ($d, $campaign, $member, $kind, $at, $counted, $link, $detail)
             """, "$d", "$campaign", "$member", "$kind", "$at", "$counted", "$link", "$detail");
 
-        /// <param name="column">A tally column named by <see cref="ColumnOf"/>, never user input.</param>
+        /// <param name="column">A tally column named by <see cref="TallyColumns"/>, never user input.</param>
         public SqliteCommand Tally(string column)
         {
             if (!_tallies.TryGetValue(column, out var command))

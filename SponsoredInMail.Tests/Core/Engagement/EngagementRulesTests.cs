@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using SponsoredInMail.Core.Changes;
 using SponsoredInMail.Core.Engagement;
 using SponsoredInMail.Core.Members;
@@ -48,6 +49,23 @@ public class EngagementRulesTests
     [Fact]
     public void EveryKindHasItsOwnTally() =>
         Enum.GetValues<EventKind>().Select(EngagementRules.TallyOf).Distinct().Count().ShouldBe(Enum.GetValues<EventKind>().Length);
+
+    /// <summary>The one map both providers' stores and tally checks write into their SQL: each tally its own counter column.</summary>
+    [Fact]
+    public void EveryTallyIsKeptInItsOwnCounterColumnOfTheDailyStats()
+    {
+        using var db = new SponsoredInMail.Core.Data.AppDbContext(
+            new DbContextOptionsBuilder<SponsoredInMail.Core.Data.AppDbContext>().UseSqlite("Data Source=:memory:").Options);
+        var stats = db.Model.FindEntityType(typeof(SponsoredInMail.Core.Deliveries.CampaignDailyStat)).ShouldNotBeNull();
+        var columns = Enum.GetValues<Tally>().Select(TallyColumns.Of).ToList();
+
+        columns.Distinct().Count().ShouldBe(columns.Count);
+        foreach (var column in columns)
+        {
+            var property = stats.FindProperty(column).ShouldNotBeNull(column);
+            (property.GetColumnName(), property.ClrType).ShouldBe((column, typeof(int)));
+        }
+    }
 
     [Fact]
     public async Task TheRecorderCountsTheFirstOpenOnceAndEveryClickWithTheFirstAsAMemberWhoClicked()

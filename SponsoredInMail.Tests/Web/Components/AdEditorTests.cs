@@ -91,7 +91,7 @@ public class AdEditorTests(SeededDatabase seeded) : BunitTestBase(seeded)
         var page = Render<AdEditorPage>(p => p.Add(x => x.AccountId, contoso).Add(x => x.AdId, created.Value));
         page.WaitForAssertion(() => page.FindAll("[data-testid=conversation-message]").Count.ShouldBe(2));
         page.FindAll("[data-testid=graph-problems]").ShouldBeEmpty();
-        page.Find("[data-testid=add-message]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=add-message]").Click());
 
         page.WaitForAssertion(() => page.FindAll("[data-testid=conversation-message]").Count.ShouldBe(3));
         // The check runs after the change is saved as a draft, which awaits the database.

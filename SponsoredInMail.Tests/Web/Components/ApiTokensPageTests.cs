@@ -25,9 +25,9 @@ public class ApiTokensPageTests : BunitTestBase
         var page = Render<ApiTokensPage>(p => p.Add(x => x.AccountId, contoso));
         page.WaitForAssertion(() => page.Find("[data-testid=token-name]"));
 
-        page.Find("[data-testid=token-name]").Change("Warehouse sync");
-        ScopeInput(page, "token-scope-write").Click();
-        page.Find("[data-testid=token-create]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=token-name]").Change("Warehouse sync"));
+        await page.InvokeAsync(() => ScopeInput(page, "token-scope-write").Click());
+        await page.InvokeAsync(() => page.Find("[data-testid=token-create]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=token-created]"));
         var secret = page.Find("[data-testid=token-secret]").GetAttribute("value")!;
@@ -39,7 +39,7 @@ public class ApiTokensPageTests : BunitTestBase
             row.SecretHash.ShouldBe(ApiTokenService.Hash(secret));
             row.Scope.ShouldBe(ApiTokenScope.ReadWrite);
         }
-        page.Find("[data-testid=token-secret-done]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=token-secret-done]").Click());
         page.WaitForAssertion(() => page.FindAll("[data-testid=token-secret]").ShouldBeEmpty());
         page.Markup.ShouldNotContain(secret);
         var again = Render<ApiTokensPage>(p => p.Add(x => x.AccountId, contoso));
@@ -58,7 +58,7 @@ public class ApiTokensPageTests : BunitTestBase
         var page = Render<ApiTokensPage>(p => p.Add(x => x.AccountId, contoso));
         page.WaitForAssertion(() => page.Find("[data-testid=token-create]"));
 
-        page.Find("[data-testid=token-create]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=token-create]").Click());
 
         page.WaitForAssertion(() => page.Markup.ShouldContain("Token name must be 1–60 characters"));
         page.FindAll("[data-testid=token-created]").ShouldBeEmpty();
@@ -107,9 +107,9 @@ public class ApiTokensPageTests : BunitTestBase
         var page = Render<ApiTokensPage>(p => p.Add(x => x.AccountId, contoso));
         page.WaitForAssertion(() => page.Find("[aria-label='Revoke To revoke']"));
 
-        page.Find("[aria-label='Revoke To revoke']").Click();
+        await page.InvokeAsync(() => page.Find("[aria-label='Revoke To revoke']").Click());
         dialogs.WaitForAssertion(() => dialogs.Markup.ShouldContain("cannot be undone"));
-        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Revoke").Click();
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Revoke").Click());
 
         page.WaitForAssertion(() => page.FindAll("[aria-label='Revoke To revoke']").ShouldBeEmpty());
         (await Database.Get<ApiTokenService>().AuthenticateAsync(token.Secret, Ct)).ShouldBeNull();

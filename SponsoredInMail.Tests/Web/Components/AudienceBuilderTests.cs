@@ -38,7 +38,7 @@ public class AudienceBuilderTests(SeededDatabase seeded) : BunitTestBase(seeded)
         var page = Render<AudienceBuilderPage>(p => p.Add(x => x.AccountId, account).Add(x => x.AudienceId, id));
         page.WaitForAssertion(() => page.FindAll("[data-testid=include-Location] .mud-chip").Count.ShouldBe(2));
 
-        page.Find("[data-testid=include-Location] .mud-chip[data-value=GB] button").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=include-Location] .mud-chip[data-value=GB] button").Click());
 
         var usOnly = UsOrGbDirectors.WithInclude(Facet.Location, ["US"]);
         var expected = Database.Get<AudienceIndex>().Count(usOnly, account).Matching.ToString("N0");

@@ -59,7 +59,8 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Engagement.EngagementService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Engagement.OptOutService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Engagement.LeadService>());
-        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Reports.ReportService>());
+        // Resolved at the first render, so that a test may put its own in first (HeldReportLoads).
+        Services.AddSingleton(_ => Reports ?? Database.Get<SponsoredInMail.Core.Reports.ReportService>());
         Services.AddSingleton(Database.Get<Microsoft.Extensions.Options.IOptions<SponsoredInMail.Core.Reports.ReportOptions>>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.InMail.InMailService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.InMail.CreditJob>());
@@ -73,6 +74,9 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
     }
 
     protected TestDatabase Database { get; }
+
+    /// <summary>The report service the pages get instead of the database's; set it before the first render.</summary>
+    protected SponsoredInMail.Core.Reports.ReportService? Reports { get; set; }
 
     protected BunitAuthorizationContext Authorization { get; }
 

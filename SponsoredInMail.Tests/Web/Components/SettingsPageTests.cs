@@ -34,7 +34,7 @@ public class SettingsPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
         var page = Render<SettingsPage>();
         page.WaitForAssertion(() => page.Find("[data-testid=optout-row]").TextContent.ShouldContain("Messages from Contoso Cloud"));
 
-        page.Find("[data-testid=optout-undo]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=optout-undo]").Click());
 
         page.WaitForAssertion(() => page.FindAll("[data-testid=optout-row]").ShouldBeEmpty());
         page.Find("[data-testid=optout-none]");
@@ -52,7 +52,7 @@ public class SettingsPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
         var page = Render<SettingsPage>();
         page.WaitForAssertion(() => page.Find("[data-testid=optout-all]"));
 
-        page.Find("[data-testid=optout-all]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=optout-all]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=optout-row]").TextContent.ShouldContain("All sponsored messages"));
         page.FindAll("[data-testid=optout-all]").ShouldBeEmpty();

@@ -16,8 +16,8 @@ public class PostgresAudienceSourceTests
     [Fact]
     public async Task TheSameSeedReadsAndIndexesAlikeOnPostgresAndSqlite()
     {
-        await using var pg = await PostgresTestDatabase.CreateAsync();
-        await using var sqlite = await TestDatabase.CreateAsync();
+        await using var pg = await TestDatabase.CreatePostgresAsync();
+        await using var sqlite = await TestDatabase.CreateAsync(provider: DatabaseProvider.Sqlite);
         await pg.SeedAsync(Members);
         await sqlite.SeedAsync(Members);
         var pgSource = pg.Get<IAudienceSource>();
@@ -67,11 +67,11 @@ public class PostgresAudienceSourceTests
     [Fact]
     public async Task MatchedListsEngagementAndRecentDeliveriesAreRead()
     {
-        await using var pg = await PostgresTestDatabase.CreateAsync();
+        await using var pg = await TestDatabase.CreatePostgresAsync();
         await pg.SeedAsync(1_000);
         var source = pg.Get<IAudienceSource>();
         var now = TestDatabase.Now.UtcDateTime;
-        await using (var connection = await pg.OpenAsync())
+        await using (var connection = await OpenAsync(pg))
         {
             // Campaigns and their ads are not what is tested here: rows go in with foreign keys unchecked.
             await ExecuteAsync(connection, """
@@ -106,7 +106,7 @@ public class PostgresAudienceSourceTests
     [Fact]
     public async Task EngagedMembersAreExactlyTheCountedEventsOfTheKindInTheRange()
     {
-        await using var pg = await PostgresTestDatabase.CreateAsync();
+        await using var pg = await TestDatabase.CreatePostgresAsync();
         var start = TestDatabase.Now.UtcDateTime.AddDays(-10);
         var random = new Random(7);
         var rows = Enumerable.Range(0, 5_000).Select(_ => (
@@ -117,7 +117,7 @@ public class PostgresAudienceSourceTests
         // Both edges: an event at "from" counts, one at "to" does not.
         rows.Add((2, 900, EventKind.Open, from, true));
         rows.Add((2, 901, EventKind.Open, to, true));
-        await using (var connection = await pg.OpenAsync())
+        await using (var connection = await OpenAsync(pg))
         {
             await ExecuteAsync(connection, "SET session_replication_role = replica");
             await using (var import = await connection.BeginBinaryImportAsync(
@@ -141,14 +141,14 @@ public class PostgresAudienceSourceTests
         foreach (var kind in new[] { EventKind.Open, EventKind.LinkClick, EventKind.ConversationButton })
         {
             var members = new List<int>();
-            await new PostgresEngagedMembers(new DatabaseConnection(pg.ConnectionString, DatabaseProvider.Postgres)).ForEachAsync(2, kind, from, to, members.Add, Ct);
+            await new PostgresEngagedMembers(pg.Connection).ForEachAsync(2, kind, from, to, members.Add, Ct);
 
             var expected = rows.Where(r => r.Campaign == 2 && r.Kind == kind && r.Counted && r.At >= from && r.At < to).Select(r => r.Member).Order().ToList();
             expected.ShouldNotBeEmpty();
             members.Order().ToList().ShouldBe(expected, kind.ToString());
         }
         var open = new List<int>();
-        await new PostgresEngagedMembers(new DatabaseConnection(pg.ConnectionString, DatabaseProvider.Postgres)).ForEachAsync(2, EventKind.Open, from, to, open.Add, Ct);
+        await new PostgresEngagedMembers(pg.Connection).ForEachAsync(2, EventKind.Open, from, to, open.Add, Ct);
         open.ShouldContain(900);
         open.ShouldNotContain(901);
     }
@@ -160,6 +160,13 @@ public class PostgresAudienceSourceTests
             $"{m.Id}|{m.CountryCode}|{m.Region}|{m.Industry}|{m.CompanyId}|{m.JobTitle}|{m.JobFunction}|{m.Seniority}|"
             + $"{string.Join(',', m.SkillIds)}|{m.YearsOfExperience}|{m.ProfileLanguage}|{PostgresBulkWriterTests.Micros(m.LastActiveAt)}|{m.LastActiveAt.Kind}"), Ct);
         return members;
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(TestDatabase pg)
+    {
+        var connection = new NpgsqlConnection(pg.Connection.ConnectionString);
+        await connection.OpenAsync(Ct);
+        return connection;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params (string Name, DateTime Value)[] parameters)

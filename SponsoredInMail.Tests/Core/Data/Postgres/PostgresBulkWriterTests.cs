@@ -17,7 +17,7 @@ public class PostgresBulkWriterTests
     [Fact]
     public async Task CompaniesAndMembersReadBackAsWrittenAndNewRowsGetFreshIds()
     {
-        await using var pg = await PostgresTestDatabase.CreateAsync();
+        await using var pg = await TestDatabase.CreatePostgresAsync();
         var writer = pg.Get<IBulkWriter>();
         var generator = new NetworkGenerator(4242, Members, TestDatabase.Now.UtcDateTime);
         var chunks = Enumerable.Range(0, generator.ChunkCount).Select(generator.GenerateChunk).ToList();
@@ -53,7 +53,7 @@ public class PostgresBulkWriterTests
     [Fact]
     public async Task OptOutsReadBackAsWritten()
     {
-        await using var pg = await PostgresTestDatabase.CreateAsync();
+        await using var pg = await TestDatabase.CreatePostgresAsync();
         var writer = pg.Get<IBulkWriter>();
         var generator = new NetworkGenerator(4242, 100, TestDatabase.Now.UtcDateTime);
         await writer.WriteCompaniesAsync(generator.Companies, Ct);
@@ -80,7 +80,7 @@ public class PostgresBulkWriterTests
     [Fact]
     public async Task MatchedMembersAreWrittenOnceInTheCallersTransactionAndRollBackWithIt()
     {
-        await using var pg = await PostgresTestDatabase.CreateAsync();
+        await using var pg = await TestDatabase.CreatePostgresAsync();
         await pg.SeedAsync(1_000);
         var writer = pg.Get<IBulkWriter>();
         int[] ids = [5, 900, 5, 17, 900, 300, 1_000, 17];
@@ -100,7 +100,7 @@ public class PostgresBulkWriterTests
     [Fact]
     public async Task MatchedMembersRejectATransactionOfAnotherProvider()
     {
-        await using var pg = await PostgresTestDatabase.CreateAsync();
+        await using var pg = await TestDatabase.CreatePostgresAsync();
         await using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:");
         await sqlite.OpenAsync(Ct);
         await using var transaction = await sqlite.BeginTransactionAsync(Ct);
@@ -108,7 +108,7 @@ public class PostgresBulkWriterTests
         await Should.ThrowAsync<ArgumentException>(() => pg.Get<IBulkWriter>().WriteMatchedMembersAsync(transaction, 1, [1], Ct));
     }
 
-    private static async Task<int> WriteListAsync(PostgresTestDatabase pg, IBulkWriter writer, int[] ids, bool commit)
+    private static async Task<int> WriteListAsync(TestDatabase pg, IBulkWriter writer, int[] ids, bool commit)
     {
         await using var db = pg.CreateContext();
         var userId = await db.Users.Select(u => u.Id).FirstAsync(Ct);
@@ -133,7 +133,7 @@ public class PostgresBulkWriterTests
         return list.Id;
     }
 
-    private static async Task<int> AddAccountAsync(PostgresTestDatabase pg)
+    private static async Task<int> AddAccountAsync(TestDatabase pg)
     {
         await using var db = pg.CreateContext();
         var account = new AdvertiserAccount { Name = "Contoso", Website = "https://contoso.example", LogoColor = "#123456", LogoInitials = "CC", CreatedAt = TestDatabase.Now.UtcDateTime };

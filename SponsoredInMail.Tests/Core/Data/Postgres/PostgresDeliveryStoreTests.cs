@@ -12,12 +12,12 @@ public class PostgresDeliveryStoreTests
 {
     private static readonly InvariantReport Clean = new(0, 0, 0, 0, 0, 0, 0, 0, 0);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static DateTime Now => PostgresDatabase.Now;
+    private static DateTime Now => StoreTestData.Now;
 
     [Fact]
     public async Task ABatchSendsOnlyEligibleMembersAndChargesExactly()
     {
-        await using var pg = await PostgresDatabase.CreateAsync();
+        await using var pg = await StoreTestData.PostgresAsync();
         var contoso = await pg.AccountAsync("Contoso");
         var fabrikam = await pg.AccountAsync("Fabrikam");
         var senders = await pg.MembersAsync(1);
@@ -43,6 +43,8 @@ public class PostgresDeliveryStoreTests
         }
         var store = new PostgresDeliveryStore(pg.Connection, pg.Signal);
         var next = pg.Signal.Next;
+        // The seeding above recorded its own changes (accounts, members, campaigns); the batch appends one more.
+        var seeded = await pg.ScalarAsync("""SELECT COALESCE(MAX("Position"), 0) FROM "Changes" """);
 
         var result = await store.SendAsync(await pg.BatchAsync(campaign, [inactive, .. m], anyCapDays: 7, sameCapDays: 30), Ct);
 
@@ -58,7 +60,7 @@ public class PostgresDeliveryStoreTests
         var sent = await check.Deliveries.Where(d => d.CampaignId == campaign && d.DeliveredAt == Now).OrderBy(d => d.MemberId).ToListAsync(Ct);
         sent.Select(d => d.MemberId).ShouldBe([optedOutFabrikam, eligible1, eligible2]);
         sent.ShouldAllBe(d => d.PriceCents == 120 && d.AdvertiserAccountId == contoso && d.DeliveredAt.Kind == DateTimeKind.Utc);
-        var change = (await check.Changes.SingleAsync(Ct)).Read().ShouldBeOfType<DeliveriesSent>();
+        var change = (await check.Changes.SingleAsync(c => c.Position > seeded, Ct)).Read().ShouldBeOfType<DeliveriesSent>();
         (change.CampaignId, change.AdvertiserAccountId, change.At).ShouldBe((campaign, contoso, Now));
         change.MemberIds.ShouldBe([optedOutFabrikam, eligible1, eligible2]);
 
@@ -70,7 +72,7 @@ public class PostgresDeliveryStoreTests
     [Fact]
     public async Task TheLifetimeAndDailyBudgetsHoldToTheCent()
     {
-        await using var pg = await PostgresDatabase.CreateAsync();
+        await using var pg = await StoreTestData.PostgresAsync();
         var contoso = await pg.AccountAsync("Contoso");
         var sender = (await pg.MembersAsync(1))[0];
         var members = await pg.MembersAsync(10);
@@ -99,7 +101,7 @@ public class PostgresDeliveryStoreTests
     [Fact]
     public async Task ABatchOfACampaignThatIsNotSendingSendsNothing()
     {
-        await using var pg = await PostgresDatabase.CreateAsync();
+        await using var pg = await StoreTestData.PostgresAsync();
         var contoso = await pg.AccountAsync("Contoso");
         var sender = (await pg.MembersAsync(1))[0];
         var members = await pg.MembersAsync(3);
@@ -119,7 +121,7 @@ public class PostgresDeliveryStoreTests
     [Fact]
     public async Task ConcurrentBatchesOfOneCampaignNeverOverspendNorSendAMemberTwice()
     {
-        await using var pg = await PostgresDatabase.CreateAsync();
+        await using var pg = await StoreTestData.PostgresAsync();
         var contoso = await pg.AccountAsync("Contoso");
         var sender = (await pg.MembersAsync(1))[0];
         var store = new PostgresDeliveryStore(pg.Connection, pg.Signal);
@@ -148,7 +150,7 @@ public class PostgresDeliveryStoreTests
     [Fact]
     public async Task ConcurrentBatchesOfTwoCampaignsKeepTheFrequencyCap()
     {
-        await using var pg = await PostgresDatabase.CreateAsync();
+        await using var pg = await StoreTestData.PostgresAsync();
         var sender = (await pg.MembersAsync(1))[0];
         var store = new PostgresDeliveryStore(pg.Connection, pg.Signal);
         for (var round = 0; round < 8; round++)

@@ -11,9 +11,9 @@ namespace SponsoredInMail.Tests.Core.Data.Postgres;
 public class PostgresEngagementStoreTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static DateTime Now => PostgresDatabase.Now;
+    private static DateTime Now => StoreTestData.Now;
 
-    private sealed record Scene(PostgresDatabase Pg, int Account, int Campaign, int Sender, long[] Deliveries, int[] Members, int Cta, int Inline)
+    private sealed record Scene(StoreTestData Pg, int Account, int Campaign, int Sender, long[] Deliveries, int[] Members, int Cta, int Inline)
     {
         public PostgresEngagementStore NewStore() => new(Pg.Connection, Pg.Signal, new FakeTimeProvider(Now.AddMinutes(5)));
 
@@ -27,7 +27,7 @@ public class PostgresEngagementStoreTests
 
     private sealed record DailyCampaign(int Opens, int ButtonClicks, int LinkClicks, int UniqueClickers, int LeadFormOpens, int Leads, int NotInterested, int OptOuts);
 
-    private static async Task<Scene> SceneAsync(PostgresDatabase pg)
+    private static async Task<Scene> SceneAsync(StoreTestData pg)
     {
         var account = await pg.AccountAsync("Contoso");
         var sender = (await pg.MembersAsync(1))[0];
@@ -47,7 +47,7 @@ public class PostgresEngagementStoreTests
     [Fact]
     public async Task FirstOpensFirstClicksAndLeadsCountOnceAndTheTalliesMatchTheEvents()
     {
-        await using var pg = await PostgresDatabase.CreateAsync();
+        await using var pg = await StoreTestData.PostgresAsync();
         var s = await SceneAsync(pg);
         long d1 = s.Deliveries[0], d2 = s.Deliveries[1];
         using var store = s.NewStore();
@@ -98,7 +98,7 @@ public class PostgresEngagementStoreTests
     [Fact]
     public async Task AnOptOutFromAMessageIsStoredOnceAndStopsLaterSends()
     {
-        await using var pg = await PostgresDatabase.CreateAsync();
+        await using var pg = await StoreTestData.PostgresAsync();
         var s = await SceneAsync(pg);
         using var store = s.NewStore();
 
@@ -134,7 +134,7 @@ public class PostgresEngagementStoreTests
     [Fact]
     public async Task TwoWritersAtOnceCountEachFirstOnce()
     {
-        await using var pg = await PostgresDatabase.CreateAsync();
+        await using var pg = await StoreTestData.PostgresAsync();
         var s = await SceneAsync(pg);
         using var a = s.NewStore();
         using var b = s.NewStore();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SponsoredInMail.Core.Data;
+using SponsoredInMail.Tests.Fakes;
 
 namespace SponsoredInMail.Tests.Core.Data.Postgres;
 
@@ -11,13 +12,9 @@ public class PostgresMigrationTests
     [Fact]
     public async Task StartUpMigratesAnEmptyPostgresDatabaseToTheCurrentModel()
     {
-        var server = Environment.GetEnvironmentVariable("POSTGRES_CONNECTION");
-        if (string.IsNullOrWhiteSpace(server))
-        {
-            Assert.Skip("POSTGRES_CONNECTION is not set.");
-        }
+        TestDatabaseServer.SkipWithoutPostgres();
         var name = $"sim_test_{Guid.NewGuid():N}";
-        var connection = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        var connection = new NpgsqlConnectionStringBuilder(TestDatabaseServer.PostgresServer) { Database = name }.ConnectionString;
         await using var provider = new ServiceCollection().AddLogging()
             .AddSponsoredInMailData(_ => new DatabaseConnection(connection, DatabaseProvider.Postgres)).BuildServiceProvider();
         var initializer = provider.GetRequiredService<DatabaseInitializer>();

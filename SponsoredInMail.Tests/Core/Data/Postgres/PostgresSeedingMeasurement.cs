@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using SponsoredInMail.Core.Seeding;
+using SponsoredInMail.Tests.Fakes;
 
 namespace SponsoredInMail.Tests.Core.Data.Postgres;
 
@@ -19,7 +20,7 @@ public class PostgresSeedingMeasurement
         {
             Assert.Skip($"{Variable} is not set: the measurement runs on request only.");
         }
-        await using var pg = await PostgresTestDatabase.CreateAsync();
+        await using var pg = await TestDatabase.CreatePostgresAsync();
         var phases = new Dictionary<string, TimeSpan>();
         var total = Stopwatch.StartNew();
         var phase = Stopwatch.StartNew();

@@ -37,7 +37,7 @@ public class AdminCampaignPagesTests(SeededDatabase seeded) : BunitTestBase(seed
         page.WaitForAssertion(() => page.Find("[data-testid=admin-pause]"));
 
         page.Find("[data-testid=admin-reason]").Input("Landing page is down.");
-        page.Find("[data-testid=admin-pause]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=admin-pause]").Click());
 
         page.WaitForAssertion(() =>
         {
@@ -60,7 +60,7 @@ public class AdminCampaignPagesTests(SeededDatabase seeded) : BunitTestBase(seed
         page.WaitForAssertion(() => page.Find("[data-testid=admin-pause]"));
 
         page.Find("[data-testid=admin-reason]").Input("   ");
-        page.Find("[data-testid=admin-pause]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=admin-pause]").Click());
 
         page.WaitForAssertion(() => page.Find(".mud-input-control:has([data-testid=admin-reason]) .mud-input-helper-text").TextContent
             .ShouldStartWith("Give a reason: the marketer reads it on the campaign page."));

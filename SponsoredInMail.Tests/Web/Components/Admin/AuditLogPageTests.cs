@@ -64,8 +64,8 @@ public class AuditLogPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
         await page.InvokeAsync(() => types.Instance.ValueChanged.InvokeAsync("Campaign"));
         page.WaitForAssertion(() => page.FindAll("[data-testid=audit-entity]").ShouldAllBe(e => e.TextContent.StartsWith("Campaign #", StringComparison.Ordinal)));
 
-        page.Find("[data-testid=filter-from]").Change("2020-01-01");
-        page.Find("[data-testid=filter-to]").Change("2020-01-02");
+        await page.InvokeAsync(() => page.Find("[data-testid=filter-from]").Change("2020-01-01"));
+        await page.InvokeAsync(() => page.Find("[data-testid=filter-to]").Change("2020-01-02"));
 
         page.WaitForAssertion(() => page.Find("[data-testid=audit-count]").TextContent.Trim().ShouldBe("0 entries match"));
     }

@@ -63,7 +63,7 @@ public class ReviewPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
         var page = Render<ReviewDetailPage>(p => p.Add(x => x.CampaignId, id));
         page.WaitForAssertion(() => page.Find("[data-testid=approve]"));
 
-        page.Find("[data-testid=approve]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=approve]").Click());
 
         page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith("/admin/review"));
         (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), contoso, id, Ct))!.Status.ShouldBe(CampaignStatus.Approved);
@@ -80,7 +80,7 @@ public class ReviewPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
         page.WaitForAssertion(() => page.Find("[data-testid=reject]"));
 
         await ChooseReasonAsync(page, RejectionCode.Other);
-        page.Find("[data-testid=reject]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=reject]").Click());
 
         page.WaitForAssertion(() => page.Find(".mud-input-control:has([data-testid=reject-details]) .mud-input-helper-text").TextContent
             .ShouldStartWith("Say what is wrong: the marketer needs it to fix the campaign."));
@@ -100,7 +100,7 @@ public class ReviewPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         await ChooseReasonAsync(page, RejectionCode.BrokenLandingPage);
         page.Find("[data-testid=reject-details]").Input("The page returns 404.");
-        page.Find("[data-testid=reject]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=reject]").Click());
 
         page.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith("/admin/review"));
         var campaign = (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), contoso, id, Ct))!;

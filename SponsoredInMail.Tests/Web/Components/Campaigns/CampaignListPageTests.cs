@@ -79,7 +79,7 @@ public class CampaignListPageTests(SeededDatabase seeded) : BunitTestBase(seeded
 
         await page.InvokeAsync(() => page.Find($"tr.campaign-row-{id} [data-testid=action-cancel]").Click());
         dialogs.WaitForAssertion(() => dialogs.Markup.ShouldContain("stops sending for good"));
-        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Keep it").Click();
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Keep it").Click());
 
         dialogs.WaitForAssertion(() => dialogs.Markup.ShouldNotContain("stops sending for good"));
         (await Data.Campaigns.GetAsync(maria, contoso, id, Ct))!.Status.ShouldBe(CampaignStatus.Active);
@@ -120,7 +120,7 @@ public class CampaignListPageTests(SeededDatabase seeded) : BunitTestBase(seeded
 
         page.WaitForAssertion(() => page.Find($"tr.campaign-row-{draft}"));
         page.FindAll($"tr.campaign-row-{archived}").ShouldBeEmpty();
-        page.Find("input[type=checkbox]").Change(true);
+        await page.InvokeAsync(() => page.Find("input[type=checkbox]").Change(true));
         page.WaitForAssertion(() => page.Find($"tr.campaign-row-{archived}"));
     }
 

@@ -65,7 +65,7 @@ public class SponsoredMessageTests : BunitTestBase
 
         page.FindAll("input[data-testid=lead-field]")[1].Change("mia@example.com");
         await page.InvokeAsync(() => page.FindComponent<MudBlazor.MudSelect<string>>().Instance.ValueChanged.InvokeAsync("11-50"));
-        page.Find("input[data-testid=lead-consent]").Change(true);
+        await page.InvokeAsync(() => page.Find("input[data-testid=lead-consent]").Change(true));
         await page.InvokeAsync(() => page.Find("[data-testid=lead-submit]").Click());
 
         page.WaitForAssertion(() => page.Find("[data-testid=lead-thanks]").TextContent.ShouldContain("Thanks! The report is on its way."));

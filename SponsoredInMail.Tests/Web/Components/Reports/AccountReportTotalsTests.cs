@@ -60,8 +60,8 @@ public class AccountReportTotalsTests : BunitTestBase
         page.FindAll("[data-testid=report-campaign-link]")[0].GetAttribute("href")!.ShouldStartWith($"/accounts/{contoso}/campaigns/{large.Id}/report?from=");
         page.Find("[data-testid=csv-campaigns]").GetAttribute("href").ShouldBe($"/accounts/{contoso}/reports/campaigns.csv?from=2026-10-25&to=2026-11-23");
 
-        CompareBox(page, small.Id).Change(true);
-        CompareBox(page, large.Id).Change(true);
+        await page.InvokeAsync(() => CompareBox(page, small.Id).Change(true));
+        await page.InvokeAsync(() => CompareBox(page, large.Id).Change(true));
 
         page.WaitForAssertion(() => page.Find("[data-testid=compare-button]").GetAttribute("href")
             .ShouldBe($"/accounts/{contoso}/reports/compare?ids={Math.Min(small.Id, large.Id)},{Math.Max(small.Id, large.Id)}&from=2026-10-25&to=2026-11-23"));

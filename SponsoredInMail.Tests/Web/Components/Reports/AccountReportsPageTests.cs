@@ -40,11 +40,59 @@ public class AccountReportsPageTests : BunitTestBase
         var page = await RenderAsync<AccountReportsPage>("Contoso Cloud");
         page.WaitForAssertion(() => page.Find($".report-row-{campaign.Id} [data-testid=row-sends]").TextContent.ShouldBe("2"));
 
-        page.Find("[data-testid=range-to]").Change("2026-11-01");
+        await page.InvokeAsync(() => page.Find("[data-testid=range-to]").Change("2026-11-01"));
 
-        page.WaitForAssertion(() => page.Find($".report-row-{campaign.Id} [data-testid=row-sends]").TextContent.ShouldBe("0"));
-        Text(page, "total-sends").ShouldBe("0");
-        Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith("/reports?from=2026-10-25&to=2026-11-01");
+        page.WaitForAssertion(() =>
+        {
+            page.Find($".report-row-{campaign.Id} [data-testid=row-sends]").TextContent.ShouldBe("0");
+            Text(page, "total-sends").ShouldBe("0");
+            Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith("/reports?from=2026-10-25&to=2026-11-01");
+        });
+    }
+
+    /// <summary>
+    /// Typing a range changes it twice (from, then to); when the first change's load comes back last it is stale: it
+    /// neither shows its figures nor puts its range in the URL (which would load it again).
+    /// </summary>
+    [Fact]
+    public async Task ARangeChangeOvertakenByALaterOneNeitherShowsItsFiguresNorPutsItsRangeInTheUrl()
+    {
+        var loads = new HeldReportLoads(Database);
+        Reports = loads.Reports;
+        var campaign = await _data.MessageAdAsync("Contoso Cloud", sends: 2);
+        var page = await RenderAsync<AccountReportsPage>("Contoso Cloud");
+        page.WaitForAssertion(() => page.Find($".report-row-{campaign.Id} [data-testid=row-sends]").TextContent.ShouldBe("2"));
+
+        await loads.ChangeRangeOvertakingTheFirstLoadAsync(page, "2026-10-01", "2026-10-31");
+
+        page.WaitForAssertion(() =>
+        {
+            page.Find($".report-row-{campaign.Id} [data-testid=row-sends]").TextContent.ShouldBe("0");
+            page.Find("[data-testid=range-to]").GetAttribute("value").ShouldBe("2026-10-31");
+            Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith("/reports?from=2026-10-01&to=2026-10-31");
+        });
+    }
+
+    [Fact]
+    public async Task AComparisonRangeChangeOvertakenByALaterOneNeitherShowsItsFiguresNorPutsItsRangeInTheUrl()
+    {
+        var loads = new HeldReportLoads(Database);
+        Reports = loads.Reports;
+        var first = await _data.MessageAdAsync("Contoso Cloud", sends: 3);
+        var second = await _data.MessageAdAsync("Contoso Cloud", sends: 1);
+        var page = await RenderAsync<CompareCampaignsPage>("Contoso Cloud", $"?ids={first.Id},{second.Id}");
+        string Sends(int campaign) => page.Find($"[data-testid=compare-row][data-metric=sends] td[data-campaign='{campaign}']").TextContent.Trim();
+        page.WaitForAssertion(() => Sends(first.Id).ShouldBe("3"));
+
+        await loads.ChangeRangeOvertakingTheFirstLoadAsync(page, "2026-10-01", "2026-10-31");
+
+        page.WaitForAssertion(() =>
+        {
+            Sends(first.Id).ShouldBe("0");
+            Sends(second.Id).ShouldBe("0");
+            page.Find("[data-testid=range-to]").GetAttribute("value").ShouldBe("2026-10-31");
+            Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith($"/reports/compare?ids={first.Id},{second.Id}&from=2026-10-01&to=2026-10-31");
+        });
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public class CampaignReportPageTests : BunitTestBase
 
         await _data.OpenAsync(campaign, 5);
         await _data.ClickLinkAsync(campaign, 1);
-        page.Find("[data-testid=range-from]").Change("2026-11-01");
+        await page.InvokeAsync(() => page.Find("[data-testid=range-from]").Change("2026-11-01"));
 
         page.WaitForAssertion(() => Text(page, "kpi-open-rate-status").ShouldBe("within"));
         Text(page, "kpi-ctr").ShouldBe("20.0%");
@@ -114,14 +114,41 @@ public class CampaignReportPageTests : BunitTestBase
         page.Find("[data-testid=range-from]").GetAttribute("value").ShouldBe("2026-11-23");
         page.Find("[data-testid=range-to]").GetAttribute("value").ShouldBe("2026-11-23");
 
-        page.Find("[data-testid=range-from]").Change("2026-10-01");
-        page.Find("[data-testid=range-to]").Change("2026-10-31");
+        await page.InvokeAsync(() => page.Find("[data-testid=range-from]").Change("2026-10-01"));
+        await page.InvokeAsync(() => page.Find("[data-testid=range-to]").Change("2026-10-31"));
 
-        page.WaitForAssertion(() => Text(page, "kpi-sends").ShouldBe("0"));
-        Text(page, "kpi-open-rate").ShouldBe("—");
-        Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith($"/campaigns/{campaign.Id}/report?from=2026-10-01&to=2026-10-31");
-        page.Find("[data-testid=csv-kpis]").GetAttribute("href").ShouldBe(
-            $"/accounts/{await AccountIdAsync("Contoso Cloud")}/campaigns/{campaign.Id}/report/kpis.csv?from=2026-10-01&to=2026-10-31");
+        var account = await AccountIdAsync("Contoso Cloud");
+        // Each change loads (awaited: on PostgreSQL the figures, the URL and the links can land in different renders).
+        page.WaitForAssertion(() =>
+        {
+            Text(page, "kpi-sends").ShouldBe("0");
+            Text(page, "kpi-open-rate").ShouldBe("—");
+            Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith($"/campaigns/{campaign.Id}/report?from=2026-10-01&to=2026-10-31");
+            page.Find("[data-testid=csv-kpis]").GetAttribute("href").ShouldBe($"/accounts/{account}/campaigns/{campaign.Id}/report/kpis.csv?from=2026-10-01&to=2026-10-31");
+        });
+    }
+
+    /// <summary>
+    /// Typing a range changes it twice (from, then to); when the first change's load comes back last it is stale: it
+    /// neither shows its figures nor puts its range in the URL (which would load it again).
+    /// </summary>
+    [Fact]
+    public async Task ARangeChangeOvertakenByALaterOneNeitherShowsItsFiguresNorPutsItsRangeInTheUrl()
+    {
+        var loads = new HeldReportLoads(Database);
+        Reports = loads.Reports;
+        var campaign = await _data.MessageAdAsync("Contoso Cloud", sends: 5);
+        var page = await RenderReportAsync(Maria, "Contoso Cloud", campaign.Id);
+        page.WaitForAssertion(() => Text(page, "kpi-sends").ShouldBe("5"));
+
+        await loads.ChangeRangeOvertakingTheFirstLoadAsync(page, "2026-10-01", "2026-10-31");
+
+        page.WaitForAssertion(() =>
+        {
+            Text(page, "kpi-sends").ShouldBe("0");
+            page.Find("[data-testid=range-to]").GetAttribute("value").ShouldBe("2026-10-31");
+            Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith($"/campaigns/{campaign.Id}/report?from=2026-10-01&to=2026-10-31");
+        });
     }
 
     [Theory]

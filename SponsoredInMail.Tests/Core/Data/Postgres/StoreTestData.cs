@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using SponsoredInMail.Core.Accounts;
 using SponsoredInMail.Core.Ads;
 using SponsoredInMail.Core.Campaigns;
@@ -7,57 +6,33 @@ using SponsoredInMail.Core.Changes;
 using SponsoredInMail.Core.Data;
 using SponsoredInMail.Core.Deliveries;
 using SponsoredInMail.Core.Members;
+using SponsoredInMail.Tests.Fakes;
 
 namespace SponsoredInMail.Tests.Core.Data.Postgres;
 
 /// <summary>
-/// A PostgreSQL database of its own for one test (<c>sim_test_&lt;guid&gt;</c>, dropped at the end), its schema made by
-/// EnsureCreated from the same model, with a few seeding helpers. Skips the test when POSTGRES_CONNECTION is not set.
+/// The few rows a store test needs (accounts, members, Active campaigns, a send batch), written into a
+/// <see cref="TestDatabase"/> of PostgreSQL (<see cref="TestDatabase.CreatePostgresAsync"/>: skipped without a server).
 /// </summary>
-public sealed class PostgresDatabase : IAsyncDisposable
+public sealed class StoreTestData : IAsyncDisposable
 {
-    public const string Variable = "POSTGRES_CONNECTION";
+    /// <summary>The database's clock at noon (UTC), so that every test's events stay inside one UTC day.</summary>
+    public static readonly DateTime Now = TestDatabase.Now.UtcDateTime;
 
-    /// <summary>A fixed noon (UTC), so that every test's events stay inside one UTC day.</summary>
-    public static readonly DateTime Now = new(2026, 3, 10, 12, 0, 0, DateTimeKind.Utc);
-
-    private readonly string _admin;
-    private readonly string _name;
     private int _sequence;
 
-    private PostgresDatabase(string admin, string name, string connectionString)
-    {
-        _admin = admin;
-        _name = name;
-        ConnectionString = connectionString;
-    }
+    private StoreTestData(TestDatabase database) => Database = database;
 
-    public string ConnectionString { get; }
-    public ChangeSignal Signal { get; } = new();
-    public DatabaseConnection Connection => new(ConnectionString);
+    public TestDatabase Database { get; }
+    public DatabaseConnection Connection => Database.Connection;
+    public string ConnectionString => Connection.ConnectionString;
+    public ChangeSignal Signal => Database.Get<ChangeSignal>();
 
-    public static async Task<PostgresDatabase> CreateAsync()
-    {
-        var configured = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(configured))
-        {
-            Assert.Skip($"{Variable} is not set (e.g. Host=127.0.0.1;Port=5432;Username=sim;Password=sim).");
-        }
-        var admin = new NpgsqlConnectionStringBuilder(configured) { Database = "postgres", Pooling = false }.ToString();
-        var name = $"sim_test_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-        var database = new PostgresDatabase(admin, name, new NpgsqlConnectionStringBuilder(configured) { Database = name }.ToString());
-        await using var db = database.Context();
-        await db.Database.EnsureCreatedAsync();
-        return database;
-    }
+    public static async Task<StoreTestData> PostgresAsync() => new(await TestDatabase.CreatePostgresAsync());
 
-    public AppDbContext Context() => new(new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(ConnectionString).Options);
+    public AppDbContext Context() => Database.CreateContext();
+
+    public Task<long> ScalarAsync(string sql) => Database.ScalarAsync(sql);
 
     public async Task<int> AccountAsync(string name)
     {
@@ -117,23 +92,5 @@ public sealed class PostgresDatabase : IAsyncDisposable
     public async Task<SendBatch> BatchAsync(int campaignId, IReadOnlyList<int> candidates, int anyCapDays = 7, int sameCapDays = 30) =>
         new(campaignId, await SenderOfAsync(campaignId), candidates, Now, Now.AddDays(-30), Now.AddDays(-anyCapDays), Now.AddDays(-sameCapDays));
 
-    public async Task<long> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await using (var mine = new NpgsqlConnection(ConnectionString))
-        {
-            NpgsqlConnection.ClearPool(mine);
-        }
-        await using var connection = new NpgsqlConnection(_admin);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
 }
