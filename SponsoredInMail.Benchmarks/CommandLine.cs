@@ -13,7 +13,7 @@ internal static class CommandLine
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- send-run --members N [--batch B] [--db PATH --keep-db]
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- send-run --db PATH --resume
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- tracking --seconds S --connections C [--members N]
-          dotnet run -c Release --project SponsoredInMail.Benchmarks -- tracking --url URL --db PATH|NAME [--seconds S] [--connections C]
+          dotnet run -c Release --project SponsoredInMail.Benchmarks -- tracking --url URL --db PATH|NAME [--seconds S] [--connections C] [--warmup-seconds W]
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- report --deliveries N [--runs R]
           Every scenario also takes --database sqlite|postgres (default sqlite) and [--db PATH|NAME] [--keep-db].
 
@@ -33,7 +33,8 @@ internal static class CommandLine
                            click events. Prints: RESULT scenario=tracking events_per_s=… p50_ms=… p99_ms=… errors=…
                            stored=… sent=…
                            --url URL starts no app: it drives one already running at URL (e.g. instances behind nginx,
-                           deploy/local-cluster.sh) over the seeded database --db names, which it leaves in place.
+                           deploy/local-cluster.sh) over the seeded database --db names, which it leaves in place;
+                           --warmup-seconds W clicks for W seconds first, unmeasured (fresh instances JIT).
 
         send-run           Seeds N members (all made active), launches one campaign at the whole network with budget
                            to spare, runs the delivery engine until the campaign completes, then checks invariants 1-3

@@ -13,7 +13,7 @@ using static SponsoredInMail.Benchmarks.Stats;
 
 namespace SponsoredInMail.Benchmarks;
 
-internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Members, DatabaseProvider Provider = DatabaseProvider.Sqlite, string? Db = null, bool KeepDb = false, string? Url = null)
+internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Members, DatabaseProvider Provider = DatabaseProvider.Sqlite, string? Db = null, bool KeepDb = false, string? Url = null, int WarmupSeconds = 0)
 {
     public static TrackingOptionsCli Parse(string[] args)
     {
@@ -22,6 +22,7 @@ internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Memb
         string? db = null;
         var keep = false;
         string? url = null;
+        var warmup = 0;
         for (var i = 0; i < args.Length; i++)
         {
             int Count(int min)
@@ -41,6 +42,7 @@ internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Memb
                     break;
                 case "--db": db = i + 1 < args.Length ? args[++i] : throw new UsageException("option --db needs a value."); break;
                 case "--keep-db": keep = true; break;
+                case "--warmup-seconds": warmup = Count(0); break;
                 case "--url":
                     url = i + 1 < args.Length ? args[++i] : throw new UsageException("option --url needs a value.");
                     if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
@@ -49,7 +51,7 @@ internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Memb
                     }
                     url = url.TrimEnd('/');
                     break;
-                default: throw new UsageException($"unknown option '{args[i]}' for tracking (known: --seconds, --connections, --members, --database, --db, --keep-db, --url).");
+                default: throw new UsageException($"unknown option '{args[i]}' for tracking (known: --seconds, --connections, --members, --database, --db, --keep-db, --url, --warmup-seconds).");
             }
         }
         if (url is not null && db is null)
@@ -60,7 +62,7 @@ internal sealed record TrackingOptionsCli(int Seconds, int Connections, int Memb
         {
             throw new UsageException("--keep-db has no meaning with --url: the running app's database is never dropped.");
         }
-        return new TrackingOptionsCli(seconds, connections, members, provider, db, keep, url);
+        return new TrackingOptionsCli(seconds, connections, members, provider, db, keep, url, warmup);
     }
 }
 
@@ -146,6 +148,12 @@ internal sealed class TrackingScenario(TrackingOptionsCli options)
             }
         }
         var tokens = await TokensAsync(database);
+        if (options.WarmupSeconds > 0)
+        {
+            // Freshly started instances JIT and fill their caches: not what a steady state costs.
+            Log.Info($"warming up: clicks for {options.WarmupSeconds} s (not measured)…");
+            await DriveAsync(baseUrl, tokens, TimeSpan.FromSeconds(options.WarmupSeconds));
+        }
         Log.Info($"{N(tokens.Count)} signed tokens over real deliveries; driving {baseUrl} with {options.Connections} connections for {options.Seconds} s…");
         var before = await StoredClicksAsync(database);
         var (sent, errors, latencies, seconds) = await DriveAsync(baseUrl, tokens);
@@ -254,7 +262,7 @@ internal sealed class TrackingScenario(TrackingOptionsCli options)
         return tokens;
     }
 
-    private async Task<(long Sent, long Errors, List<double> Latencies, double Seconds)> DriveAsync(string baseUrl, List<string> tokens)
+    private async Task<(long Sent, long Errors, List<double> Latencies, double Seconds)> DriveAsync(string baseUrl, List<string> tokens, TimeSpan? length = null)
     {
         using var handler = new SocketsHttpHandler { AllowAutoRedirect = false, MaxConnectionsPerServer = options.Connections, UseCookies = false };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
@@ -263,7 +271,7 @@ internal sealed class TrackingScenario(TrackingOptionsCli options)
         long sent = 0, errors = 0, next = 0;
         var latencies = new ConcurrentBag<double>();
         var deadline = Stopwatch.StartNew();
-        var duration = TimeSpan.FromSeconds(options.Seconds);
+        var duration = length ?? TimeSpan.FromSeconds(options.Seconds);
         var workers = Enumerable.Range(0, options.Connections).Select(_ => Task.Run(async () =>
         {
             var local = new List<double>();

@@ -31,15 +31,32 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public static bool BrowserTestsRequired => Environment.GetEnvironmentVariable("REQUIRE_BROWSER_TESTS") == "1";
 
-    public async ValueTask InitializeAsync()
+    /// <summary>CHROMIUM_PATH, else Debian's Chromium (or a Chrome) where it is usually installed; null when there is none.</summary>
+    public static string? FindChromium()
     {
         var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } configured
             ? configured
             : ChromiumCandidates.FirstOrDefault(File.Exists);
-        if (chromium is null || !File.Exists(chromium))
+        return chromium is not null && File.Exists(chromium) ? chromium : null;
+    }
+
+    public static string NoChromium => "No Chromium found (looked for CHROMIUM_PATH, " + string.Join(", ", ChromiumCandidates) +
+        "). Install it with `apt-get install -y chromium` to run the browser tests.";
+
+    /// <summary>How every browser test starts Chromium.</summary>
+    public static BrowserTypeLaunchOptions LaunchOptions(string chromium) => new()
+    {
+        ExecutablePath = chromium,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    };
+
+    public async ValueTask InitializeAsync()
+    {
+        var chromium = FindChromium();
+        if (chromium is null)
         {
-            SkipReason = "No Chromium found (looked for CHROMIUM_PATH, " + string.Join(", ", ChromiumCandidates) +
-                "). Install it with `apt-get install -y chromium` to run the browser tests.";
+            SkipReason = NoChromium;
             if (BrowserTestsRequired)
             {
                 throw new InvalidOperationException("REQUIRE_BROWSER_TESTS=1 but " + SkipReason);
@@ -55,12 +72,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             .First().Replace("[::]", "localhost").Replace("0.0.0.0", "localhost").Replace("127.0.0.1", "localhost");
 
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        Browser = await _playwright.Chromium.LaunchAsync(LaunchOptions(chromium));
     }
 
     /// <summary>Call first in every browser test.</summary>
