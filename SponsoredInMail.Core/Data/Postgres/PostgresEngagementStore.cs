@@ -43,10 +43,10 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
             var locked = await LockAsync(_connection, transaction, batch, ct);
             await using var session = new Session(_connection, transaction, locked);
             var outcomes = await EngagementRecorder.RecordAsync(session, batch, Pg.Utc(clock.GetUtcNow().UtcDateTime), ct);
-            await session.FlushEventsAsync(ct);
-            await session.FlushTalliesAsync(ct);
-            // Last, right before the commit: the feed's append lock must not be held while waiting for tally rows.
-            await session.FlushChangesAsync(ct);
+            // Every write of the batch in one round trip, the feed appends last (their lock must not be held while
+            // waiting for tally rows): on a busy machine each extra round trip would hold the tally rows' and the
+            // feed's locks across another scheduler hop, and other instances' batches queue behind them.
+            await session.FlushAsync(ct);
             await transaction.CommitAsync(ct);
             signal.Committed(session.AppendedChanges);
             return outcomes;
@@ -231,17 +231,22 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
             return Task.CompletedTask;
         }
 
-        /// <summary>The batch's first opens and clicks and its events, one statement each.</summary>
-        public async Task FlushEventsAsync(CancellationToken ct)
+        /// <summary>
+        /// Writes what the batch decided in one round trip: its first opens and clicks, its events (one statement each),
+        /// one upsert per (campaign, day) in key order (so that two processes lock tally rows in the same order), and
+        /// its feed appends, whose positions come back in order.
+        /// </summary>
+        public async Task FlushAsync(CancellationToken ct)
         {
-            await FirstAsync("FirstOpenedAt", _firstOpens, ct);
-            await FirstAsync("FirstClickedAt", _firstClicks, ct);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            First(batch, "FirstOpenedAt", _firstOpens);
+            First(batch, "FirstClickedAt", _firstClicks);
             if (_events.Count > 0)
             {
-                await using var insert = new NpgsqlCommand("""
+                var insert = new NpgsqlBatchCommand("""
                     INSERT INTO "EngagementEvents" ("DeliveryId", "CampaignId", "MemberId", "Kind", "At", "Counted", "AdLinkId", "Detail")
                     SELECT * FROM unnest(@d, @campaign, @member, @kind, @at, @counted, @link, @detail)
-                    """, connection, transaction);
+                    """);
                 insert.Parameters.Add(new NpgsqlParameter("d", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = _events.Select(e => e.DeliveryId).ToArray() });
                 insert.Parameters.Add(new NpgsqlParameter("campaign", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = _events.Select(e => e.Delivery.CampaignId).ToArray() });
                 insert.Parameters.Add(new NpgsqlParameter("member", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = _events.Select(e => e.Delivery.MemberId).ToArray() });
@@ -250,24 +255,67 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
                 insert.Parameters.Add(new NpgsqlParameter("counted", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { Value = _events.Select(e => e.Counted).ToArray() });
                 insert.Parameters.Add(new NpgsqlParameter("link", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = _events.Select(e => e.Link).ToArray() });
                 insert.Parameters.Add(new NpgsqlParameter("detail", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = _events.Select(e => e.Detail).ToArray() });
-                await insert.ExecuteNonQueryAsync(ct);
+                batch.BatchCommands.Add(insert);
                 _events.Clear();
             }
+            foreach (var ((campaignId, day), counts) in _tallies)
+            {
+                var tally = new NpgsqlBatchCommand(TallySql);
+                tally.Parameters.Add(Pg.Int("campaign", campaignId));
+                tally.Parameters.Add(Pg.Day("day", day));
+                for (var i = 0; i < Tallies.Length; i++)
+                {
+                    tally.Parameters.Add(Pg.Int(TallyColumns.Of(Tallies[i]), counts[i]));
+                }
+                batch.BatchCommands.Add(tally);
+            }
+            _tallies.Clear();
+            foreach (var (change, at) in _changes)
+            {
+                var append = new NpgsqlBatchCommand(PostgresProviderServices.AppendSql);
+                append.Parameters.Add(Pg.Text("kind", change.Kind));
+                append.Parameters.Add(Pg.Text("payload", change.ToJson()));
+                append.Parameters.Add(Pg.Time("at", at));
+                batch.BatchCommands.Add(append);
+            }
+            if (batch.BatchCommands.Count == 0)
+            {
+                return;
+            }
+            var positions = new List<long>(_changes.Count);
+            await using (var reader = await batch.ExecuteReaderAsync(ct))
+            {
+                // Only the appends return rows.
+                do
+                {
+                    while (await reader.ReadAsync(ct))
+                    {
+                        positions.Add(reader.GetInt64(0));
+                    }
+                }
+                while (await reader.NextResultAsync(ct));
+            }
+            if (positions.Count != _changes.Count)
+            {
+                throw new InvalidOperationException($"The feed returned {positions.Count} positions for {_changes.Count} appends.");
+            }
+            AppendedChanges.AddRange(_changes.Select((c, i) => new ChangeEnvelope(positions[i], c.At, c.Change)));
+            _changes.Clear();
         }
 
-        private async Task FirstAsync(string column, List<(long Id, DateTime At)> firsts, CancellationToken ct)
+        private static void First(NpgsqlBatch batch, string column, List<(long Id, DateTime At)> firsts)
         {
             if (firsts.Count == 0)
             {
                 return;
             }
-            await using var update = new NpgsqlCommand($"""
+            var update = new NpgsqlBatchCommand($"""
                 UPDATE "Deliveries" AS d SET "{column}" = u.at FROM unnest(@ids, @ats) AS u(id, at)
                 WHERE d."Id" = u.id AND d."{column}" IS NULL
-                """, connection, transaction);
+                """);
             update.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = firsts.Select(f => f.Id).ToArray() });
             update.Parameters.Add(new NpgsqlParameter("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = firsts.Select(f => f.At).ToArray() });
-            await update.ExecuteNonQueryAsync(ct);
+            batch.BatchCommands.Add(update);
             firsts.Clear();
         }
 
@@ -282,38 +330,12 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
             return Task.CompletedTask;
         }
 
-        /// <summary>One upsert per (campaign, day), in key order (so that two processes lock tally rows in the same order).</summary>
-        public async Task FlushTalliesAsync(CancellationToken ct)
-        {
-            foreach (var ((campaignId, day), counts) in _tallies)
-            {
-                var c = _c.Tally;
-                c.Parameters["campaign"].Value = campaignId;
-                c.Parameters["day"].Value = day;
-                for (var i = 0; i < Tallies.Length; i++)
-                {
-                    c.Parameters[TallyColumns.Of(Tallies[i])].Value = counts[i];
-                }
-                await c.ExecuteNonQueryAsync(ct);
-            }
-            _tallies.Clear();
-        }
-
         private readonly List<(DataChange Change, DateTime At)> _changes = [];
 
         public Task AppendChangeAsync(DataChange change, DateTime at, CancellationToken ct)
         {
             _changes.Add((change, Pg.Utc(at)));
             return Task.CompletedTask;
-        }
-
-        public async Task FlushChangesAsync(CancellationToken ct)
-        {
-            foreach (var (change, at) in _changes)
-            {
-                AppendedChanges.Add(await ChangeLog.AppendAsync(connection, transaction, change, at, ct));
-            }
-            _changes.Clear();
         }
 
         public ValueTask DisposeAsync() => _c.DisposeAsync();
@@ -343,8 +365,6 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
                               AND "AdvertiserAccountId" IS NOT DISTINCT FROM @account AND "SenderMemberId" IS NOT DISTINCT FROM @sender)
             """, ("member", NpgsqlDbType.Integer), ("scope", NpgsqlDbType.Integer), ("account", NpgsqlDbType.Integer),
             ("sender", NpgsqlDbType.Integer), ("at", NpgsqlDbType.TimestampTz));
-        public NpgsqlCommand Tally { get; } = Make(connection, transaction, TallySql,
-            [("campaign", NpgsqlDbType.Integer), ("day", NpgsqlDbType.Date), .. Tallies.Select(t => (TallyColumns.Of(t), NpgsqlDbType.Integer))]);
 
         private static NpgsqlCommand Make(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params (string Name, NpgsqlDbType Type)[] parameters)
         {
@@ -358,7 +378,7 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
 
         public async ValueTask DisposeAsync()
         {
-            foreach (var command in new[] { Link, InsertLead, UpdateLead, CountedBefore, InsertOptOut, Tally })
+            foreach (var command in new[] { Link, InsertLead, UpdateLead, CountedBefore, InsertOptOut })
             {
                 await command.DisposeAsync();
             }

@@ -35,7 +35,9 @@ internal sealed class PostgresProviderServices : IDatabaseProviderServices
     /// </summary>
     public const long FeedAppendLock = 0x5349_4d46_4545_44; // "SIMFEED"
 
-    public string AppendChangeSql => $"""
+    public string AppendChangeSql => AppendSql;
+
+    internal static readonly string AppendSql = $"""
         WITH feed_lock AS (SELECT pg_advisory_xact_lock({FeedAppendLock}), pg_notify('{PostgresChangeNotifications.Channel}', ''))
         INSERT INTO "Changes" ("Kind", "Payload", "At") SELECT @kind, @payload, @at FROM feed_lock RETURNING "Position"
         """;
