@@ -39,6 +39,10 @@ public class ClusterFaultTests(ITestOutputHelper output)
         ["ChangeFeed__PollSeconds"] = "2",
     };
 
+    private static readonly Dictionary<string, string?> DemoCampaignsOff = new() { ["Seed:DemoCampaigns"] = "false" };
+
+    private static DatabaseConnection Postgres(string connectionString) => new(connectionString, DatabaseProvider.Postgres);
+
     private sealed record Prepared(int[] Campaigns, string[] Tokens, int[] Ads);
 
     [Fact]
@@ -70,9 +74,9 @@ public class ClusterFaultTests(ITestOutputHelper output)
 
     private async Task RunAsync(AppCluster cluster, Prepared prepared)
     {
-        await using var services = Services(cluster.ConnectionString);
+        await using var services = InstanceServices.Build(Postgres(cluster.ConnectionString), TimeProvider.System, DemoCampaignsOff);
         var database = new DatabaseConnection(cluster.ConnectionString, DatabaseProvider.Postgres);
-        var leader = await PollAsync(() => Task.FromResult(cluster.Instances.SingleOrDefault(i => Log(i).Contains(LeadsLine, StringComparison.Ordinal))),
+        var leader = await PollAsync(() => Task.FromResult(cluster.Instances.SingleOrDefault(i => i.ReadLog().Contains(LeadsLine, StringComparison.Ordinal))),
             l => l is not null, TimeSpan.FromSeconds(30), "one instance to lead");
 
         // Clicks at all three instances for the whole run, on deliveries as they appear (from the first).
@@ -101,7 +105,7 @@ public class ClusterFaultTests(ITestOutputHelper output)
         beforeKill.ShouldBeLessThan(total, "the leader must die mid-run");
 
         var survivors = cluster.Instances.Where(i => i != leader).ToList();
-        var successor = await PollAsync(() => Task.FromResult(survivors.SingleOrDefault(i => Log(i).Contains(LeadsLine, StringComparison.Ordinal))),
+        var successor = await PollAsync(() => Task.FromResult(survivors.SingleOrDefault(i => i.ReadLog().Contains(LeadsLine, StringComparison.Ordinal))),
             s => s is not null, TimeSpan.FromSeconds(30), "a survivor to take the lead");
         var takeover = killedAt.Elapsed;
         await PollAsync(() => TestDatabaseServer.ScalarAsync(database, """SELECT COUNT(*) FROM "Deliveries" """, Ct), sent => sent > beforeKill,
@@ -131,19 +135,6 @@ public class ClusterFaultTests(ITestOutputHelper output)
 
     private const string LeadsLine = "This instance leads";
 
-    private static string Log(AppCluster.Instance instance)
-    {
-        try
-        {
-            using var stream = new FileStream(instance.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return new StreamReader(stream).ReadToEnd();
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-    }
-
     private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
     {
         var watch = Stopwatch.StartNew();
@@ -162,20 +153,10 @@ public class ClusterFaultTests(ITestOutputHelper output)
         }
     }
 
-    private static ServiceProvider Services(string connectionString)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Seed:DemoCampaigns"] = "false" }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System)
-            .AddSponsoredInMailData(_ => new DatabaseConnection(connectionString, DatabaseProvider.Postgres))
-            .AddSponsoredInMailCore(configuration);
-        services.AddSponsoredInMailIdentity();
-        return services.BuildServiceProvider();
-    }
-
     /// <summary>Seeds the network (everyone active), three approved campaigns and a read-write token for each.</summary>
     private static async Task<Prepared> PrepareAsync(string connectionString)
     {
-        await using var services = Services(connectionString);
+        await using var services = InstanceServices.Build(Postgres(connectionString), TimeProvider.System, DemoCampaignsOff);
         await services.GetRequiredService<DatabaseInitializer>().MigrateAsync(Ct);
         await using (var scope = services.CreateAsyncScope())
         {

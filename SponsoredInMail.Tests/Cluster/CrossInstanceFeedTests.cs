@@ -31,11 +31,7 @@ public class CrossInstanceFeedTests(ITestOutputHelper output)
         // Instance B: its own signal, feed, listener and index on the same database. Its poll is a minute away,
         // so only a notification can wake it in time.
         var settings = new Dictionary<string, string?> { ["ChangeFeed:PollSeconds"] = "60" };
-        var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(a.Clock)
-            .AddSponsoredInMailData(_ => a.Connection)
-            .AddSponsoredInMailCore(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddSponsoredInMailIdentity();
-        await using var b = services.BuildServiceProvider();
+        await using var b = InstanceServices.Build(a.Connection, a.Clock, settings);
         var index = b.GetRequiredService<AudienceIndex>();
         await index.RebuildAsync(b.GetRequiredService<IAudienceSource>(), Ct);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);

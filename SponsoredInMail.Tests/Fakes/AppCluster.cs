@@ -152,18 +152,21 @@ public sealed class AppCluster : IAsyncDisposable
         return text.ToString();
     }
 
-    private static string Tail(string path, int lines)
+    private static string Tail(string path, int lines) =>
+        ReadShared(path) is { } text ? string.Join("\n", text.Split('\n').TakeLast(lines)) : "(no log)";
+
+    /// <summary>A log file another process is still writing; null when it cannot be read.</summary>
+    internal static string? ReadShared(string path)
     {
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             using var reader = new StreamReader(stream);
-            var all = reader.ReadToEnd().Split('\n');
-            return string.Join("\n", all.TakeLast(lines));
+            return reader.ReadToEnd();
         }
         catch (IOException)
         {
-            return "(no log)";
+            return null;
         }
     }
 
@@ -302,6 +305,9 @@ public sealed class AppCluster : IAsyncDisposable
         public string Url => $"http://127.0.0.1:{Port}";
         public string LogPath { get; } = logPath;
         public bool IsRunning => _process is { HasExited: false };
+
+        /// <summary>Everything the instance has logged so far.</summary>
+        public string ReadLog() => ReadShared(LogPath) ?? "";
         public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
 
         internal void Start(string webDirectory, string connectionString, IReadOnlyDictionary<string, string> settings)
