@@ -64,8 +64,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
-        Log = new AppLog();
-        _app = new BrowserAppFactory(Log);
+        _app = new AppFactory();
+        Log = _app.Log;
         _app.UseKestrel(0);
         _app.StartServer();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -106,19 +106,5 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
-    }
-}
-
-/// <summary>The app for the browser tests: its log goes to <see cref="AppLog"/>, not the console.</summary>
-internal sealed class BrowserAppFactory(AppLog log) : AppFactory
-{
-    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureLogging(logging =>
-        {
-            logging.ClearProviders();
-            logging.AddProvider(log);
-        });
     }
 }

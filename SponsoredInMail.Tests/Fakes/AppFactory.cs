@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using SponsoredInMail.Core.Data;
 using SponsoredInMail.Core.Seeding;
 
@@ -9,7 +10,8 @@ namespace SponsoredInMail.Tests.Fakes;
 
 /// <summary>
 /// The whole web app on its own temp-file database, seeded with a small network on start-up just as a
-/// first run would be.
+/// first run would be. Its log stays in memory (<see cref="Log"/>), so a test run's output shows failures, not every
+/// app's start-up chatter.
 /// </summary>
 public class AppFactory : WebApplicationFactory<Program>
 {
@@ -17,9 +19,17 @@ public class AppFactory : WebApplicationFactory<Program>
 
     private readonly DatabaseConnection _database = Task.Run(() => TestDatabaseServer.NewDatabaseAsync("sim-web", sqlitePooling: true)).GetAwaiter().GetResult();
 
+    /// <summary>What the app logged, newest last: print its tail when a test fails.</summary>
+    public AppLog Log { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            logging.AddProvider(Log);
+        });
         builder.UseSetting("ConnectionStrings:DefaultConnection", _database.ConnectionString);
         builder.UseSetting("Database:Provider", _database.Provider.ToString());
         builder.UseSetting("Seed:Members", Members.ToString());

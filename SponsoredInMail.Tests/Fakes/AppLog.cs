@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace SponsoredInMail.Tests.Browser;
+namespace SponsoredInMail.Tests.Fakes;
 
 /// <summary>
-/// The browser app's log kept in memory instead of on the console: a failing browser test prints only its tail
-/// (<see cref="BrowserTest"/>), not everything the app said since it started.
+/// The in-process app's log kept in memory instead of on the console: a failing test prints only its tail
+/// (see BrowserTest), not everything every app said since the test run started.
 /// </summary>
 public sealed class AppLog : ILoggerProvider
 {
