@@ -30,7 +30,20 @@ public class Campaign : Accounts.IAccountOwned<Campaign>
     public required string Name { get; set; }
     public CampaignObjective Objective { get; set; }
     public int? SavedAudienceId { get; set; }
+
+    /// <summary>The campaign's first ad; all of its ads, in order and with their review, are its <see cref="Variants.CampaignAd"/> rows.</summary>
     public int? AdId { get; set; }
+
+    /// <summary>How sends are shared between the ads (one ad: every send carries it).</summary>
+    public Variants.AdRotation Rotation { get; set; } = Variants.AdRotation.Even;
+
+    /// <summary>Set when the campaign is an A/B test of its two ads on this metric (split 50/50 by member hash).</summary>
+    public Variants.AbTestMetric? AbTestMetric { get; set; }
+
+    /// <summary>The ad that won the A/B test, once the marketer ended it: every later send carries it.</summary>
+    public int? WinnerAdId { get; set; }
+
+    public DateTime? AbTestEndedAt { get; set; }
 
     /// <summary>
     /// The audience's targeting as JSON, frozen when the campaign is submitted: what the admin approved is

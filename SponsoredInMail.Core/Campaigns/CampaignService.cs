@@ -9,10 +9,20 @@ using SponsoredInMail.Core.Data;
 
 namespace SponsoredInMail.Core.Campaigns;
 
-/// <summary>What a marketer sets on a campaign; money in cents. No <c>StartAt</c> means "as soon as it is launched".</summary>
+/// <summary>
+/// What a marketer sets on a campaign; money in cents. No <c>StartAt</c> means "as soon as it is launched". The ads are
+/// <see cref="AdIds"/> in order (1–10 of one format); without it, <see cref="AdId"/> alone. <see cref="AbTest"/> makes
+/// the campaign an A/B test of exactly two ads on that metric (its rotation is then the 50/50 split).
+/// </summary>
 public sealed record CampaignInput(
     string Name, CampaignObjective Objective, int? SavedAudienceId, int? AdId, long BidCents, long LifetimeBudgetCents,
-    long? DailyBudgetCents, DateTime? StartAt, DateTime? EndAt);
+    long? DailyBudgetCents, DateTime? StartAt, DateTime? EndAt,
+    IReadOnlyList<int>? AdIds = null, Variants.AdRotation Rotation = Variants.AdRotation.Even, Variants.AbTestMetric? AbTest = null)
+{
+    /// <summary>The campaign's ads in order: <see cref="AdIds"/>, or the one <see cref="AdId"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<int> Ads => AdIds ?? (AdId is { } ad ? [ad] : []);
+}
 
 /// <summary>
 /// Campaign drafts and their life: save, submit for review, withdraw, pause, resume, cancel, archive.
@@ -60,10 +70,11 @@ public sealed class CampaignService(
         {
             errors.Add(new FieldError("audience", "Choose an audience before submitting."));
         }
-        if (forSubmit && input.AdId is null)
+        if (forSubmit && input.Ads.Count == 0)
         {
             errors.Add(new FieldError("ad", "Choose an ad before submitting."));
         }
+        Variants.VariantRules.Check(errors, input.Ads, input.Rotation, input.AbTest);
         return errors.Count == 0 ? Result.Ok : Result.Fail(errors);
     }
 
@@ -88,10 +99,7 @@ public sealed class CampaignService(
         {
             return refusedNow;
         }
-        if (input.AdId is { } adId)
-        {
-            await db.LockAsync<Ad>(adId, ct);
-        }
+        await LockAdsAsync(db, input.Ads, ct);
         if (dropUnusable)
         {
             // The copy keeps the audience and ad only while they are still usable by a draft.
@@ -99,9 +107,11 @@ public sealed class CampaignService(
             {
                 input = input with { SavedAudienceId = null };
             }
-            if (input.AdId is { } ad && !await db.Ads.WhereOwned(accountId, ad).AnyAsync(a => a.Status == AdStatus.Active, ct))
+            var usable = await UsableAdsAsync(db, accountId, input.Ads, ct);
+            if (usable.Count != input.Ads.Count)
             {
-                input = input with { AdId = null };
+                List<int> kept = [.. input.Ads.Where(usable.Contains)];
+                input = input with { AdId = kept.Count > 0 ? kept[0] : null, AdIds = kept, AbTest = kept.Count == 2 ? input.AbTest : null };
             }
         }
         var check = await CheckAsync(db, accountId, input, forSubmit: false, ct);
@@ -114,7 +124,8 @@ public sealed class CampaignService(
         Apply(campaign, input);
         db.Campaigns.Add(campaign);
         await db.SaveChangesAsync(ct);
-        db.AuditLog.Add(Entry(actorUserId, campaign, "created", null, Snapshot(campaign)));
+        await Variants.CampaignVariants.SetAsync(db, campaign.Id, input.Ads, ct);
+        db.AuditLog.Add(Entry(actorUserId, campaign, "created", null, Snapshot(campaign, input.Ads)));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return Result<int>.Ok(campaign.Id);
@@ -123,10 +134,10 @@ public sealed class CampaignService(
     /// <summary>Edits a draft or a rejected campaign (which goes back to Draft).</summary>
     public async Task<Result> UpdateDraftAsync(string actorUserId, int accountId, int campaignId, CampaignInput input, CancellationToken ct = default)
     {
-        // The chosen ad is locked before the campaign (ad → campaign, as a sender's revocation takes them): an archive
-        // of it meanwhile is seen by the check.
+        // The chosen ads are locked before the campaign (ad → campaign, as a sender's revocation takes them): an archive
+        // of one meanwhile is seen by the check.
         await using var change = await scope.ChangeAsync<Campaign>(actorUserId, accountId, campaignId, ct, transaction: true,
-            lockFirst: input.AdId is { } adId ? (locking, token) => locking.LockAsync<Ad>(adId, token) : null);
+            lockFirst: input.Ads.Count > 0 ? (locking, token) => LockAdsAsync(locking, input.Ads, token) : null);
         if (change.Refusal is { } refused)
         {
             return refused;
@@ -141,15 +152,20 @@ public sealed class CampaignService(
         {
             return check;
         }
-        var before = Snapshot(campaign);
+        var adsBefore = await Variants.CampaignVariants.AdIdsAsync(db, campaign.Id, ct);
+        var before = Snapshot(campaign, adsBefore);
         if (campaign.Status == CampaignStatus.Rejected)
         {
             db.CampaignStatusChanges.Add(CampaignStateMachine.Move(campaign, CampaignStatus.Draft, actorUserId, Now(), "Edited after rejection").Value!);
             db.AuditLog.Add(Entry(actorUserId, campaign, $"status {CampaignStatus.Rejected} → {CampaignStatus.Draft}", nameof(CampaignStatus.Rejected), nameof(CampaignStatus.Draft)));
         }
         Apply(campaign, input);
+        if (!adsBefore.SequenceEqual(input.Ads))
+        {
+            await Variants.CampaignVariants.SetAsync(db, campaign.Id, input.Ads, ct);
+        }
         // Every wizard step saves the whole draft: only a step that changed something leaves a line, naming only what changed.
-        if (AuditDiff.ChangedFields(before, Snapshot(campaign)) is { } changed)
+        if (AuditDiff.ChangedFields(before, Snapshot(campaign, input.Ads)) is { } changed)
         {
             campaign.UpdatedByUserId = actorUserId;
             campaign.UpdatedAt = Now();
@@ -177,7 +193,8 @@ public sealed class CampaignService(
         {
             return Result.Fail("status", $"A campaign that is {CampaignStateMachine.Describe(campaign.Status)} has no running settings to change.");
         }
-        var input = ToInput(campaign) with { BidCents = bidCents, LifetimeBudgetCents = lifetimeBudgetCents, DailyBudgetCents = dailyBudgetCents, EndAt = endAt };
+        var ads = await Variants.CampaignVariants.AdIdsAsync(db, campaign.Id, ct);
+        var input = ToInput(campaign, ads) with { BidCents = bidCents, LifetimeBudgetCents = lifetimeBudgetCents, DailyBudgetCents = dailyBudgetCents, EndAt = endAt };
         // A lifetime budget below the spend is allowed (it stops the campaign); the other rules hold as for drafts.
         var errors = Validate(input with { LifetimeBudgetCents = Math.Max(lifetimeBudgetCents, Math.Max(bidCents, 1)) }, forSubmit: false).Errors.ToList();
         if (lifetimeBudgetCents <= 0)
@@ -192,11 +209,11 @@ public sealed class CampaignService(
         {
             return Result.Fail(errors);
         }
-        var before = Snapshot(campaign);
+        var before = Snapshot(campaign, ads);
         // Lowered below what is already spent: the budget becomes the spend, so the campaign stops and the
         // record still reads "spend never above budget". Nothing is refunded.
         Apply(campaign, input with { LifetimeBudgetCents = Math.Max(lifetimeBudgetCents, campaign.SpentCents) });
-        if (AuditDiff.ChangedFields(before, Snapshot(campaign)) is { } changed)
+        if (AuditDiff.ChangedFields(before, Snapshot(campaign, ads)) is { } changed)
         {
             campaign.UpdatedByUserId = actorUserId;
             campaign.UpdatedAt = Now();
@@ -236,7 +253,12 @@ public sealed class CampaignService(
         {
             return AccountScope.NotFound<Campaign>();
         }
-        var input = ToInput(original);
+        IReadOnlyList<int> ads;
+        await using (var read = await factory.CreateDbContextAsync(ct))
+        {
+            ads = await Variants.CampaignVariants.AdIdsAsync(read, campaignId, ct);
+        }
+        var input = ToInput(original, ads);
         var name = $"Copy of {original.Name}";
         var now = Now();
         input = input with
@@ -283,11 +305,13 @@ public sealed class CampaignService(
         }
         if (requireSubmittable)
         {
-            var check = await CheckAsync(db, accountId, ToInput(campaign), forSubmit: true, ct);
+            var check = await CheckAsync(db, accountId, ToInput(campaign, await Variants.CampaignVariants.AdIdsAsync(db, campaign.Id, ct)), forSubmit: true, ct);
             if (!check.Succeeded)
             {
                 return check;
             }
+            // What the admin approves is each ad anew.
+            await Variants.CampaignVariants.ResetReviewAsync(db, campaign.Id, ct);
         }
         if (to == CampaignStatus.InReview)
         {
@@ -350,12 +374,33 @@ public sealed class CampaignService(
         {
             errors.Add(new FieldError("audience", "Choose one of this account's saved audiences."));
         }
-        if (input.AdId is { } ad && !await db.Ads.WhereOwned(accountId, ad).AnyAsync(a => a.Status == AdStatus.Active, ct))
+        if (input.Ads.Count > 0)
         {
-            errors.Add(new FieldError("ad", "Choose one of this account's active ads."));
+            var ads = await db.Ads.AsNoTracking().Where(a => a.AdvertiserAccountId == accountId && input.Ads.Contains(a.Id) && a.Status == AdStatus.Active)
+                .Select(a => new { a.Id, a.Format }).ToListAsync(ct);
+            if (ads.Count != input.Ads.Distinct().Count())
+            {
+                errors.Add(new FieldError("ad", input.Ads.Count == 1 ? "Choose one of this account's active ads." : "Every ad must be one of this account's active ads."));
+            }
+            else if (ads.Select(a => a.Format).Distinct().Count() > 1)
+            {
+                errors.Add(new FieldError("ad", "A campaign's ads must all be the same format: all Message Ads or all Conversation Ads."));
+            }
         }
         return errors.Count == 0 ? Result.Ok : Result.Fail(errors);
     }
+
+    /// <summary>Locks the ads in ascending id order (two drafts sharing ads cannot deadlock).</summary>
+    private static async Task LockAdsAsync(AppDbContext db, IReadOnlyList<int> ads, CancellationToken ct)
+    {
+        foreach (var ad in ads.Distinct().Order())
+        {
+            await db.LockAsync<Ad>(ad, ct);
+        }
+    }
+
+    private static async Task<HashSet<int>> UsableAdsAsync(AppDbContext db, int accountId, IReadOnlyList<int> ads, CancellationToken ct) =>
+        [.. await db.Ads.Where(a => a.AdvertiserAccountId == accountId && ads.Contains(a.Id) && a.Status == AdStatus.Active).Select(a => a.Id).ToListAsync(ct)];
 
 
     /// <summary>
@@ -397,17 +442,20 @@ public sealed class CampaignService(
     private AuditEntry Entry(string actor, Campaign campaign, string action, string? before, string? after) =>
         CampaignAudit.Entry(campaign, actor, Now(), action, before, after);
 
-    private static string Snapshot(Campaign c) => JsonSerializer.Serialize(ToInput(c), Json);
+    private static string Snapshot(Campaign c, IReadOnlyList<int> ads) => JsonSerializer.Serialize(ToInput(c, ads), Json);
 
-    private static CampaignInput ToInput(Campaign c) =>
-        new(c.Name, c.Objective, c.SavedAudienceId, c.AdId, c.BidCents, c.LifetimeBudgetCents, c.DailyBudgetCents, c.StartAt, c.EndAt);
+    private static CampaignInput ToInput(Campaign c, IReadOnlyList<int> ads) =>
+        new(c.Name, c.Objective, c.SavedAudienceId, c.AdId, c.BidCents, c.LifetimeBudgetCents, c.DailyBudgetCents, c.StartAt, c.EndAt,
+            ads.Count > 1 ? ads : null, c.Rotation, c.AbTestMetric);
 
     private void Apply(Campaign campaign, CampaignInput input)
     {
         campaign.Name = input.Name.Trim();
         campaign.Objective = input.Objective;
         campaign.SavedAudienceId = input.SavedAudienceId;
-        campaign.AdId = input.AdId;
+        campaign.AdId = input.Ads.Count > 0 ? input.Ads[0] : null;
+        campaign.Rotation = input.Rotation;
+        campaign.AbTestMetric = input.Ads.Count == 2 ? input.AbTest : null;
         campaign.BidCents = input.BidCents;
         campaign.LifetimeBudgetCents = input.LifetimeBudgetCents;
         campaign.DailyBudgetCents = input.DailyBudgetCents;

@@ -117,8 +117,51 @@ public sealed class ReviewService(IDbContextFactory<AppDbContext> factory, Audie
         return new ReviewDetail(campaign, account, ad, preview, form, description, breakdown, urls.Distinct().ToList(), history);
     }
 
+    /// <summary>Approves the campaign with every one of its ads.</summary>
     public Task<Result> ApproveAsync(string adminUserId, int campaignId, CancellationToken ct = default) =>
-        DecideAsync(adminUserId, campaignId, CampaignStatus.Approved, null, ct);
+        ApproveAsync(adminUserId, campaignId, new Dictionary<int, string>(), ct);
+
+    /// <summary>
+    /// Approves the campaign with all its ads except <paramref name="rejectedAds"/> (ad id → why): it launches with the
+    /// approved ones. At least one ad must stay approved, and an A/B test needs both of its ads.
+    /// </summary>
+    public async Task<Result> ApproveAsync(string adminUserId, int campaignId, IReadOnlyDictionary<int, string> rejectedAds, CancellationToken ct = default)
+    {
+        foreach (var (_, why) in rejectedAds)
+        {
+            if (string.IsNullOrWhiteSpace(why))
+            {
+                return Result.Fail("ads", "Say why each rejected ad is rejected: the marketer needs it to fix the ad.");
+            }
+            if (why.Trim().Length > ReasonMax)
+            {
+                return Result.Fail("ads", $"An ad's rejection reason can be at most {ReasonMax:N0} characters.");
+            }
+        }
+        return await DecideAsync(adminUserId, campaignId, CampaignStatus.Approved, null, ct, async (db, campaign) =>
+        {
+            var ads = await db.CampaignAds.Where(a => a.CampaignId == campaign.Id).ToListAsync(ct);
+            if (rejectedAds.Keys.Any(id => ads.All(a => a.AdId != id)))
+            {
+                return Result.Fail("ads", "Only the campaign's own ads can be rejected.");
+            }
+            if (ads.Count > 0 && ads.All(a => rejectedAds.ContainsKey(a.AdId)))
+            {
+                return Result.Fail("ads", "Every ad is rejected: reject the campaign instead, with a reason.");
+            }
+            if (campaign.AbTestMetric is not null && rejectedAds.Count > 0)
+            {
+                return Result.Fail("ads", "An A/B test needs both of its ads: reject the campaign instead, with a reason.");
+            }
+            foreach (var ad in ads)
+            {
+                var rejected = rejectedAds.TryGetValue(ad.AdId, out var why);
+                ad.Review = rejected ? Variants.AdReview.Rejected : Variants.AdReview.Approved;
+                ad.RejectionReason = rejected ? why!.Trim() : null;
+            }
+            return Result.Ok;
+        });
+    }
 
     public Task<Result> RejectAsync(string adminUserId, int campaignId, RejectionCode code, string? details, CancellationToken ct = default)
     {
@@ -139,7 +182,8 @@ public sealed class ReviewService(IDbContextFactory<AppDbContext> factory, Audie
         return DecideAsync(adminUserId, campaignId, CampaignStatus.Rejected, reason, ct);
     }
 
-    private async Task<Result> DecideAsync(string adminUserId, int campaignId, CampaignStatus to, string? reason, CancellationToken ct)
+    private async Task<Result> DecideAsync(
+        string adminUserId, int campaignId, CampaignStatus to, string? reason, CancellationToken ct, Func<AppDbContext, Campaign, Task<Result>>? alsoDecide = null)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         if (!await IsAdminAsync(db, adminUserId, ct))
@@ -159,6 +203,10 @@ public sealed class ReviewService(IDbContextFactory<AppDbContext> factory, Audie
         if (!moved.Succeeded)
         {
             return moved.Outcome;
+        }
+        if (alsoDecide is not null && await alsoDecide(db, campaign) is { Succeeded: false } refused)
+        {
+            return refused;
         }
         campaign.RejectionReason = to == CampaignStatus.Rejected ? reason : null;
         db.CampaignStatusChanges.Add(moved.Value!);

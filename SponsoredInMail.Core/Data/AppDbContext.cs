@@ -23,6 +23,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Ads.BannerImage> BannerImages => Set<Ads.BannerImage>();
     public DbSet<Ads.LeadGenForm> LeadGenForms => Set<Ads.LeadGenForm>();
     public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
+    public DbSet<Variants.CampaignAd> CampaignAds => Set<Variants.CampaignAd>();
     public DbSet<Campaigns.CampaignStatusChange> CampaignStatusChanges => Set<Campaigns.CampaignStatusChange>();
     public DbSet<Audit.AuditEntry> AuditLog => Set<Audit.AuditEntry>();
     public DbSet<Deliveries.Delivery> Deliveries => Set<Deliveries.Delivery>();

@@ -180,6 +180,18 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaigns
     }
 }
 
+internal sealed class CampaignAdConfiguration : IEntityTypeConfiguration<Variants.CampaignAd>
+{
+    public void Configure(EntityTypeBuilder<Variants.CampaignAd> ad)
+    {
+        ad.HasKey(a => new { a.CampaignId, a.AdId });
+        ad.Property(a => a.RejectionReason).HasMaxLength(2_000);
+        ad.HasIndex(a => a.AdId);
+        ad.HasOne<Campaigns.Campaign>().WithMany().HasForeignKey(a => a.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        ad.HasOne<Ads.Ad>().WithMany().HasForeignKey(a => a.AdId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class CampaignStatusChangeConfiguration : IEntityTypeConfiguration<Campaigns.CampaignStatusChange>
 {
     public void Configure(EntityTypeBuilder<Campaigns.CampaignStatusChange> change)

@@ -11,6 +11,9 @@ public class Delivery
     public int MemberId { get; set; }
     public int AdvertiserAccountId { get; set; }
 
+    /// <summary>The ad this send carried (one of the campaign's ads, chosen by its rotation).</summary>
+    public int AdId { get; set; }
+
     /// <summary>The campaign's CPS bid at the moment of the send, in cents.</summary>
     public long PriceCents { get; set; }
 

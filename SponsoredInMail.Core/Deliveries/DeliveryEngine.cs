@@ -4,6 +4,7 @@ using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Campaigns;
 using SponsoredInMail.Core.Data;
 using SponsoredInMail.Core.Members;
+using SponsoredInMail.Core.Variants;
 
 namespace SponsoredInMail.Core.Deliveries;
 
@@ -17,6 +18,8 @@ public readonly record struct RoundResult(int Sent, int Completed);
 /// campaign's candidates exclude everyone a higher-ranked sending campaign can still reach. A campaign completes
 /// when its end date passes, its lifetime budget cannot pay one more send, or nobody in its audience can receive
 /// it now. All state that matters lives in the database, so a killed process resumes exactly where it stopped.
+/// A campaign with several approved ads gives each candidate one of them by its rotation (<see cref="RotationRules"/>):
+/// evenly or as an A/B split by member hash, or, optimizing, by shares re-drawn per batch from each ad's outcomes so far.
 /// </summary>
 public sealed class DeliveryEngine(
     IDbContextFactory<AppDbContext> factory, IDeliveryStore store, AudienceIndex index, Changes.ChangeFeed feed,
@@ -29,6 +32,12 @@ public sealed class DeliveryEngine(
     // until restart, so a member the index thinks deliverable but the database does not cannot stall a campaign.
     private readonly Dictionary<int, ulong[]> _offered = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // Optimizing campaigns' per-ad outcomes, re-read from the deliveries at most every OutcomesMaxAge.
+    private readonly Dictionary<int, (DateTime ReadAt, IReadOnlyList<AdOutcomes> Outcomes)> _outcomes = [];
+
+    /// <summary>How stale an optimizing campaign's per-ad outcomes may be when its next batch's shares are drawn.</summary>
+    public static readonly TimeSpan OutcomesMaxAge = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs rounds until a round sends nothing and completes nothing.</summary>
     public async Task<int> RunUntilIdleAsync(CancellationToken ct = default)
@@ -62,7 +71,15 @@ public sealed class DeliveryEngine(
 
     private sealed record Live(
         int Id, int AccountId, long BidCents, long LifetimeBudgetCents, long? DailyBudgetCents, long SpentCents,
-        DateTime StartAt, DateTime? EndAt, DateTime? LaunchedAt, string? TargetingJson, int? SenderMemberId);
+        DateTime StartAt, DateTime? EndAt, DateTime? LaunchedAt, string? TargetingJson, int? FirstAdId,
+        CampaignObjective Objective, AdRotation Rotation, AbTestMetric? AbTest, int? WinnerAdId)
+    {
+        /// <summary>The ads it sends (approved, in order); filled after the campaign query.</summary>
+        public List<(int AdId, int SenderMemberId)> Ads { get; } = [];
+
+        /// <summary>The one sender every ad shares (the audience index leaves out that sender's opt-outs), else null.</summary>
+        public int? CommonSender => Ads.Count > 0 && Ads.All(a => a.SenderMemberId == Ads[0].SenderMemberId) ? Ads[0].SenderMemberId : null;
+    }
 
     private async Task<RoundResult> RoundAsync(CancellationToken ct)
     {
@@ -75,9 +92,9 @@ public sealed class DeliveryEngine(
             live = await (from c in db.Campaigns.AsNoTracking()
                           where c.Status == CampaignStatus.Active
                           select new Live(c.Id, c.AdvertiserAccountId, c.BidCents, c.LifetimeBudgetCents, c.DailyBudgetCents, c.SpentCents,
-                              c.StartAt, c.EndAt, c.LaunchedAt, c.TargetingJson,
-                              db.Ads.Where(a => a.Id == c.AdId).Select(a => (int?)a.SenderMemberId).FirstOrDefault())).ToListAsync(ct);
+                              c.StartAt, c.EndAt, c.LaunchedAt, c.TargetingJson, c.AdId, c.Objective, c.Rotation, c.AbTestMetric, c.WinnerAdId)).ToListAsync(ct);
             var ids = live.Select(c => c.Id).ToList();
+            await LoadAdsAsync(db, live, ids, ct);
             spentToday = await db.CampaignDailyStats.AsNoTracking().Where(s => s.Day == today && ids.Contains(s.CampaignId))
                 .ToDictionaryAsync(s => s.CampaignId, s => s.SpendCents, ct);
         }
@@ -113,7 +130,11 @@ public sealed class DeliveryEngine(
         var rules = Cutoffs(now);
         foreach (var campaign in sending)
         {
-            var reachable = index.DeliverableSet(Targeting.FromJson(campaign.TargetingJson!), campaign.AccountId, campaign.SenderMemberId);
+            if (campaign.Ads.Count == 0)
+            {
+                continue;
+            }
+            var reachable = index.DeliverableSet(Targeting.FromJson(campaign.TargetingJson!), campaign.AccountId, campaign.CommonSender);
             if (_offered.TryGetValue(campaign.Id, out var offered))
             {
                 Bits.AndNot(reachable, offered);
@@ -130,11 +151,84 @@ public sealed class DeliveryEngine(
             {
                 continue;
             }
-            var result = await store.SendAsync(new SendBatch(campaign.Id, campaign.SenderMemberId, candidates, now, rules.ActiveSince, rules.AnySince, rules.SameSince), ct);
+            var groups = await RotateAsync(campaign, candidates, now, ct);
+            var result = await store.SendAsync(new SendBatch(campaign.Id, groups, now, rules.ActiveSince, rules.AnySince, rules.SameSince), ct);
             MarkOffered(campaign.Id, reachable.Length, result.Stop == BatchStop.None ? candidates : result.SentMemberIds);
             sent += result.SentMemberIds.Count;
         }
         return new RoundResult(sent, completed);
+    }
+
+    /// <summary>
+    /// The ads each live campaign sends: its approved ads in order, or once the marketer ended its A/B test, the winner.
+    /// A campaign approved before ads were reviewed one by one (none approved, none rejected) sends its ads as they are.
+    /// </summary>
+    private static async Task LoadAdsAsync(AppDbContext db, List<Live> live, List<int> ids, CancellationToken ct)
+    {
+        var rows = await (from ca in db.CampaignAds.AsNoTracking()
+                          where ids.Contains(ca.CampaignId) && ca.Review != AdReview.Rejected
+                          join a in db.Ads on ca.AdId equals a.Id
+                          orderby ca.CampaignId, ca.Position
+                          select new { ca.CampaignId, ca.AdId, ca.Review, a.SenderMemberId }).ToListAsync(ct);
+        var byCampaign = rows.GroupBy(r => r.CampaignId).ToDictionary(g => g.Key, g => g.ToList());
+        var firstAdSenders = await db.Ads.AsNoTracking().Where(a => live.Select(c => c.FirstAdId).Contains(a.Id))
+            .ToDictionaryAsync(a => a.Id, a => a.SenderMemberId, ct);
+        foreach (var campaign in live)
+        {
+            if (byCampaign.TryGetValue(campaign.Id, out var ads))
+            {
+                var approved = ads.Any(a => a.Review == AdReview.Approved) ? ads.Where(a => a.Review == AdReview.Approved) : ads;
+                campaign.Ads.AddRange(approved.Select(a => (a.AdId, a.SenderMemberId)));
+            }
+            else if (campaign.FirstAdId is { } first && firstAdSenders.TryGetValue(first, out var sender))
+            {
+                campaign.Ads.Add((first, sender));
+            }
+            if (campaign.WinnerAdId is { } winner && campaign.Ads.FirstOrDefault(a => a.AdId == winner) is { AdId: > 0 } won)
+            {
+                campaign.Ads.Clear();
+                campaign.Ads.Add(won);
+            }
+        }
+    }
+
+    /// <summary>Gives each candidate one of the campaign's ads by its rotation; every group stays in ascending member order.</summary>
+    private async Task<IReadOnlyList<AdGroup>> RotateAsync(Live campaign, IReadOnlyList<int> candidates, DateTime now, CancellationToken ct)
+    {
+        if (campaign.Ads.Count == 1)
+        {
+            return [new AdGroup(campaign.Ads[0].AdId, campaign.Ads[0].SenderMemberId, candidates)];
+        }
+        double[] shares;
+        if (campaign.AbTest is not null || campaign.Rotation != AdRotation.Optimize)
+        {
+            shares = RotationRules.Shares(AdRotation.Even, [.. campaign.Ads.Select(a => new AdOutcomes(a.AdId, 0, 0, 0, 0))], campaign.Objective, 0);
+        }
+        else
+        {
+            var outcomes = await OutcomesAsync(campaign, now, ct);
+            var seed = HashCode.Combine(campaign.Id, outcomes.Sum(o => o.Sends));
+            shares = RotationRules.Shares(AdRotation.Optimize, outcomes, campaign.Objective, seed);
+        }
+        var members = campaign.Ads.Select(_ => new List<int>()).ToArray();
+        foreach (var member in candidates)
+        {
+            members[RotationRules.Pick(campaign.Id, member, shares)].Add(member);
+        }
+        return [.. campaign.Ads.Select((ad, i) => new AdGroup(ad.AdId, ad.SenderMemberId, members[i])).Where(g => g.Members.Count > 0)];
+    }
+
+    private async Task<IReadOnlyList<AdOutcomes>> OutcomesAsync(Live campaign, DateTime now, CancellationToken ct)
+    {
+        var ads = campaign.Ads.Select(a => a.AdId).ToList();
+        if (_outcomes.TryGetValue(campaign.Id, out var cached) && now - cached.ReadAt < OutcomesMaxAge && cached.Outcomes.Select(o => o.AdId).SequenceEqual(ads))
+        {
+            return cached.Outcomes;
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var outcomes = await AdOutcomesQuery.ForAsync(db, campaign.Id, ads, ct);
+        _outcomes[campaign.Id] = (now, outcomes);
+        return outcomes;
     }
 
     private (DateTime ActiveSince, DateTime AnySince, DateTime SameSince) Cutoffs(DateTime now) =>
@@ -162,6 +256,7 @@ public sealed class DeliveryEngine(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         _offered.Remove(campaignId);
+        _outcomes.Remove(campaignId);
         return true;
     }
 

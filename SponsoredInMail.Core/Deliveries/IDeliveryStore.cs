@@ -1,9 +1,25 @@
 namespace SponsoredInMail.Core.Deliveries;
 
-/// <summary>One batch to send: the candidates (ascending member ids) and the moment's rule cutoffs.</summary>
+/// <summary>
+/// One batch to send: the candidates, grouped by the ad each would get (the campaign's rotation chose it), and the
+/// moment's rule cutoffs.
+/// </summary>
 public sealed record SendBatch(
-    int CampaignId, int? SenderMemberId, IReadOnlyList<int> Candidates, DateTime Now,
-    DateTime ActiveSince, DateTime AnyAdvertiserCapSince, DateTime SameAdvertiserCapSince);
+    int CampaignId, IReadOnlyList<AdGroup> Groups, DateTime Now,
+    DateTime ActiveSince, DateTime AnyAdvertiserCapSince, DateTime SameAdvertiserCapSince)
+{
+    /// <summary>A batch of a campaign with one ad.</summary>
+    public SendBatch(int campaignId, int adId, int? senderMemberId, IReadOnlyList<int> candidates, DateTime now,
+        DateTime activeSince, DateTime anyAdvertiserCapSince, DateTime sameAdvertiserCapSince)
+        : this(campaignId, [new AdGroup(adId, senderMemberId, candidates)], now, activeSince, anyAdvertiserCapSince, sameAdvertiserCapSince)
+    {
+    }
+
+    public int CandidateCount => Groups.Sum(g => g.Members.Count);
+}
+
+/// <summary>Candidates (ascending member ids) offered one ad; its sender is what a sender opt-out is checked against.</summary>
+public sealed record AdGroup(int AdId, int? SenderMemberId, IReadOnlyList<int> Members);
 
 public enum BatchStop
 {

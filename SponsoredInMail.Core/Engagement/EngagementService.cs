@@ -116,8 +116,7 @@ public sealed class EngagementService(IDbContextFactory<AppDbContext> factory, E
         await using var db = await factory.CreateDbContextAsync(ct);
         return await (from d in db.Deliveries.AsNoTracking()
                       where d.Id == deliveryId && d.MemberId == memberId
-                      join c in db.Campaigns on d.CampaignId equals c.Id
-                      join a in db.Ads on c.AdId equals a.Id
+                      join a in db.Ads on d.AdId equals a.Id
                       select a).FirstOrDefaultAsync(ct);
     }
 

@@ -49,7 +49,7 @@ public sealed class InboxService(
         var sponsored = await (from d in db.Deliveries.AsNoTracking()
                                where d.MemberId == memberId
                                join c in db.Campaigns on d.CampaignId equals c.Id
-                               join a in db.Ads on c.AdId equals a.Id
+                               join a in db.Ads on d.AdId equals a.Id
                                join acc in db.AdvertiserAccounts on c.AdvertiserAccountId equals acc.Id
                                join s in db.Members on a.SenderMemberId equals s.Id
                                select new InboxItem(InboxItemKind.Sponsored, d.Id, s.FirstName + " " + s.LastName, a.Subject, d.DeliveredAt, d.FirstOpenedAt == null, acc.Name))
@@ -87,7 +87,7 @@ public sealed class InboxService(
         var row = await (from d in db.Deliveries.AsNoTracking()
                          where d.Id == deliveryId && d.MemberId == memberId
                          join c in db.Campaigns on d.CampaignId equals c.Id
-                         join a in db.Ads on c.AdId equals a.Id
+                         join a in db.Ads on d.AdId equals a.Id
                          join acc in db.AdvertiserAccounts on c.AdvertiserAccountId equals acc.Id
                          select new { Delivery = d, Ad = a, Account = acc.Name }).FirstOrDefaultAsync(ct);
         if (row is null)
@@ -145,7 +145,7 @@ public sealed class InboxService(
         var bannerId = kind == InboxItemKind.Test
             ? await (from t in db.TestMessages where t.Id == id && t.ToMemberId == memberId join a in db.Ads on t.AdId equals a.Id select a.BannerImageId).FirstOrDefaultAsync(ct)
             : await (from d in db.Deliveries where d.Id == id && d.MemberId == memberId
-                     join c in db.Campaigns on d.CampaignId equals c.Id join a in db.Ads on c.AdId equals a.Id select a.BannerImageId).FirstOrDefaultAsync(ct);
+                     join a in db.Ads on d.AdId equals a.Id select a.BannerImageId).FirstOrDefaultAsync(ct);
         return bannerId is null ? null : await db.BannerImages.AsNoTracking().FirstOrDefaultAsync(b => b.Id == bannerId, ct);
     }
 

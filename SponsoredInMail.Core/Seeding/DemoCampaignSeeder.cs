@@ -185,6 +185,11 @@ public sealed class DemoCampaignSeeder(
             };
             db.Campaigns.Add(campaign);
             await db.SaveChangesAsync(ct);
+            db.CampaignAds.Add(new Variants.CampaignAd
+            {
+                CampaignId = campaign.Id, AdId = ad.Id, Position = 0,
+                Review = script.LaunchDay is null ? Variants.AdReview.Pending : Variants.AdReview.Approved,
+            });
             db.AuditLog.Add(CampaignAudit.Entry(campaign, manager, created, "created"));
             if (script.LaunchDay is not null)
             {

@@ -25,8 +25,7 @@ public sealed class DemoEngagementSeeder(IDbContextFactory<AppDbContext> factory
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             sent = (await (from d in db.Deliveries.AsNoTracking()
-                           join c in db.Campaigns on d.CampaignId equals c.Id
-                           join a in db.Ads on c.AdId equals a.Id
+                           join a in db.Ads on d.AdId equals a.Id
                            orderby d.Id
                            select new { d.Id, d.MemberId, d.DeliveredAt, Ad = a }).ToListAsync(ct))
                 .Select(r => (new Delivery(r.Id, r.MemberId, r.DeliveredAt), r.Ad)).ToList();

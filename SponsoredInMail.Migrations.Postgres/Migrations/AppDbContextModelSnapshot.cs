@@ -724,6 +724,12 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<DateTime?>("AbTestEndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("AbTestMetric")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("AdId")
                         .HasColumnType("integer");
 
@@ -767,6 +773,9 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<int>("Rotation")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("SavedAudienceId")
                         .HasColumnType("integer");
 
@@ -788,6 +797,9 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                     b.Property<string>("UpdatedByUserId")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int?>("WinnerAdId")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -1013,6 +1025,9 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AdId")
+                        .HasColumnType("integer");
 
                     b.Property<int>("AdvertiserAccountId")
                         .HasColumnType("integer");
@@ -1532,6 +1547,31 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                     b.ToTable("MemberOptOuts");
                 });
 
+            modelBuilder.Entity("SponsoredInMail.Core.Variants.CampaignAd", b =>
+                {
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AdId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("Review")
+                        .HasColumnType("integer");
+
+                    b.HasKey("CampaignId", "AdId");
+
+                    b.HasIndex("AdId");
+
+                    b.ToTable("CampaignAds");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1875,6 +1915,21 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                     b.HasOne("SponsoredInMail.Core.Members.Member", null)
                         .WithMany()
                         .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Variants.CampaignAd", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Ads.Ad", null)
+                        .WithMany()
+                        .HasForeignKey("AdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SponsoredInMail.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -84,7 +84,7 @@ public class TrackingEndpointTests(AppFactory app) : IClassFixture<AppFactory>
             };
             db.Campaigns.Add(campaign);
             await db.SaveChangesAsync(Ct);
-            var delivery = new Delivery { CampaignId = campaign.Id, MemberId = 1, AdvertiserAccountId = account.Id, PriceCents = 50, DeliveredAt = now };
+            var delivery = new Delivery { CampaignId = campaign.Id, MemberId = 1, AdvertiserAccountId = account.Id, AdId = ad.Id, PriceCents = 50, DeliveredAt = now };
             db.Deliveries.Add(delivery);
             await db.SaveChangesAsync(Ct);
             deliveryId = delivery.Id;

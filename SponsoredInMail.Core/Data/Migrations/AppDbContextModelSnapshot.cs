@@ -690,6 +690,12 @@ namespace SponsoredInMail.Core.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("AbTestEndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("AbTestMetric")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("AdId")
                         .HasColumnType("INTEGER");
 
@@ -733,6 +739,9 @@ namespace SponsoredInMail.Core.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Rotation")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("SavedAudienceId")
                         .HasColumnType("INTEGER");
 
@@ -754,6 +763,9 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.Property<string>("UpdatedByUserId")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("WinnerAdId")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -972,6 +984,9 @@ namespace SponsoredInMail.Core.Data.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("AdvertiserAccountId")
@@ -1472,6 +1487,31 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.ToTable("MemberOptOuts");
                 });
 
+            modelBuilder.Entity("SponsoredInMail.Core.Variants.CampaignAd", b =>
+                {
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Review")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CampaignId", "AdId");
+
+                    b.HasIndex("AdId");
+
+                    b.ToTable("CampaignAds");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1815,6 +1855,21 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.HasOne("SponsoredInMail.Core.Members.Member", null)
                         .WithMany()
                         .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Variants.CampaignAd", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Ads.Ad", null)
+                        .WithMany()
+                        .HasForeignKey("AdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SponsoredInMail.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

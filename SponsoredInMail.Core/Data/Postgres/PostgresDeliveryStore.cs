@@ -43,8 +43,8 @@ internal sealed class PostgresDeliveryStore(DatabaseConnection database, ChangeS
     internal const long SendLockKey = 0x53494D_2D53454E44;
 
     private const string InsertSql = """
-        INSERT INTO "Deliveries" ("CampaignId", "MemberId", "AdvertiserAccountId", "PriceCents", "DeliveredAt")
-        SELECT @campaign, m."Id", @account, @price, @now
+        INSERT INTO "Deliveries" ("CampaignId", "MemberId", "AdvertiserAccountId", "AdId", "PriceCents", "DeliveredAt")
+        SELECT @campaign, m."Id", @account, @ad, @price, @now
         FROM unnest(@ids) WITH ORDINALITY AS j(id, ord)
         JOIN "Members" AS m ON m."Id" = j.id
         WHERE m."LastActiveAt" >= @activeSince
@@ -88,30 +88,38 @@ internal sealed class PostgresDeliveryStore(DatabaseConnection database, ChangeS
             return new SendBatchResult(campaign?.AccountId ?? 0, [], 0, BatchStop.NotSending);
         }
         var price = campaign.BidCents;
-        var budget = SendBudget.For(price, campaign.LifetimeBudgetCents, campaign.SpentCents, campaign.DailyBudgetCents, campaign.SpentTodayCents, batch.Candidates.Count);
+        var candidates = batch.CandidateCount;
+        var budget = SendBudget.For(price, campaign.LifetimeBudgetCents, campaign.SpentCents, campaign.DailyBudgetCents, campaign.SpentTodayCents, candidates);
         var limit = budget.Limit;
         if (limit <= 0)
         {
-            return new SendBatchResult(campaign.AccountId, [], price, budget.StopAfter(0, batch.Candidates.Count));
+            return new SendBatchResult(campaign.AccountId, [], price, budget.StopAfter(0, candidates));
         }
 
         var sent = new List<int>((int)limit);
-        await using (var insert = new NpgsqlCommand(InsertSql, connection, transaction))
+        // One insert per ad group (a campaign with one ad: one insert), the limit shrinking as they send.
+        foreach (var group in batch.Groups)
         {
+            if (sent.Count >= limit)
+            {
+                break;
+            }
+            await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
             var p = insert.Parameters;
             p.Add(Pg.Int("campaign", batch.CampaignId));
             p.Add(Pg.Int("account", campaign.AccountId));
             p.Add(Pg.Long("price", price));
             p.Add(Pg.Time("now", now));
-            p.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = batch.Candidates as int[] ?? [.. batch.Candidates] });
+            p.Add(Pg.Int("ad", group.AdId));
+            p.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = group.Members as int[] ?? [.. group.Members] });
             p.Add(Pg.Time("activeSince", batch.ActiveSince));
             p.Add(Pg.Time("anySince", batch.AnyAdvertiserCapSince));
             p.Add(Pg.Time("sameSince", batch.SameAdvertiserCapSince));
-            p.Add(Pg.Int("sender", batch.SenderMemberId));
+            p.Add(Pg.Int("sender", group.SenderMemberId));
             p.Add(Pg.Int("scopeAll", (int)OptOutScope.All));
             p.Add(Pg.Int("scopeAdvertiser", (int)OptOutScope.Advertiser));
             p.Add(Pg.Int("scopeSender", (int)OptOutScope.Sender));
-            p.Add(Pg.Long("limit", limit));
+            p.Add(Pg.Long("limit", limit - sent.Count));
             await using var reader = await insert.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -140,7 +148,7 @@ internal sealed class PostgresDeliveryStore(DatabaseConnection database, ChangeS
             signal.Committed([appended]);
         }
 
-        return new SendBatchResult(campaign.AccountId, sent, price, budget.StopAfter(sent.Count, batch.Candidates.Count));
+        return new SendBatchResult(campaign.AccountId, sent, price, budget.StopAfter(sent.Count, candidates));
     }
 
     /// <summary>The two locks of the class remarks, always in this order (so batches cannot deadlock on them).</summary>

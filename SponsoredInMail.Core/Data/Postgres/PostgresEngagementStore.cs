@@ -74,9 +74,9 @@ internal sealed class PostgresEngagementStore(DatabaseConnection database, Chang
         var optingOut = batch.Where(r => r.Kind == EventKind.OptOut).Select(r => r.DeliveryId).Distinct().ToArray();
         var locked = new Dictionary<long, LockedDelivery>(deliveries.Length);
         await using (var command = new NpgsqlCommand("""
-            SELECT d."Id", d."CampaignId", d."MemberId", c."AdId", c."AdvertiserAccountId", a."SenderMemberId",
+            SELECT d."Id", d."CampaignId", d."MemberId", d."AdId", c."AdvertiserAccountId", a."SenderMemberId",
                    d."FirstOpenedAt" IS NOT NULL, d."FirstClickedAt" IS NOT NULL
-            FROM "Deliveries" AS d JOIN "Campaigns" AS c ON c."Id" = d."CampaignId" LEFT JOIN "Ads" AS a ON a."Id" = c."AdId"
+            FROM "Deliveries" AS d JOIN "Campaigns" AS c ON c."Id" = d."CampaignId" LEFT JOIN "Ads" AS a ON a."Id" = d."AdId"
             WHERE d."Id" = ANY(@deliveries) ORDER BY d."Id" FOR NO KEY UPDATE OF d
             """, connection, transaction))
         {

@@ -49,8 +49,7 @@ public static class DeliveryInvariantCheck
             //    …to a member who had opted out (all, this advertiser, this sender) before the send…
             OptedOutDeliveries: await Count("""
                 SELECT COUNT(DISTINCT d.Id) FROM Deliveries AS d
-                JOIN Campaigns AS c ON c.Id = d.CampaignId
-                LEFT JOIN Ads AS a ON a.Id = c.AdId
+                LEFT JOIN Ads AS a ON a.Id = d.AdId
                 JOIN MemberOptOuts AS o ON o.MemberId = d.MemberId AND o.CreatedAt <= d.DeliveredAt
                  AND (o.Scope = 1 OR (o.Scope = 2 AND o.AdvertiserAccountId = d.AdvertiserAccountId) OR (o.Scope = 3 AND o.SenderMemberId = a.SenderMemberId))
                 """),

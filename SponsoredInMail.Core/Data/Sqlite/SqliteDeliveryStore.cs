@@ -12,13 +12,14 @@ namespace SponsoredInMail.Core.Data.Sqlite;
 /// One batch = one IMMEDIATE transaction (SQLite's write lock is taken at BEGIN, so the budget read and the
 /// inserts cannot interleave with another batch). The eligibility re-check and the insert are a single
 /// INSERT … SELECT over the candidate ids, limited to what the budgets can pay for (<see cref="SendBudget"/>, in Core;
-/// the cutoffs of activity and both caps come computed in the <see cref="SendBatch"/>).
+/// the cutoffs of activity and both caps come computed in the <see cref="SendBatch"/>). A campaign with several ads runs
+/// the insert once per ad group (each with its ad's sender), all in the transaction, the limit shrinking as they send.
 /// </summary>
 internal sealed class SqliteDeliveryStore(DatabaseConnection database, Changes.ChangeSignal signal) : IDeliveryStore
 {
     private const string InsertSql = """
-        INSERT INTO Deliveries (CampaignId, MemberId, AdvertiserAccountId, PriceCents, DeliveredAt)
-        SELECT $campaign, m.Id, $account, $price, $now
+        INSERT INTO Deliveries (CampaignId, MemberId, AdvertiserAccountId, AdId, PriceCents, DeliveredAt)
+        SELECT $campaign, m.Id, $account, $ad, $price, $now
         FROM json_each($ids) AS j
         JOIN Members AS m ON m.Id = j.value
         WHERE m.LastActiveAt >= $activeSince
@@ -48,30 +49,37 @@ internal sealed class SqliteDeliveryStore(DatabaseConnection database, Changes.C
             return new SendBatchResult(campaign?.AccountId ?? 0, [], 0, BatchStop.NotSending);
         }
         var price = campaign.BidCents;
-        var budget = SendBudget.For(price, campaign.LifetimeBudgetCents, campaign.SpentCents, campaign.DailyBudgetCents, campaign.SpentTodayCents, batch.Candidates.Count);
+        var candidates = batch.CandidateCount;
+        var budget = SendBudget.For(price, campaign.LifetimeBudgetCents, campaign.SpentCents, campaign.DailyBudgetCents, campaign.SpentTodayCents, candidates);
         var limit = budget.Limit;
         if (limit <= 0)
         {
-            return new SendBatchResult(campaign.AccountId, [], price, budget.StopAfter(0, batch.Candidates.Count));
+            return new SendBatchResult(campaign.AccountId, [], price, budget.StopAfter(0, candidates));
         }
 
         var sent = new List<int>((int)limit);
-        await using (var insert = connection.CreateCommand())
+        foreach (var group in batch.Groups)
         {
+            if (sent.Count >= limit)
+            {
+                break;
+            }
+            await using var insert = connection.CreateCommand();
             insert.CommandText = InsertSql;
             insert.Parameters.AddWithValue("$campaign", batch.CampaignId);
             insert.Parameters.AddWithValue("$account", campaign.AccountId);
             insert.Parameters.AddWithValue("$price", price);
             insert.Parameters.AddWithValue("$now", batch.Now);
-            insert.Parameters.AddWithValue("$ids", JsonArray(batch.Candidates));
+            insert.Parameters.AddWithValue("$ad", group.AdId);
+            insert.Parameters.AddWithValue("$ids", JsonArray(group.Members));
             insert.Parameters.AddWithValue("$activeSince", batch.ActiveSince);
             insert.Parameters.AddWithValue("$anySince", batch.AnyAdvertiserCapSince);
             insert.Parameters.AddWithValue("$sameSince", batch.SameAdvertiserCapSince);
-            insert.Parameters.AddWithValue("$sender", (object?)batch.SenderMemberId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$sender", (object?)group.SenderMemberId ?? DBNull.Value);
             insert.Parameters.AddWithValue("$scopeAll", (int)OptOutScope.All);
             insert.Parameters.AddWithValue("$scopeAdvertiser", (int)OptOutScope.Advertiser);
             insert.Parameters.AddWithValue("$scopeSender", (int)OptOutScope.Sender);
-            insert.Parameters.AddWithValue("$limit", limit);
+            insert.Parameters.AddWithValue("$limit", limit - sent.Count);
             await using var reader = await insert.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -104,7 +112,7 @@ internal sealed class SqliteDeliveryStore(DatabaseConnection database, Changes.C
             signal.Committed([appended]);
         }
 
-        return new SendBatchResult(campaign.AccountId, sent, price, budget.StopAfter(sent.Count, batch.Candidates.Count));
+        return new SendBatchResult(campaign.AccountId, sent, price, budget.StopAfter(sent.Count, candidates));
     }
 
     private sealed record CampaignRow(

@@ -149,8 +149,8 @@ internal sealed class SqliteEngagementStore(DatabaseConnection database, ChangeS
         private readonly Dictionary<string, SqliteCommand> _tallies = [];
 
         public SqliteCommand Delivery { get; } = Make(connection, """
-            SELECT d.CampaignId, d.MemberId, c.AdId, c.AdvertiserAccountId, a.SenderMemberId
-            FROM Deliveries AS d JOIN Campaigns AS c ON c.Id = d.CampaignId LEFT JOIN Ads AS a ON a.Id = c.AdId
+            SELECT d.CampaignId, d.MemberId, d.AdId, c.AdvertiserAccountId, a.SenderMemberId
+            FROM Deliveries AS d JOIN Campaigns AS c ON c.Id = d.CampaignId LEFT JOIN Ads AS a ON a.Id = d.AdId
             WHERE d.Id = $d
             """, "$d");
         public SqliteCommand Link { get; } = Make(connection, "SELECT Url, Kind FROM AdLinks WHERE Id = $l AND AdId = $ad", "$l", "$ad");

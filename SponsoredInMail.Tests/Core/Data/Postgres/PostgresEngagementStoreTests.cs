@@ -126,7 +126,7 @@ public class PostgresEngagementStoreTests
         // A second campaign of the account, with the same sender, reaches only the member who did not opt out.
         var next = await pg.CampaignAsync(s.Account, s.Sender, bid: 100, lifetime: 100_000);
         var sent = await new PostgresDeliveryStore(pg.Connection, pg.Signal).SendAsync(
-            new SendBatch(next, s.Sender, s.Members, Now.AddDays(40), Now.AddDays(-30), Now.AddDays(33), Now.AddDays(10)), Ct);
+            await pg.BatchAtAsync(next, s.Members, Now.AddDays(40), Now.AddDays(-30), Now.AddDays(33), Now.AddDays(10)), Ct);
         sent.SentMemberIds.ShouldBe([s.Members[2]]);
     }
 

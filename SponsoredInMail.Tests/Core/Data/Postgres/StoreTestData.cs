@@ -82,15 +82,24 @@ public sealed class StoreTestData : IAsyncDisposable
         return campaign.Id;
     }
 
-    public async Task<int?> SenderOfAsync(int campaignId)
+    /// <summary>The campaign's (one) ad and its sender.</summary>
+    public async Task<(int AdId, int Sender)> AdOfAsync(int campaignId)
     {
         await using var db = Context();
-        return await db.Campaigns.Where(c => c.Id == campaignId).Join(db.Ads, c => c.AdId, a => a.Id, (c, a) => (int?)a.SenderMemberId).SingleAsync();
+        var ad = await db.Campaigns.Where(c => c.Id == campaignId).Join(db.Ads, c => c.AdId, a => a.Id, (c, a) => new { a.Id, a.SenderMemberId }).SingleAsync();
+        return (ad.Id, ad.SenderMemberId);
     }
 
     /// <summary>A batch at <see cref="Now"/> with the usual windows: active within 30 days, caps as given.</summary>
-    public async Task<SendBatch> BatchAsync(int campaignId, IReadOnlyList<int> candidates, int anyCapDays = 7, int sameCapDays = 30) =>
-        new(campaignId, await SenderOfAsync(campaignId), candidates, Now, Now.AddDays(-30), Now.AddDays(-anyCapDays), Now.AddDays(-sameCapDays));
+    public Task<SendBatch> BatchAsync(int campaignId, IReadOnlyList<int> candidates, int anyCapDays = 7, int sameCapDays = 30) =>
+        BatchAtAsync(campaignId, candidates, Now, Now.AddDays(-30), Now.AddDays(-anyCapDays), Now.AddDays(-sameCapDays));
+
+    /// <summary>A batch of the campaign's one ad at <paramref name="now"/> with the cutoffs given.</summary>
+    public async Task<SendBatch> BatchAtAsync(int campaignId, IReadOnlyList<int> candidates, DateTime now, DateTime activeSince, DateTime anySince, DateTime sameSince)
+    {
+        var (ad, sender) = await AdOfAsync(campaignId);
+        return new SendBatch(campaignId, ad, sender, candidates, now, activeSince, anySince, sameSince);
+    }
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 }

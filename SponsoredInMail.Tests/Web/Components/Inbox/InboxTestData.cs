@@ -135,7 +135,7 @@ public sealed class InboxTestData(Microsoft.EntityFrameworkCore.IDbContextFactor
         };
         db.Campaigns.Add(campaign);
         await db.SaveChangesAsync();
-        var delivery = new Delivery { CampaignId = campaign.Id, MemberId = memberId, AdvertiserAccountId = accountId, PriceCents = 50, DeliveredAt = deliveredAt };
+        var delivery = new Delivery { CampaignId = campaign.Id, MemberId = memberId, AdvertiserAccountId = accountId, AdId = adId, PriceCents = 50, DeliveredAt = deliveredAt };
         db.Deliveries.Add(delivery);
         // The send's tally, as the engine writes it with the delivery.
         db.CampaignDailyStats.Add(new CampaignDailyStat { CampaignId = campaign.Id, Day = DateOnly.FromDateTime(deliveredAt), Sends = 1, SpendCents = 50 });
