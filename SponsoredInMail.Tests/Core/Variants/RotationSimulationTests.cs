@@ -1,4 +1,5 @@
 using SponsoredInMail.Core.Variants;
+using SponsoredInMail.Tests.Fakes;
 
 namespace SponsoredInMail.Tests.Core.Variants;
 
@@ -49,4 +50,23 @@ public class RotationSimulationTests
     public void TheSameSeedGivesTheSameRun() =>
         RotationSimulation.Run(AdRotation.Optimize, TrueClickToOpen, OpenRate, 5_000, BatchSize, seed: 9)
             .ShouldBe(RotationSimulation.Run(AdRotation.Optimize, TrueClickToOpen, OpenRate, 5_000, BatchSize, seed: 9));
+
+    [Fact]
+    public async Task TheBenchmarkRunsTheSameSimulationAndPrintsOneResultLine()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var optimize = RotationSimulation.Run(AdRotation.Optimize, TrueClickToOpen, OpenRate, Members, BatchSize, seed: 1);
+
+        using var benchmark = BenchmarkProcess.Start("rotation", "--seed", "1");
+        var errors = benchmark.StandardError.ReadToEndAsync(ct);
+        var output = await benchmark.StandardOutput.ReadToEndAsync(ct);
+        await benchmark.WaitForExitAsync(ct);
+        var log = await errors;
+
+        benchmark.ExitCode.ShouldBe(0, log);
+        log.ShouldContain("time taken:");
+        var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ShouldHaveSingleItem();
+        line.ShouldContain(FormattableString.Invariant($"optimize_better_share={(double)optimize[1] / Members:F3} "));
+        line.ShouldMatch(@"^RESULT scenario=rotation optimize_better_share=0\.\d{3} even_max_deviation=0\.\d{3} optimize_min_share=0\.\d{3}$");
+    }
 }
