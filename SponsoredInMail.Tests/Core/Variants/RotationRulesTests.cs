@@ -118,6 +118,36 @@ public class RotationRulesTests
     }
 
     [Fact]
+    public void OptimizeSharesAreTheProbabilityOfBeingBest()
+    {
+        // Ad 1 has no sends: Beta(1, 1), uniform. Ad 2 has one send and one click: Beta(2, 1), density 2x.
+        // P(ad 2 is best) = ∫ 2x · x dx over [0, 1] = 2/3; 4,000 draws estimate it to ±0.0075 (1 σ). Both are above the floor.
+        AdOutcomes[] ads = [new(1, 0, 0, 0, 0), new(2, 1, 1, 1, 0)];
+
+        var shares = RotationRules.Shares(AdRotation.Optimize, ads, Visits, seed: 2024);
+
+        shares[1].ShouldBe(2.0 / 3, 0.025);
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(1.0)]
+    [InlineData(3.0)]
+    [InlineData(50.0)]
+    [InlineData(5_000.0)]
+    public void GammaDrawsHaveTheMeanAndVarianceOfTheirShape(double shape)
+    {
+        // Gamma(k, 1) has mean k and variance k; over 40,000 draws the sample mean is within 4 σ = 4√(k/40,000).
+        var random = new DeterministicRandom((long)(shape * 1_000));
+        var draws = Enumerable.Range(0, 40_000).Select(_ => BetaSampling.Gamma(random, shape)).ToArray();
+
+        var mean = draws.Average();
+        var variance = draws.Sum(d => (d - mean) * (d - mean)) / (draws.Length - 1);
+        mean.ShouldBe(shape, 4 * Math.Sqrt(shape / draws.Length));
+        (variance / shape).ShouldBe(1, 0.05);
+    }
+
+    [Fact]
     public void TheSameSeedGivesTheSameShares()
     {
         AdOutcomes[] ads = [new(1, 1_000, 400, 12, 0), new(2, 1_000, 400, 15, 0), new(3, 1_000, 400, 13, 0)];
