@@ -15,7 +15,8 @@ internal static class CommandLine
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- tracking --seconds S --connections C [--members N]
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- tracking --url URL --db PATH|NAME [--seconds S] [--connections C] [--warmup-seconds W]
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- report --deliveries N [--runs R]
-          Every scenario also takes --database sqlite|postgres (default sqlite) and [--db PATH|NAME] [--keep-db].
+          dotnet run -c Release --project SponsoredInMail.Benchmarks -- rotation [--members N] [--batch B] [--seed S]
+          Every scenario but rotation also takes --database sqlite|postgres (default sqlite) and [--db PATH|NAME] [--keep-db].
 
         --database postgres  Runs on PostgreSQL: POSTGRES_CONNECTION (required) names the server, a connection string
                            without a database (e.g. Host=127.0.0.1;Port=5432;Username=sim;Password=sim). The run creates
@@ -26,6 +27,12 @@ internal static class CommandLine
                            (opens ~47%, clicks ~5% of openers, lead forms) with tallies derived by SQL and checked equal,
                            then times the full campaign report over 90 days R times (default 21, after 2 warm-ups).
                            Prints: RESULT scenario=report deliveries=N median_ms=… p95_ms=…
+
+        rotation           Simulates ad rotation (no database): two ads with true click-to-open rates 3% and 6%, 40% opens,
+                           N members (default 50,000) in batches of B (default 1,000), shares recomputed per batch, once
+                           Optimize and once Even. Exit code 1 if Optimize sends under 70% to the better ad or under 10%
+                           to either, or Even strays more than 2% from 50/50.
+                           Prints: RESULT scenario=rotation optimize_better_share=… even_max_deviation=… optimize_min_share=…
 
         tracking           Runs the web app (its Release build, own process) on loopback over a new database seeded with
                            N members (default 20,000) and the demo campaigns, signs tracking tokens for real deliveries,
@@ -145,6 +152,20 @@ internal static class CommandLine
                 {
                     return Usage(e.Message);
                 }
+            case "rotation":
+                try
+                {
+                    return new RotationScenario(RotationOptions.Parse(args[1..])).Run();
+                }
+                catch (UsageException e)
+                {
+                    return Usage(e.Message);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    Console.Error.WriteLine($"error: the benchmark failed: {e}");
+                    return 1;
+                }
             case "send-run":
                 try
                 {
@@ -162,7 +183,7 @@ internal static class CommandLine
             default:
                 return Usage(args[0].StartsWith('-')
                     ? $"expected a scenario before the options, got '{args[0]}'."
-                    : $"unknown scenario '{args[0]}' (known: audience-count, send-run, tracking, report).");
+                    : $"unknown scenario '{args[0]}' (known: audience-count, send-run, tracking, report, rotation).");
         }
     }
 
