@@ -45,6 +45,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SenderService>();
         services.AddSingleton<Campaigns.CampaignService>();
         services.AddSingleton<Campaigns.ReviewService>();
+        services.AddSingleton<Variants.VariantService>();
         services.AddSingleton<ISenderRevocationListener, Campaigns.CampaignSenderRevocation>();
         services.AddSingleton<MemberActivity>();
         services.AddOptions<Deliveries.DeliveryOptions>().Bind(configuration.GetSection(Deliveries.DeliveryOptions.Section));

@@ -1,0 +1,98 @@
+using Microsoft.EntityFrameworkCore;
+using SponsoredInMail.Core.Accounts;
+using SponsoredInMail.Core.Campaigns;
+using SponsoredInMail.Core.Common;
+using SponsoredInMail.Core.Data;
+
+namespace SponsoredInMail.Core.Variants;
+
+/// <summary>One ad of a campaign as its pages show it: what it is, its review, what it has done and its share of sends.</summary>
+public sealed record CampaignAdView(
+    int AdId, string Name, string Subject, string SenderName, int Position, AdReview Review, string? RejectionReason,
+    AdOutcomes Outcomes, double ShareOfSends)
+{
+    /// <summary>"A", "B", … by position (how the A/B test and the report name them).</summary>
+    public string Letter => ((char)('A' + Position)).ToString();
+}
+
+/// <summary>A campaign's ads, rotation and (for an A/B test) the verdict so far.</summary>
+public sealed record CampaignVariantsView(
+    int CampaignId, CampaignStatus Status, AdRotation Rotation, AbTestMetric? AbTestMetric, int? WinnerAdId, DateTime? AbTestEndedAt,
+    IReadOnlyList<CampaignAdView> Ads, AbTestResult? AbTest)
+{
+    /// <summary>Whether the marketer can end the A/B test now and send the winner to the rest of the audience.</summary>
+    public bool CanEndAbTest => AbTestMetric is not null && WinnerAdId is null && Status is CampaignStatus.Active or CampaignStatus.Paused;
+}
+
+/// <summary>A campaign's several ads: who sees which (read), and ending an A/B test with its winner (change).</summary>
+public sealed class VariantService(IDbContextFactory<AppDbContext> factory, AccountScope scope, TimeProvider clock)
+{
+    public async Task<CampaignVariantsView?> GetAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default)
+    {
+        var campaign = await scope.ReadAsync<Campaign>(actorUserId, accountId, campaignId, ct);
+        if (campaign is null)
+        {
+            return null;
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await ViewAsync(db, campaign, ct);
+    }
+
+    /// <summary>The view without an account check: for admins, who review any campaign.</summary>
+    public static async Task<CampaignVariantsView> ViewAsync(AppDbContext db, Campaign campaign, CancellationToken ct)
+    {
+        var rows = await (from ca in db.CampaignAds.AsNoTracking()
+                          where ca.CampaignId == campaign.Id
+                          join a in db.Ads on ca.AdId equals a.Id
+                          join m in db.Members on a.SenderMemberId equals m.Id into senders
+                          from s in senders.DefaultIfEmpty()
+                          orderby ca.Position
+                          select new { ca.AdId, a.Name, a.Subject, Sender = s == null ? "" : s.FirstName + " " + s.LastName, ca.Position, ca.Review, ca.RejectionReason })
+            .ToListAsync(ct);
+        var outcomes = await AdOutcomesQuery.ForAsync(db, campaign.Id, [.. rows.Select(r => r.AdId)], ct);
+        var total = outcomes.Sum(o => o.Sends);
+        var ads = rows.Select((r, i) => new CampaignAdView(r.AdId, r.Name, r.Subject, r.Sender, r.Position, r.Review, r.RejectionReason,
+            outcomes[i], total == 0 ? 0 : (double)outcomes[i].Sends / total)).ToList();
+        var abTest = campaign.AbTestMetric is { } metric && ads.Count == 2 ? AbVerdict.Evaluate(ads[0].Outcomes, ads[1].Outcomes, metric) : null;
+        return new CampaignVariantsView(campaign.Id, campaign.Status, campaign.Rotation, campaign.AbTestMetric, campaign.WinnerAdId, campaign.AbTestEndedAt, ads, abTest);
+    }
+
+    /// <summary>
+    /// Ends the campaign's A/B test: from its next batch every send carries <paramref name="winnerAdId"/> (one of the
+    /// test's two ads), to the rest of the audience. Refused for a campaign that is not a running A/B test.
+    /// </summary>
+    public async Task<Result> EndAbTestAsync(string actorUserId, int accountId, int campaignId, int winnerAdId, CancellationToken ct = default)
+    {
+        await using var change = await scope.ChangeAsync<Campaign>(actorUserId, accountId, campaignId, ct, transaction: true);
+        if (change.Refusal is { } refused)
+        {
+            return refused;
+        }
+        var (db, campaign) = (change.Db, change.Entity);
+        if (campaign.AbTestMetric is null)
+        {
+            return Result.Fail("abTest", "This campaign is not an A/B test.");
+        }
+        if (campaign.WinnerAdId is not null)
+        {
+            return Result.Fail("abTest", "This A/B test has already ended.");
+        }
+        if (campaign.Status is not (CampaignStatus.Active or CampaignStatus.Paused))
+        {
+            return Result.Fail("status", $"An A/B test can be ended while the campaign runs or is paused; this one is {CampaignStateMachine.Describe(campaign.Status)}.");
+        }
+        if (!await db.CampaignAds.AnyAsync(a => a.CampaignId == campaignId && a.AdId == winnerAdId && a.Review == AdReview.Approved, ct))
+        {
+            return Result.Fail("winner", "The winner must be one of the test's two ads.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        campaign.WinnerAdId = winnerAdId;
+        campaign.AbTestEndedAt = now;
+        campaign.UpdatedByUserId = actorUserId;
+        campaign.UpdatedAt = now;
+        db.AuditLog.Add(CampaignAudit.Entry(campaign, actorUserId, now, "A/B test ended", null, $"winner ad {winnerAdId}"));
+        await db.SaveChangesAsync(ct);
+        await change.CommitAsync(ct);
+        return Result.Ok;
+    }
+}
