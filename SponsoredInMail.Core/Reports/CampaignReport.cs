@@ -83,11 +83,36 @@ public sealed record DemographicTable(Facet Facet, IReadOnlyList<DemographicRow>
 /// <summary>One group: members who opened, and who clicked (null when too few to show).</summary>
 public sealed record DemographicRow(string Value, string Label, int Opens, int? Clicks);
 
+/// <summary>
+/// One ad of a campaign over a report's range: its letter by position (A, B, …), name, figures with its share of the
+/// campaign's sends (null without sends), daily series, and for a Conversation Ad its own funnel (null otherwise, and
+/// where only the figures are asked for). A campaign's ads add up to the campaign's figures.
+/// </summary>
+public sealed record AdReportRow(
+    int AdId, string Letter, string Name, Kpis Kpis, double? ShareOfSends, IReadOnlyList<DailyPoint> Series, IReadOnlyList<FunnelStep>? Funnel)
+{
+    /// <summary>"A · Spring offer".</summary>
+    public string Label => $"{Letter} · {Name}";
+}
+
+/// <param name="Funnel">
+/// The conversation funnel of a Conversation Ad campaign with one ad; with several ads (several scripts) each ad in
+/// <paramref name="Ads"/> has its own and this is null.
+/// </param>
+/// <param name="Ads">The campaign's ads in order; one for a campaign with one ad (its figures are the campaign's).</param>
 public sealed record CampaignReport(
     int CampaignId, string Name, CampaignStatus Status, bool IsConversation, ReportRange Range, Kpis Kpis, IReadOnlyList<DailyPoint> Series,
-    IReadOnlyList<FunnelStep>? Funnel, IReadOnlyList<DemographicTable> Demographics);
+    IReadOnlyList<FunnelStep>? Funnel, IReadOnlyList<DemographicTable> Demographics, IReadOnlyList<AdReportRow> Ads)
+{
+    /// <summary>Whether the report has ads to set side by side.</summary>
+    public bool HasSeveralAds => Ads.Count > 1;
+}
 
-public sealed record AccountCampaignRow(int CampaignId, string Name, CampaignStatus Status, Kpis Kpis);
+/// <param name="AdCount">How many ads the campaign carries: with two or more its row can be broken down by ad.</param>
+public sealed record AccountCampaignRow(int CampaignId, string Name, CampaignStatus Status, Kpis Kpis, int AdCount = 1);
+
+/// <summary>A campaign of the account report with its ads' figures (one row for a campaign with one ad).</summary>
+public sealed record AccountCampaignAds(AccountCampaignRow Campaign, IReadOnlyList<AdReportRow> Ads);
 
 public sealed record AccountReport(ReportRange Range, IReadOnlyList<AccountCampaignRow> Campaigns, Kpis Totals, IReadOnlyList<DailyPoint> Series);
 

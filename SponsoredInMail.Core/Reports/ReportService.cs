@@ -12,8 +12,10 @@ namespace SponsoredInMail.Core.Reports;
 
 /// <summary>
 /// Campaign, account and platform reports. Figures come from the daily tallies (kept equal to the raw events,
-/// invariant 4); the Conversation Ad funnel from the raw button events; demographics from the members who opened or
-/// clicked, tabulated by the audience index's facet bitsets. A campaign of another account reads as missing.
+/// invariant 4); a campaign's figures by ad, which the per-campaign tallies cannot give, from the raw deliveries and
+/// events at report time (<see cref="AdFiguresQuery"/>); the Conversation Ad funnel from the raw button events;
+/// demographics from the members who opened or clicked, tabulated by the audience index's facet bitsets. A campaign of
+/// another account reads as missing.
 /// </summary>
 public sealed class ReportService(
     IDbContextFactory<AppDbContext> factory, AccountScope scope, AudienceIndex index, IEngagedMembers engagedMembers,
@@ -57,15 +59,168 @@ public sealed class ReportService(
             return null;
         }
         var range = requested ?? await LifetimeAsync(db, campaign, ct);
-        var ad = await db.Ads.AsNoTracking().FirstOrDefaultAsync(a => a.Id == campaign.AdId, ct);
+        var ads = await AdsOfAsync(db, campaign, withScripts: true, ct);
         var stats = await db.CampaignDailyStats.AsNoTracking()
             .Where(s => s.CampaignId == campaignId && s.Day >= range.From && s.Day <= range.To).ToListAsync(ct);
         var series = Series(stats, range);
-        var funnel = ad?.Conversation is { } script ? await FunnelAsync(db, campaignId, script, series.Sum(p => p.Kpis.Opens), range, ct) : null;
+        var kpis = Kpis.Sum(series.Select(p => p.Kpis));
+        IReadOnlyList<FunnelStep>? funnel = null;
+        IReadOnlyList<AdReportRow> adRows;
+        if (ads.Count > 1)
+        {
+            adRows = await AdRowsAsync(db, campaignId, ads, range, withFunnels: true, ct);
+        }
+        else
+        {
+            // One ad carries every send: its figures are the campaign's, read from the tallies like them.
+            var only = ads.SingleOrDefault();
+            if (only?.Script is { } script)
+            {
+                var (presses, links) = await PressesAsync(db, campaignId, range, byAd: false, ct);
+                funnel = Funnel(script, kpis.Opens, presses, links);
+            }
+            adRows = only is null ? [] : [new AdReportRow(only.AdId, only.Letter, only.Name, kpis, Share(kpis.Sends, kpis.Sends), series, funnel)];
+        }
         var demographics = await DemographicsAsync(campaignId, range, ct);
-        return new CampaignReport(campaign.Id, campaign.Name, campaign.Status, ad?.Format == AdFormat.ConversationAd, range,
-            Kpis.Sum(series.Select(p => p.Kpis)), series, funnel, demographics);
+        return new CampaignReport(campaign.Id, campaign.Name, campaign.Status, ads.FirstOrDefault()?.Format == AdFormat.ConversationAd, range,
+            kpis, series, funnel, demographics, adRows);
     }
+
+    /// <summary>
+    /// One campaign's ads over the range, figures only (no funnels): the account report's breakdown of a campaign,
+    /// loaded when it is expanded. Null when the campaign is not the account's or the user has no seat on it.
+    /// </summary>
+    public async Task<IReadOnlyList<AdReportRow>?> CampaignAdsAsync(string actorUserId, int accountId, int campaignId, ReportRange range, CancellationToken ct = default)
+    {
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
+        {
+            return null;
+        }
+        ReportRangeRules.Guard(range, Today());
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (await AccountScope.FindAsync<Campaign>(db, accountId, campaignId, ct, tracking: false) is not { } campaign)
+        {
+            return null;
+        }
+        var ads = await AdsOfAsync(db, campaign, withScripts: false, ct);
+        if (ads.Count > 1)
+        {
+            return await AdRowsAsync(db, campaignId, ads, range, withFunnels: false, ct);
+        }
+        var stats = await db.CampaignDailyStats.AsNoTracking()
+            .Where(s => s.CampaignId == campaignId && s.Day >= range.From && s.Day <= range.To).ToListAsync(ct);
+        var series = Series(stats, range);
+        var kpis = Kpis.Sum(series.Select(p => p.Kpis));
+        return [.. ads.Select(a => new AdReportRow(a.AdId, a.Letter, a.Name, kpis, Share(kpis.Sends, kpis.Sends), series, null))];
+    }
+
+    /// <summary>
+    /// Every campaign of the account with its ads' figures over the range (no daily series, no funnels): the account's
+    /// campaigns table by ad. A campaign with one ad gets one row with the campaign's figures; the ads of the others are
+    /// counted together in one pair of grouped queries.
+    /// </summary>
+    public async Task<IReadOnlyList<AccountCampaignAds>?> AccountAdsAsync(string actorUserId, int accountId, ReportRange range, CancellationToken ct = default)
+    {
+        if (await AccountAsync(actorUserId, accountId, range, ct) is not { } report)
+        {
+            return null;
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var listed = await (from ca in db.CampaignAds.AsNoTracking()
+                            join c in db.Campaigns on ca.CampaignId equals c.Id
+                            where c.AdvertiserAccountId == accountId
+                            join a in db.Ads on ca.AdId equals a.Id
+                            orderby ca.CampaignId, ca.Position
+                            select new { ca.CampaignId, ca.AdId, a.Name }).ToListAsync(ct);
+        // Campaigns made before ads were listed per campaign carry their one ad.
+        var bare = await (from c in db.Campaigns.AsNoTracking()
+                          where c.AdvertiserAccountId == accountId && c.AdId != null && !db.CampaignAds.Any(ca => ca.CampaignId == c.Id)
+                          join a in db.Ads on c.AdId equals a.Id
+                          select new { CampaignId = c.Id, AdId = a.Id, a.Name }).ToListAsync(ct);
+        var adsOf = listed.Concat(bare).GroupBy(a => a.CampaignId)
+            .ToDictionary(g => g.Key, g => g.Select((a, i) => new AdInfo(a.AdId, Letter(i), a.Name, default, null)).ToList());
+        var several = adsOf.Where(c => c.Value.Count > 1).Select(c => c.Key).ToList();
+        var cells = (await AdFiguresQuery.DailyAsync(db, several, range, ct)).ToLookup(c => c.CampaignId);
+        var extraNames = await ExtraAdNamesAsync(db, cells.SelectMany(g => g).Select(c => c.AdId).Except(listed.Select(a => a.AdId)).ToList(), ct);
+        return [.. report.Campaigns.Select(row =>
+        {
+            var ads = adsOf.GetValueOrDefault(row.CampaignId) ?? [];
+            return new AccountCampaignAds(row, ads.Count > 1
+                ? AdRows(WithExtraAds(ads, cells[row.CampaignId], extraNames), cells[row.CampaignId], range, withSeries: false)
+                : [.. ads.Select(a => new AdReportRow(a.AdId, a.Letter, a.Name, row.Kpis, Share(row.Kpis.Sends, row.Kpis.Sends), [], null))]);
+        })];
+    }
+
+    /// <summary>"A", "B", … by position.</summary>
+    public static string Letter(int position) => ((char)('A' + position)).ToString();
+
+    /// <summary>A campaign's ad as the report names it; <see cref="Script"/> only when asked for.</summary>
+    private sealed record AdInfo(int AdId, string Letter, string Name, AdFormat Format, ConversationScript? Script);
+
+    /// <summary>The campaign's ads in order (its one ad when it was made before ads were listed per campaign).</summary>
+    private static async Task<List<AdInfo>> AdsOfAsync(AppDbContext db, Campaign campaign, bool withScripts, CancellationToken ct)
+    {
+        var rows = await (from ca in db.CampaignAds.AsNoTracking()
+                          where ca.CampaignId == campaign.Id
+                          join a in db.Ads on ca.AdId equals a.Id
+                          orderby ca.Position
+                          select new { a.Id, a.Name, a.Format, Json = withScripts ? a.ConversationJson : null }).ToListAsync(ct);
+        if (rows.Count == 0 && campaign.AdId is { } first)
+        {
+            rows = await db.Ads.AsNoTracking().Where(a => a.Id == first)
+                .Select(a => new { a.Id, a.Name, a.Format, Json = withScripts ? a.ConversationJson : null }).ToListAsync(ct);
+        }
+        return [.. rows.Select((r, i) => new AdInfo(r.Id, Letter(i), r.Name, r.Format, r.Json is null ? null : ConversationScript.FromJson(r.Json)))];
+    }
+
+    /// <summary>
+    /// The ads' figures, series and (<paramref name="withFunnels"/>) funnels from the raw rows. An ad that sent but is no
+    /// longer listed (a campaign edited before this report existed) is added after the others, so that nothing sent is
+    /// left out of the sum.
+    /// </summary>
+    private static async Task<IReadOnlyList<AdReportRow>> AdRowsAsync(
+        AppDbContext db, int campaignId, List<AdInfo> ads, ReportRange range, bool withFunnels, CancellationToken ct)
+    {
+        var cells = await AdFiguresQuery.DailyAsync(db, [campaignId], range, ct);
+        var extra = await ExtraAdNamesAsync(db, cells.Select(c => c.AdId).Except(ads.Select(a => a.AdId)).ToList(), ct);
+        var rows = AdRows(WithExtraAds(ads, cells, extra), cells, range, withSeries: true);
+        if (!withFunnels || ads.All(a => a.Script is null))
+        {
+            return rows;
+        }
+        var (presses, links) = await PressesAsync(db, campaignId, range, byAd: true, ct);
+        var scripts = ads.ToDictionary(a => a.AdId, a => a.Script);
+        return [.. rows.Select(r => scripts.GetValueOrDefault(r.AdId) is { } script
+            ? r with { Funnel = Funnel(script, r.Kpis.Opens, [.. presses.Where(p => p.AdId == r.AdId)], links) }
+            : r)];
+    }
+
+    private static List<AdReportRow> AdRows(List<AdInfo> ads, IEnumerable<AdDay> cells, ReportRange range, bool withSeries)
+    {
+        var byAd = cells.GroupBy(c => c.AdId).ToDictionary(g => g.Key, g => g.ToDictionary(c => c.Day, c => c.Kpis));
+        var totals = ads.ToDictionary(a => a.AdId, a => byAd.TryGetValue(a.AdId, out var days) ? Kpis.Sum(days.Values) : Kpis.Zero);
+        var sends = totals.Values.Sum(k => k.Sends);
+        return [.. ads.Select(a =>
+        {
+            var days = byAd.GetValueOrDefault(a.AdId);
+            IReadOnlyList<DailyPoint> series = withSeries
+                ? [.. Enumerable.Range(0, range.Days).Select(i => range.From.AddDays(i)).Select(d => new DailyPoint(d, days?.GetValueOrDefault(d) ?? Kpis.Zero))]
+                : [];
+            return new AdReportRow(a.AdId, a.Letter, a.Name, totals[a.AdId], Share(totals[a.AdId].Sends, sends), series, null);
+        })];
+    }
+
+    private static List<AdInfo> WithExtraAds(List<AdInfo> ads, IEnumerable<AdDay> cells, IReadOnlyDictionary<int, string> names) =>
+    [
+        .. ads,
+        .. cells.Select(c => c.AdId).Distinct().Where(id => ads.All(a => a.AdId != id)).Order()
+            .Select((id, i) => new AdInfo(id, Letter(ads.Count + i), names.GetValueOrDefault(id, $"Ad #{id}"), default, null)),
+    ];
+
+    private static async Task<IReadOnlyDictionary<int, string>> ExtraAdNamesAsync(AppDbContext db, List<int> ids, CancellationToken ct) =>
+        ids.Count == 0 ? new Dictionary<int, string>() : await db.Ads.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct);
+
+    private static double? Share(long part, long of) => of == 0 ? null : (double)part / of;
 
     /// <summary>
     /// A campaign's whole life, the default of its report: from its launch (its creation if it never launched) to today,
@@ -105,7 +260,12 @@ public sealed class ReportService(
         var stats = await db.CampaignDailyStats.AsNoTracking()
             .Where(s => ids.Contains(s.CampaignId) && s.Day >= range.From && s.Day <= range.To).ToListAsync(ct);
         var byCampaign = stats.GroupBy(s => s.CampaignId).ToDictionary(g => g.Key, g => Kpis.Sum(g.Select(ToKpis)));
-        var rows = campaigns.Select(c => new AccountCampaignRow(c.Id, c.Name, c.Status, byCampaign.GetValueOrDefault(c.Id, Kpis.Zero)))
+        var adCounts = await (from ca in db.CampaignAds.AsNoTracking()
+                              join c in db.Campaigns on ca.CampaignId equals c.Id
+                              where c.AdvertiserAccountId == accountId
+                              group ca by ca.CampaignId into g
+                              select new { CampaignId = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.CampaignId, g => g.Count, ct);
+        var rows = campaigns.Select(c => new AccountCampaignRow(c.Id, c.Name, c.Status, byCampaign.GetValueOrDefault(c.Id, Kpis.Zero), adCounts.GetValueOrDefault(c.Id, 1)))
             .OrderByDescending(r => r.Kpis.SpendCents).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
         var series = Series(stats, range);
         return new AccountReport(range, rows, Kpis.Sum(series.Select(p => p.Kpis)), series);
@@ -147,27 +307,41 @@ public sealed class ReportService(
         s.Sends, s.Opens, s.ButtonClicks, s.LinkClicks, s.BannerClicks, s.ConversationClicks, s.UniqueClickers, s.LeadFormOpens, s.Leads, s.NotInterested,
         s.OptOuts, s.SpendCents);
 
+    /// <summary>Conversation button presses (and "not interested") of the range, per ad when <paramref name="byAd"/>, with the URLs of the links pressed.</summary>
+    private sealed record Press(int AdId, string? Detail, int? AdLinkId, long Presses, long Members);
+
+    private static async Task<(List<Press> Presses, Dictionary<int, string> Links)> PressesAsync(
+        AppDbContext db, int campaignId, ReportRange range, bool byAd, CancellationToken ct)
+    {
+        var (from, to) = Bounds(range);
+        var events = db.EngagementEvents.AsNoTracking()
+            .Where(e => e.CampaignId == campaignId && e.At >= from && e.At < to && (e.Kind == EventKind.ConversationButton || e.Kind == EventKind.NotInterested));
+        List<Press> presses = byAd
+            ? [.. (await (from e in events
+                          join d in db.Deliveries on e.DeliveryId equals d.Id
+                          group e by new { d.AdId, e.Detail, e.AdLinkId } into g
+                          select new { g.Key.AdId, g.Key.Detail, g.Key.AdLinkId, Presses = g.Count(), Members = g.Select(e => e.DeliveryId).Distinct().Count() })
+                    .ToListAsync(ct)).Select(p => new Press(p.AdId, p.Detail, p.AdLinkId, p.Presses, p.Members))]
+            : [.. (await events.GroupBy(e => new { e.Detail, e.AdLinkId })
+                    .Select(g => new { g.Key.Detail, g.Key.AdLinkId, Presses = g.Count(), Members = g.Select(e => e.DeliveryId).Distinct().Count() })
+                    .ToListAsync(ct)).Select(p => new Press(0, p.Detail, p.AdLinkId, p.Presses, p.Members))];
+        var linkIds = presses.Where(p => p.AdLinkId != null).Select(p => p.AdLinkId!.Value).Distinct().ToList();
+        var links = await db.AdLinks.AsNoTracking().Where(l => linkIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, l => l.Url, ct);
+        return (presses, links);
+    }
+
     /// <summary>
     /// Per message: reached (the first by every opener; later ones by a press leading to them), presses per button
     /// (URL buttons counted from their tracked clicks), and dropped (reached without pressing anything there).
     /// </summary>
-    private static async Task<IReadOnlyList<FunnelStep>> FunnelAsync(AppDbContext db, int campaignId, ConversationScript script, long opens, ReportRange range, CancellationToken ct)
+    private static IReadOnlyList<FunnelStep> Funnel(ConversationScript script, long opens, IReadOnlyList<Press> presses, IReadOnlyDictionary<int, string> links)
     {
-        var (from, to) = Bounds(range);
-        var presses = await db.EngagementEvents.AsNoTracking()
-            .Where(e => e.CampaignId == campaignId && e.At >= from && e.At < to && (e.Kind == EventKind.ConversationButton || e.Kind == EventKind.NotInterested))
-            .GroupBy(e => new { e.Detail, e.AdLinkId })
-            .Select(g => new { g.Key.Detail, g.Key.AdLinkId, Presses = g.Count(), Members = g.Select(e => e.DeliveryId).Distinct().Count() })
-            .ToListAsync(ct);
-        var linkIds = presses.Where(p => p.AdLinkId != null).Select(p => p.AdLinkId!.Value).ToList();
-        var links = await db.AdLinks.AsNoTracking().Where(l => linkIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, l => l.Url, ct);
-
         (long Presses, long Members) Pressed(ConversationMessage message, ConversationButton button)
         {
             var byDetail = presses.Where(p => p.Detail == $"{message.Id}/{button.Id}");
             var byLink = button.Action == ButtonAction.Url ? presses.Where(p => p.AdLinkId is { } id && links.GetValueOrDefault(id) == button.Url) : [];
             var all = byDetail.Concat(byLink).ToList();
-            return (all.Sum(p => (long)p.Presses), all.Sum(p => (long)p.Members));
+            return (all.Sum(p => p.Presses), all.Sum(p => p.Members));
         }
 
         var reached = new Dictionary<string, long> { [script.FirstMessageId] = opens };
