@@ -92,6 +92,7 @@ public sealed record AdReportRow(
     int AdId, string Letter, string Name, Kpis Kpis, double? ShareOfSends, IReadOnlyList<DailyPoint> Series, IReadOnlyList<FunnelStep>? Funnel)
 {
     /// <summary>"A · Spring offer".</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Label => $"{Letter} · {Name}";
 }
 
@@ -105,6 +106,7 @@ public sealed record CampaignReport(
     IReadOnlyList<FunnelStep>? Funnel, IReadOnlyList<DemographicTable> Demographics, IReadOnlyList<AdReportRow> Ads)
 {
     /// <summary>Whether the report has ads to set side by side.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool HasSeveralAds => Ads.Count > 1;
 }
 

@@ -12,7 +12,13 @@ namespace SponsoredInMail.Web.Endpoints;
 /// </summary>
 public static class ReportCsv
 {
-    public static readonly string[] Tables = ["kpis", "daily", "funnel", "demographics"];
+    /// <summary>
+    /// A campaign report's tables: the campaign's own, then by ad — "ad-kpis" (each ad over the range), "ads" (each ad
+    /// per day) and "ad-funnels" (each Conversation Ad's funnel).
+    /// </summary>
+    public static readonly string[] Tables = ["kpis", "daily", "funnel", "demographics", "ad-kpis", "ads", "ad-funnels"];
+
+    private static readonly string[] AdHeader = ["ad_id", "ad_letter", "ad"];
 
     private static readonly string[] KpiHeader =
     [
@@ -28,18 +34,38 @@ public static class ReportCsv
         "daily" => CsvExport.Write(["day", .. KpiHeader], report.Series.Select(p => (IReadOnlyList<string>)[ReportDisplay.Date(p.Day), .. Cells(p.Kpis)])),
         "funnel" => report.Funnel is { } funnel ? Funnel(funnel) : null,
         "demographics" => Demographics(report.Demographics),
+        "ad-kpis" => CsvExport.Write([.. AdHeader, "from", "to", "share_of_sends", .. KpiHeader],
+            report.Ads.Select(a => (IReadOnlyList<string>)[.. Ad(a), ReportDisplay.Date(report.Range.From), ReportDisplay.Date(report.Range.To), Rate(a.ShareOfSends), .. Cells(a.Kpis)])),
+        "ads" => CsvExport.Write([.. AdHeader, "day", .. KpiHeader],
+            report.Ads.SelectMany(a => a.Series.Select(p => (IReadOnlyList<string>)[.. Ad(a), ReportDisplay.Date(p.Day), .. Cells(p.Kpis)]))),
+        "ad-funnels" => report.Ads.Any(a => a.Funnel is not null) ? Funnel(report.Ads.Where(a => a.Funnel is not null).ToList()) : null,
         _ => null,
     };
+
+    /// <summary>Every ad of every campaign of the account, with the campaign's columns first and a total row.</summary>
+    public static string AccountAds(IReadOnlyList<AccountCampaignAds> campaigns) => CsvExport.Write(["campaign_id", "campaign", "status", .. AdHeader, .. KpiHeader],
+        campaigns.SelectMany(c => c.Ads.Count == 0
+                ? [[Number(c.Campaign.CampaignId), c.Campaign.Name, c.Campaign.Status.ToString(), "", "", "", .. Cells(c.Campaign.Kpis)]]
+                : c.Ads.Select(a => (IReadOnlyList<string>)[Number(c.Campaign.CampaignId), c.Campaign.Name, c.Campaign.Status.ToString(), .. Ad(a), .. Cells(a.Kpis)]))
+            .Append(["", "Total", "", "", "", "", .. Cells(Kpis.Sum(campaigns.Select(c => c.Campaign.Kpis)))]));
 
     public static string Account(AccountReport report) => CsvExport.Write(["campaign_id", "campaign", "status", .. KpiHeader],
         report.Campaigns.Select(c => (IReadOnlyList<string>)[Number(c.CampaignId), c.Name, c.Status.ToString(), .. Cells(c.Kpis)])
             .Append(["", "Total", "", .. Cells(report.Totals)]));
 
-    private static string Funnel(IReadOnlyList<FunnelStep> steps) => CsvExport.Write(
-        ["message_id", "message", "reached", "button_id", "button", "leads_to", "presses", "dropped"],
+    private static readonly string[] FunnelHeader = ["message_id", "message", "reached", "button_id", "button", "leads_to", "presses", "dropped"];
+
+    private static string Funnel(IReadOnlyList<FunnelStep> steps) => CsvExport.Write(FunnelHeader, FunnelRows(steps));
+
+    private static string Funnel(IReadOnlyList<AdReportRow> ads) => CsvExport.Write([.. AdHeader, .. FunnelHeader],
+        ads.SelectMany(a => FunnelRows(a.Funnel!).Select(row => (IReadOnlyList<string>)[.. Ad(a), .. row])));
+
+    private static IEnumerable<IReadOnlyList<string>> FunnelRows(IReadOnlyList<FunnelStep> steps) =>
         steps.SelectMany(step => step.Buttons.Count == 0
             ? [[step.MessageId, step.Text, Number(step.Reached), "", "", "", "", Number(step.Dropped)]]
-            : step.Buttons.Select(b => (IReadOnlyList<string>)[step.MessageId, step.Text, Number(step.Reached), b.ButtonId, b.Text, b.LeadsTo, Number(b.Presses), Number(step.Dropped)])));
+            : step.Buttons.Select(b => (IReadOnlyList<string>)[step.MessageId, step.Text, Number(step.Reached), b.ButtonId, b.Text, b.LeadsTo, Number(b.Presses), Number(step.Dropped)]));
+
+    private static string[] Ad(AdReportRow ad) => [Number(ad.AdId), ad.Letter, ad.Name];
 
     private static string Demographics(IReadOnlyList<DemographicTable> tables) => CsvExport.Write(
         ["facet", "value", "label", "opens", "clicks", "hidden_groups"],

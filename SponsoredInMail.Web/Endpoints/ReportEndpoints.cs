@@ -54,6 +54,20 @@ public static class ReportEndpoints
                 var report = await reports.AccountAsync(user.UserId(), accountId, range, ct);
                 return report is null ? Results.NotFound() : Csv(ReportCsv.Account(report), $"account-{accountId}-campaigns-{Dates(range)}.csv");
             });
+
+        // The same campaigns, one row per ad (campaign columns first): what each ad of each campaign did.
+        group.MapGet("/reports/ads.csv",
+            async (int accountId, string? from, string? to, ClaimsPrincipal user, ReportService reports, TimeProvider clock, CancellationToken ct) =>
+            {
+                var parsed = Range(reports, clock, from, to);
+                if (!parsed.Succeeded)
+                {
+                    return Invalid(parsed.Outcome);
+                }
+                var range = parsed.Value!;
+                var campaigns = await reports.AccountAdsAsync(user.UserId(), accountId, range, ct);
+                return campaigns is null ? Results.NotFound() : Csv(ReportCsv.AccountAds(campaigns), $"account-{accountId}-ads-{Dates(range)}.csv");
+            });
         return app;
     }
 

@@ -3,14 +3,17 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing.Template;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using SponsoredInMail.Core.Ads;
 using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Campaigns;
 using SponsoredInMail.Core.Common;
+using SponsoredInMail.Core.Data;
 using SponsoredInMail.Core.Engagement;
 using SponsoredInMail.Core.Reports;
+using SponsoredInMail.Core.Variants;
 
 namespace SponsoredInMail.Web.Endpoints.Api;
 
@@ -158,12 +161,13 @@ public static class ApiEndpoints
         return TypedResults.Ok(await overview.ListAsync(caller.ActingUserId, caller.AccountId, ct));
     }
 
-    private static async Task<IResult> GetCampaignAsync(int id, ClaimsPrincipal user, CampaignService campaigns, CampaignOverview overview, CancellationToken ct) =>
-        await CampaignResponseAsync(user.ApiCaller(), id, campaigns, overview, ct) ?? ApiResults.NotFound("Campaign");
+    private static async Task<IResult> GetCampaignAsync(
+        int id, ClaimsPrincipal user, CampaignService campaigns, CampaignOverview overview, IDbContextFactory<AppDbContext> factory, CancellationToken ct) =>
+        await CampaignResponseAsync(user.ApiCaller(), id, campaigns, overview, factory, ct) ?? ApiResults.NotFound("Campaign");
 
     private static async Task<IResult> CreateCampaignAsync(
-        HttpRequest request, ClaimsPrincipal user, CampaignService campaigns, CampaignOverview overview, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
-        TimeProvider clock, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, CampaignService campaigns, IDbContextFactory<AppDbContext> factory,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, TimeProvider clock, CancellationToken ct)
     {
         if (!request.HasJsonContentType())
         {
@@ -198,16 +202,16 @@ public static class ApiEndpoints
         var input = body.ToInput(clock.GetUtcNow().UtcDateTime);
         if (!input.Succeeded)
         {
-            return ApiResults.Invalid(input.Outcome.Errors);
+            return ApiResults.Invalid(input.Outcome.Errors, body.Fields);
         }
         var caller = user.ApiCaller();
         var created = await campaigns.CreateDraftAsync(caller.ActingUserId, caller.AccountId, input.Value!, ct);
         if (!created.Succeeded)
         {
-            return ApiResults.Refused(created.Outcome, ApiCampaignRequest.CoreFields);
+            return ApiResults.Refused(created.Outcome, body.Fields);
         }
         var campaign = await campaigns.GetAsync(caller.ActingUserId, caller.AccountId, created.Value, ct);
-        return TypedResults.Created($"/api/v1/campaigns/{created.Value}", ApiCampaign.From(campaign!, null));
+        return TypedResults.Created($"/api/v1/campaigns/{created.Value}", ApiCampaign.From(campaign!, await AdIdsAsync(factory, created.Value, ct), null));
     }
 
     /// <summary>A value of the wrong type in a well-formed body: 400 naming the property and what it expects.</summary>
@@ -224,19 +228,21 @@ public static class ApiEndpoints
     private delegate Task<Result> Move(CampaignService campaigns, string userId, int accountId, int campaignId, CancellationToken ct);
 
     private static void MapMove(RouteGroupBuilder campaigns, string verb, string name, string summary, Move move) =>
-        campaigns.MapPost($"/{{id:int}}/{verb}", async (int id, ClaimsPrincipal user, CampaignService service, CampaignOverview overview, CancellationToken ct) =>
+        campaigns.MapPost($"/{{id:int}}/{verb}", async (
+                int id, ClaimsPrincipal user, CampaignService service, CampaignOverview overview, IDbContextFactory<AppDbContext> factory, CancellationToken ct) =>
             {
                 var caller = user.ApiCaller();
                 var moved = await move(service, caller.ActingUserId, caller.AccountId, id, ct);
                 return moved.Succeeded
-                    ? await CampaignResponseAsync(caller, id, service, overview, ct) ?? ApiResults.NotFound("Campaign")
+                    ? await CampaignResponseAsync(caller, id, service, overview, factory, ct) ?? ApiResults.NotFound("Campaign")
                     : ApiResults.Refused(moved, ApiCampaignRequest.CoreFields);
             })
             .WithName(name).WithSummary(summary).RequireAuthorization(WritePolicy)
             .Produces<ApiCampaign>().ProducesValidationProblem().ProducesValidationProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
-    private static async Task<IResult?> CampaignResponseAsync(Core.Api.ApiCaller caller, int id, CampaignService campaigns, CampaignOverview overview, CancellationToken ct)
+    private static async Task<IResult?> CampaignResponseAsync(
+        Core.Api.ApiCaller caller, int id, CampaignService campaigns, CampaignOverview overview, IDbContextFactory<AppDbContext> factory, CancellationToken ct)
     {
         var campaign = await campaigns.GetAsync(caller.ActingUserId, caller.AccountId, id, ct);
         if (campaign is null)
@@ -244,7 +250,14 @@ public static class ApiEndpoints
             return null;
         }
         var progress = await overview.ProgressAsync(caller.ActingUserId, caller.AccountId, id, ct);
-        return TypedResults.Ok(ApiCampaign.From(campaign, progress));
+        return TypedResults.Ok(ApiCampaign.From(campaign, await AdIdsAsync(factory, id, ct), progress));
+    }
+
+    /// <summary>A campaign's ads in order; only ever asked for a campaign the caller has just read through Core's account check.</summary>
+    private static async Task<IReadOnlyList<int>> AdIdsAsync(IDbContextFactory<AppDbContext> factory, int campaignId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await CampaignVariants.AdIdsAsync(db, campaignId, ct);
     }
 
     private static async Task<IResult> CampaignReportAsync(

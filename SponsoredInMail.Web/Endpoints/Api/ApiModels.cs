@@ -1,6 +1,7 @@
 using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Campaigns;
 using SponsoredInMail.Core.Common;
+using SponsoredInMail.Core.Variants;
 
 namespace SponsoredInMail.Web.Endpoints.Api;
 
@@ -10,20 +11,27 @@ public sealed record ApiAudience(int Id, string Name, Targeting Targeting, DateT
 /// <summary>How many members a saved audience matches now, and why some of them cannot receive a message.</summary>
 public sealed record ApiAudienceCount(int AudienceId, int Matching, int OptedOut, int FrequencyCapped, int Inactive, int Deliverable);
 
-/// <summary>A campaign with its settings (money in cents) and, when it has one, its live progress.</summary>
+/// <summary>
+/// A campaign with its settings (money in cents) and, when it has one, its live progress. <see cref="AdIds"/> are its
+/// ads in order (<see cref="AdId"/> is the first); <see cref="AbTestMetric"/> is set for an A/B test of two ads, and
+/// <see cref="WinnerAdId"/> once the test was ended with a winner.
+/// </summary>
 public sealed record ApiCampaign(
     int Id, string Name, CampaignStatus Status, CampaignObjective Objective, int? AudienceId, string? AudienceName, int? AdId,
+    IReadOnlyList<int> AdIds, AdRotation Rotation, AbTestMetric? AbTestMetric, int? WinnerAdId,
     long BidCents, long LifetimeBudgetCents, long? DailyBudgetCents, long SpentCents, DateTime StartAt, DateTime? EndAt,
     DateTime? LaunchedAt, DateTime CreatedAt, DateTime UpdatedAt, CampaignProgress? Progress)
 {
-    public static ApiCampaign From(Campaign c, CampaignProgress? progress) => new(
-        c.Id, c.Name, c.Status, c.Objective, c.SavedAudienceId, c.AudienceName, c.AdId, c.BidCents, c.LifetimeBudgetCents, c.DailyBudgetCents,
-        c.SpentCents, c.StartAt, c.EndAt, c.LaunchedAt, c.CreatedAt, c.UpdatedAt, progress);
+    /// <param name="adIds">The campaign's listed ads in order; a campaign without a list carries its one ad.</param>
+    public static ApiCampaign From(Campaign c, IReadOnlyList<int> adIds, CampaignProgress? progress) => new(
+        c.Id, c.Name, c.Status, c.Objective, c.SavedAudienceId, c.AudienceName, c.AdId,
+        adIds.Count > 0 ? adIds : c.AdId is { } ad ? [ad] : [], c.Rotation, c.AbTestMetric, c.WinnerAdId,
+        c.BidCents, c.LifetimeBudgetCents, c.DailyBudgetCents, c.SpentCents, c.StartAt, c.EndAt, c.LaunchedAt, c.CreatedAt, c.UpdatedAt, progress);
 }
 
 /// <summary>
 /// A new campaign draft. Money in cents; times in UTC (ISO 8601). <see cref="StartAt"/> defaults to now. The
-/// audience and ad are optional for a draft and required to submit it.
+/// audience and ad (or ads) are optional for a draft and required to submit it.
 /// </summary>
 public sealed class ApiCampaignRequest
 {
@@ -31,6 +39,16 @@ public sealed class ApiCampaignRequest
     public CampaignObjective? Objective { get; set; }
     public int? AudienceId { get; set; }
     public int? AdId { get; set; }
+
+    /// <summary>The campaign's ads in order (1–10 of one format); without it, <see cref="AdId"/> alone.</summary>
+    public int[]? AdIds { get; set; }
+
+    /// <summary>How sends are shared between several ads; default Even.</summary>
+    public AdRotation? Rotation { get; set; }
+
+    /// <summary>Makes the campaign an A/B test of its two ads on this metric.</summary>
+    public AbTestMetric? AbTestMetric { get; set; }
+
     public long? BidCents { get; set; }
     public long? LifetimeBudgetCents { get; set; }
     public long? DailyBudgetCents { get; set; }
@@ -44,6 +62,9 @@ public sealed class ApiCampaignRequest
         ["objective"] = $"one of {string.Join(", ", Enum.GetNames<CampaignObjective>())}",
         ["audienceId"] = "a whole number (a saved audience id)",
         ["adId"] = "a whole number (an ad id)",
+        ["adIds"] = $"an array of 1 to {VariantRules.MaxAds} ad ids (whole numbers)",
+        ["rotation"] = $"one of {string.Join(", ", Enum.GetNames<AdRotation>())}",
+        ["abTestMetric"] = $"one of {string.Join(", ", Enum.GetNames<AbTestMetric>())}",
         ["bidCents"] = "a whole number of cents",
         ["lifetimeBudgetCents"] = "a whole number of cents",
         ["dailyBudgetCents"] = "a whole number of cents",
@@ -59,7 +80,13 @@ public sealed class ApiCampaignRequest
         ["dailyBudget"] = "dailyBudgetCents",
         ["audience"] = "audienceId",
         ["ad"] = "adId",
+        ["abTest"] = "abTestMetric",
     };
+
+    /// <summary>Core's field names as this body spells them: a refusal of the ads names adIds when the body gave a list.</summary>
+    internal IReadOnlyDictionary<string, string> Fields => AdIds is null
+        ? CoreFields
+        : new Dictionary<string, string>(CoreFields) { ["ad"] = "adIds" };
 
     /// <summary>The Core input, or the missing required fields.</summary>
     internal Result<CampaignInput> ToInput(DateTime now)
@@ -81,12 +108,24 @@ public sealed class ApiCampaignRequest
         {
             errors.Add(new FieldError("lifetimeBudgetCents", "lifetimeBudgetCents is required: the campaign's total budget in cents."));
         }
+        if (AdIds is { } ads)
+        {
+            if (ads.Length is 0 or > VariantRules.MaxAds)
+            {
+                errors.Add(new FieldError("adIds", $"adIds must list 1 to {VariantRules.MaxAds} ads; it lists {ads.Length}."));
+            }
+            else if (AdId is { } first && first != ads[0])
+            {
+                errors.Add(new FieldError("adIds", $"adId ({first}) must be the first of adIds ({ads[0]}), or left out."));
+            }
+        }
         if (errors.Count > 0)
         {
             return Result.Fail(errors);
         }
         return Result<CampaignInput>.Ok(new CampaignInput(
-            Name!, Objective!.Value, AudienceId, AdId, BidCents!.Value, LifetimeBudgetCents!.Value, DailyBudgetCents, Utc(StartAt) ?? now, Utc(EndAt)));
+            Name!, Objective!.Value, AudienceId, AdIds is { Length: > 0 } list ? list[0] : AdId, BidCents!.Value, LifetimeBudgetCents!.Value, DailyBudgetCents,
+            Utc(StartAt) ?? now, Utc(EndAt), AdIds, Rotation ?? AdRotation.Even, AbTestMetric));
     }
 
     private static DateTime? Utc(DateTime? value) => value switch

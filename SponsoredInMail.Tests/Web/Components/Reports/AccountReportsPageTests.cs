@@ -130,6 +130,44 @@ public class AccountReportsPageTests : BunitTestBase
     }
 
     [Fact]
+    public async Task ACampaignWithSeveralAdsExpandsIntoItsAdsLoadedWhenAsked()
+    {
+        var several = await _data.MessageAdAsync("Contoso Cloud", sends: 5);
+        var ads = await _data.WithAdsAsync(several, 2);
+        await _data.SubmitLeadsAsync(several, 1);
+        var single = await _data.MessageAdAsync("Contoso Cloud", sends: 2);
+        var loads = new HeldReportLoads(Database);
+        Reports = loads.Reports;
+        var page = await RenderAsync<AccountReportsPage>("Contoso Cloud");
+        page.WaitForAssertion(() => page.Find($".report-row-{several.Id} [data-testid=row-sends]").TextContent.ShouldBe("5"));
+        page.FindAll($"[data-testid=expand-{single.Id}]").ShouldBeEmpty("one ad has nothing to expand into");
+        page.FindAll("[data-testid=ad-report-row]").ShouldBeEmpty("ads are loaded only when a campaign is expanded");
+        var expand = page.Find($"[data-testid=expand-{several.Id}]");
+        expand.GetAttribute("aria-expanded").ShouldBe("false");
+        expand.GetAttribute("aria-label").ShouldBe($"Show the 2 ads of {several.Name}");
+
+        var held = loads.HoldNext();
+        await page.InvokeAsync(() => page.Find($"[data-testid=expand-{several.Id}]").Click());
+
+        page.WaitForAssertion(() => page.Find("[data-testid=ad-rows-loading]"));
+        held.Release();
+        page.WaitForAssertion(() => page.FindAll($".report-ad-row-{several.Id}").Count.ShouldBe(2));
+        string Cell(int ad, string testId) => page.Find($"[data-testid=ad-report-row][data-ad='{ad}'] [data-testid={testId}]").TextContent.Trim();
+        Cell(ads[0], "ad-sends").ShouldBe("3");
+        Cell(ads[1], "ad-sends").ShouldBe("2");
+        Cell(ads[0], "ad-leads").ShouldBe("1");
+        Cell(ads[1], "ad-spend").ShouldBe("$1.00");
+        page.Find($"[data-testid=ad-report-row][data-ad='{ads[1]}'] th").TextContent.ShouldBe("B · Ad B");
+        page.Find("[data-testid=ad-report-table] caption").TextContent.ShouldStartWith($"The ads of {several.Name}");
+        page.Find($"[data-testid=expand-{several.Id}]").GetAttribute("aria-expanded").ShouldBe("true");
+
+        await page.InvokeAsync(() => page.Find($"[data-testid=expand-{several.Id}]").Click());
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=ad-report-row]").ShouldBeEmpty());
+        page.Find("[data-testid=csv-campaign-ads]").GetAttribute("href")!.ShouldContain("/reports/ads.csv?from=");
+    }
+
+    [Fact]
     public async Task AnotherAccountsReportsAreNotFound()
     {
         await SignInAsAsync("ben@northwind.example");

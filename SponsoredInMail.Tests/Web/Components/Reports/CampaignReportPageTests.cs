@@ -63,6 +63,96 @@ public class CampaignReportPageTests : BunitTestBase
         page.Find("[data-testid=chart-engagement] svg");
         page.Find("[data-testid=chart-spend] svg");
         page.FindAll("[data-testid=funnel-table]").ShouldBeEmpty("a Message Ad has no conversation funnel");
+        page.FindAll("[data-testid=ads-section]").ShouldBeEmpty("one ad has nothing to set side by side");
+    }
+
+    [Fact]
+    public async Task ACampaignWithSeveralAdsShowsEachAdsFiguresSideBySide()
+    {
+        var campaign = await _data.MessageAdAsync("Contoso Cloud", sends: 10);
+        var ads = await _data.WithAdsAsync(campaign, 2);
+        // Recipients 0, 2, 4, … got ad A; 1, 3, 5, … ad B.
+        await _data.OpenAsync(campaign, 6);
+        await _data.ClickLinkAsync(campaign, 3);
+        await _data.SubmitLeadsAsync(campaign, 1);
+
+        var page = await RenderReportAsync(Maria, "Contoso Cloud", campaign.Id);
+
+        page.WaitForAssertion(() => page.Find("[data-testid=ads-table]"));
+        var section = page.Find("[data-testid=ads-section]");
+        section.QuerySelector("h2")!.TextContent.ShouldBe("Ads side by side");
+        section.QuerySelector("caption")!.TextContent.ShouldStartWith("Each ad's figures");
+        page.FindAll("[data-testid=ad-column]").Select(c => c.TextContent.Trim()).ShouldBe(["A · Ad A", "B · Ad B"]);
+        page.FindAll("[data-testid=ad-column]").ShouldAllBe(c => c.GetAttribute("scope") == "col");
+        string Cell(string metric, int ad) => page.Find($"[data-testid=ad-row][data-metric={metric}] td[data-ad='{ad}']").TextContent.Trim();
+        page.Find("[data-testid=ad-row][data-metric=sends] th").GetAttribute("scope").ShouldBe("row");
+        Cell("sends", ads[0]).ShouldBe("5");
+        Cell("sends", ads[1]).ShouldBe("5");
+        Cell("share-of-sends", ads[0]).ShouldBe("50.0%");
+        Cell("spend", ads[1]).ShouldBe("$2.50");
+        Cell("opens", ads[0]).ShouldBe("3");
+        Cell("open-rate", ads[1]).ShouldBe("60.0% (above)");
+        Cell("clicks", ads[0]).ShouldBe("2");
+        Cell("clicks", ads[1]).ShouldBe("1");
+        Cell("ctr", ads[0]).ShouldStartWith("66.7%");
+        Cell("leads", ads[0]).ShouldBe("1");
+        Cell("leads", ads[1]).ShouldBe("0");
+        Cell("lead-rate", ads[0]).ShouldBe("33.3%");
+        Cell("cost-per-lead", ads[0]).ShouldBe("$2.50");
+        Cell("cost-per-lead", ads[1]).ShouldBe("—");
+        Text(page, "kpi-sends").ShouldBe("10", "the campaign's own figures are the sum");
+        page.Find("[data-testid=csv-ads]").GetAttribute("href")!.ShouldContain($"/campaigns/{campaign.Id}/report/ads.csv?from=");
+        page.Find("[data-testid=csv-ad-kpis]").GetAttribute("href")!.ShouldContain($"/campaigns/{campaign.Id}/report/ad-kpis.csv?from=");
+        page.FindAll("[data-testid=ad-funnel]").ShouldBeEmpty("Message Ads have no funnels");
+    }
+
+    [Fact]
+    public async Task TheAdsChartDrawsOneLinePerAdOfTheFigurePicked()
+    {
+        var campaign = await _data.MessageAdAsync("Contoso Cloud", sends: 6);
+        await _data.WithAdsAsync(campaign, 3);
+
+        var page = await RenderReportAsync(Maria, "Contoso Cloud", campaign.Id);
+
+        page.WaitForAssertion(() => page.Find("[data-testid=chart-ads] svg"));
+        Text(page, "ads-chart-title").ShouldBe("Sends per day, one line per ad");
+        page.Find("[data-testid=chart-ads]").TextContent.ShouldContain("C · Ad C");
+        var clicks = page.FindAll("[data-testid=ads-chart-figure]").Single(b => b.TextContent.Trim() == "Clicks");
+        clicks.GetAttribute("aria-pressed").ShouldBe("false");
+
+        await page.InvokeAsync(() => clicks.Click());
+
+        page.WaitForAssertion(() => Text(page, "ads-chart-title").ShouldBe("Clicks per day, one line per ad"));
+        page.FindAll("[data-testid=ads-chart-figure]").Single(b => b.TextContent.Trim() == "Clicks").GetAttribute("aria-pressed").ShouldBe("true");
+    }
+
+    [Fact]
+    public async Task EachConversationAdShowsItsOwnFunnel()
+    {
+        var campaign = await _data.ConversationAsync("Contoso Cloud", sends: 6);
+        var ads = await _data.WithAdsAsync(campaign, 2);
+        // A: recipients 0, 2, 4; B: 1, 3, 5.
+        await _data.OpenAsync(campaign, 5);
+        await _data.PressAsync(campaign, 0, "m1", "b1");
+        await _data.PressAsync(campaign, 2, "m1", "b1");
+        await _data.PressAsync(campaign, 1, "m1", "no");
+        await _data.PressAsync(campaign, 0, "m2", "b4");
+
+        var page = await RenderReportAsync(Maria, "Contoso Cloud", campaign.Id);
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=ad-funnel]").Count.ShouldBe(2));
+        page.FindAll("#funnel-heading").ShouldBeEmpty("two scripts make no one funnel of the campaign");
+        string Cell(int ad, string message, string button, string testId) => page.Find(
+            $"[data-testid=ad-funnel][data-ad='{ad}'] [data-testid=funnel-row][data-message={message}][data-button={button}] [data-testid={testId}]").TextContent.Trim();
+        page.Find($"[data-testid=ad-funnel][data-ad='{ads[0]}'] caption").TextContent.Trim().ShouldBe("Ad A · Ad A");
+        Cell(ads[0], "m1", "b1", "funnel-reached").ShouldBe("3");
+        Cell(ads[0], "m1", "b1", "funnel-presses").ShouldBe("2");
+        Cell(ads[0], "m1", "no", "funnel-presses").ShouldBe("0");
+        Cell(ads[0], "m2", "b4", "funnel-presses").ShouldBe("1");
+        Cell(ads[1], "m1", "b1", "funnel-reached").ShouldBe("2");
+        Cell(ads[1], "m1", "no", "funnel-presses").ShouldBe("1");
+        Cell(ads[1], "m1", "b1", "funnel-dropped").ShouldBe("1");
+        page.Find("[data-testid=csv-ad-funnels]").GetAttribute("href")!.ShouldContain($"/campaigns/{campaign.Id}/report/ad-funnels.csv?from=");
     }
 
     [Fact]

@@ -46,6 +46,9 @@ internal sealed class HeldReportLoads : IDbContextFactory<AppDbContext>
         await overtaken.WaitAsync(ct);
     }
 
+    /// <summary>Holds back the next load until the returned hold is released (to see what shows while it loads).</summary>
+    public Hold HoldNext() => _next = new Hold();
+
     public AppDbContext CreateDbContext() => _inner.CreateDbContext();
 
     public async Task<AppDbContext> CreateDbContextAsync(CancellationToken ct = default)
@@ -58,7 +61,7 @@ internal sealed class HeldReportLoads : IDbContextFactory<AppDbContext>
         return await _inner.CreateDbContextAsync(ct);
     }
 
-    private sealed class Hold
+    public sealed class Hold
     {
         private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);

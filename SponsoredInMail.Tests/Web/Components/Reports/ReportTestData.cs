@@ -70,6 +70,17 @@ public sealed class ReportTestData(TestDatabase database)
         return new SentCampaign(id, campaign.Name, form, deliveries.Select(d => (d.Id, d.MemberId)).ToList());
     }
 
+    /// <summary>
+    /// Makes a sent campaign one of <paramref name="ads"/> ads ("Ad A" its own, then copies), its sends carrying them in
+    /// turn (A, B, A, B, …): recipient i got ad i mod <paramref name="ads"/>. Returns the ads in order.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> WithAdsAsync(SentCampaign campaign, int ads, Action<Ad, int>? configure = null)
+    {
+        var ids = await Core.Reports.MultiAdCampaign.AddAdsAsync(database.Factory, campaign.Id, ads, configure);
+        await Core.Reports.MultiAdCampaign.SpreadDeliveriesAsync(database.Factory, campaign.Id, ids);
+        return ids;
+    }
+
     public async Task OpenAsync(SentCampaign campaign, int count)
     {
         foreach (var (delivery, member) in campaign.Deliveries.Take(count))

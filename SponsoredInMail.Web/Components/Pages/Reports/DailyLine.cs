@@ -13,4 +13,12 @@ public sealed record DailyLine(string Name, Func<Kpis, double> Value)
     ];
 
     public static readonly IReadOnlyList<DailyLine> Spend = [new("Spend ($)", k => k.SpendCents / 100.0)];
+
+    /// <summary>The figures the ads' daily chart can show, one line per ad.</summary>
+    public static readonly IReadOnlyList<DailyLine> ByAd =
+    [
+        Engagement[0], Engagement[1], Engagement[2],
+        new("Leads", k => k.Leads),
+        Spend[0],
+    ];
 }
