@@ -38,6 +38,40 @@ public class ReportCsvEndpointTests(AppFactory app) : IClassFixture<AppFactory>
         return id;
     }
 
+    /// <summary>
+    /// A campaign of the account with two ads ("Variant A", "Variant B"), each sent once on <paramref name="sentOn"/>;
+    /// A's member also opened it.
+    /// </summary>
+    private async Task<(int Campaign, int AdA, int AdB)> TwoAdCampaignAsync(string account, DateTime sentOn)
+    {
+        var data = new InboxTestData(Factory, () => DateTime.UtcNow);
+        var first = await data.MessageAdAsync(InboxTestData.NewMember(), account, "Report", sentOn);
+        var adB = await data.AdAsync(account, ad => ad.Name = "Variant B");
+        await using var db = await Factory.CreateDbContextAsync(Ct);
+        var delivery = await db.Deliveries.SingleAsync(d => d.Id == first, Ct);
+        await db.Ads.Where(a => a.Id == delivery.AdId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Name, "Variant A"), Ct);
+        db.CampaignAds.AddRange(
+            new SponsoredInMail.Core.Variants.CampaignAd { CampaignId = delivery.CampaignId, AdId = delivery.AdId, Position = 0 },
+            new SponsoredInMail.Core.Variants.CampaignAd { CampaignId = delivery.CampaignId, AdId = adB, Position = 1 });
+        db.Deliveries.Add(new SponsoredInMail.Core.Deliveries.Delivery
+        {
+            CampaignId = delivery.CampaignId, MemberId = InboxTestData.NewMember(), AdvertiserAccountId = delivery.AdvertiserAccountId, AdId = adB, PriceCents = 50,
+            DeliveredAt = sentOn,
+        });
+        await db.SaveChangesAsync(Ct);
+        // The second send's tally and the first one's open, as the engine and the inbox write them.
+        await db.CampaignDailyStats.Where(x => x.CampaignId == delivery.CampaignId)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Sends, x => x.Sends + 1).SetProperty(x => x.SpendCents, x => x.SpendCents + 50).SetProperty(x => x.Opens, 1), Ct);
+        await db.Deliveries.Where(d => d.Id == first).ExecuteUpdateAsync(u => u.SetProperty(d => d.FirstOpenedAt, sentOn.AddMinutes(5)), Ct);
+        db.EngagementEvents.Add(new SponsoredInMail.Core.Engagement.EngagementEvent
+        {
+            DeliveryId = first, CampaignId = delivery.CampaignId, MemberId = delivery.MemberId, Kind = SponsoredInMail.Core.Engagement.EventKind.Open,
+            At = sentOn.AddMinutes(5), Counted = true,
+        });
+        await db.SaveChangesAsync(Ct);
+        return (delivery.CampaignId, delivery.AdId, adB);
+    }
+
     private async Task<HttpClient> LoginAsync(string email = "maria@contoso.example")
     {
         var client = app.CreateBrowserlessClient();
@@ -81,6 +115,8 @@ public class ReportCsvEndpointTests(AppFactory app) : IClassFixture<AppFactory>
     [Theory]
     [InlineData("daily", "day,sends,opens,open_rate,")]
     [InlineData("demographics", "facet,value,label,opens,clicks,hidden_groups")]
+    [InlineData("ads", "ad_id,ad_letter,ad,day,sends,opens,open_rate,")]
+    [InlineData("ad-kpis", "ad_id,ad_letter,ad,from,to,share_of_sends,sends,")]
     public async Task EveryCampaignTableDownloadsWithItsHeaderRow(string table, string header)
     {
         var contoso = await AccountIdAsync("Contoso Cloud");
@@ -91,6 +127,61 @@ public class ReportCsvEndpointTests(AppFactory app) : IClassFixture<AppFactory>
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync(Ct)).TrimStart('\uFEFF').ShouldStartWith(header);
+    }
+
+    [Fact]
+    public async Task ACampaignsAdsDownloadPerAdAndDayAndSideBySide()
+    {
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var sentOn = new DateTime(2026, 1, 10, 9, 0, 0, DateTimeKind.Utc);
+        var (campaign, adA, adB) = await TwoAdCampaignAsync("Contoso Cloud", sentOn);
+        var client = await LoginAsync();
+
+        var daily = await client.GetAsync($"/accounts/{contoso}/campaigns/{campaign}/report/ads.csv?from=2026-01-09&to=2026-01-11", Ct);
+        var side = await client.GetStringAsync($"/accounts/{contoso}/campaigns/{campaign}/report/ad-kpis.csv?from=2026-01-09&to=2026-01-11", Ct);
+
+        daily.StatusCode.ShouldBe(HttpStatusCode.OK);
+        daily.Content.Headers.ContentDisposition!.FileNameStar.ShouldBe($"campaign-{campaign}-ads-2026-01-09-to-2026-01-11.csv");
+        var rows = StrictCsvParser.Parse((await daily.Content.ReadAsStringAsync(Ct)).TrimStart('\uFEFF'));
+        rows[0].Take(6).ShouldBe(["ad_id", "ad_letter", "ad", "day", "sends", "opens"]);
+        rows.Skip(1).Select(r => (r[0], r[1], r[2], r[3], r[4], r[5])).ShouldBe(
+        [
+            ($"{adA}", "A", "Variant A", "2026-01-09", "0", "0"), ($"{adA}", "A", "Variant A", "2026-01-10", "1", "1"), ($"{adA}", "A", "Variant A", "2026-01-11", "0", "0"),
+            ($"{adB}", "B", "Variant B", "2026-01-09", "0", "0"), ($"{adB}", "B", "Variant B", "2026-01-10", "1", "0"), ($"{adB}", "B", "Variant B", "2026-01-11", "0", "0"),
+        ]);
+        var sideRows = StrictCsvParser.Parse(side.TrimStart('\uFEFF'));
+        sideRows[0].Take(8).ShouldBe(["ad_id", "ad_letter", "ad", "from", "to", "share_of_sends", "sends", "opens"]);
+        sideRows[1].Take(9).ShouldBe([$"{adA}", "A", "Variant A", "2026-01-09", "2026-01-11", "0.5", "1", "1", "1"]);
+        sideRows[2].Take(9).ShouldBe([$"{adB}", "B", "Variant B", "2026-01-09", "2026-01-11", "0.5", "1", "0", "0"]);
+        (await client.GetAsync($"/accounts/{contoso}/campaigns/{campaign}/report/ad-funnels.csv", Ct)).StatusCode
+            .ShouldBe(HttpStatusCode.NotFound, "Message Ads have no funnels");
+    }
+
+    [Fact]
+    public async Task TheAccountsCampaignsByAdHaveOneRowPerAdAndTheExistingColumnsStayAsTheyWere()
+    {
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var sentOn = DateTime.UtcNow.AddHours(-2);
+        var (campaign, adA, adB) = await TwoAdCampaignAsync("Contoso Cloud", sentOn);
+        var single = await CampaignAsync("Contoso Cloud", $"Single {Guid.NewGuid():N}");
+        var client = await LoginAsync();
+
+        var byAd = StrictCsvParser.Parse((await client.GetStringAsync($"/accounts/{contoso}/reports/ads.csv", Ct)).TrimStart('\uFEFF'));
+        var campaigns = StrictCsvParser.Parse((await client.GetStringAsync($"/accounts/{contoso}/reports/campaigns.csv", Ct)).TrimStart('\uFEFF'));
+
+        byAd[0].Take(7).ShouldBe(["campaign_id", "campaign", "status", "ad_id", "ad_letter", "ad", "sends"]);
+        byAd.Where(r => r[0] == $"{campaign}").Select(r => (r[3], r[4], r[5], r[6])).ShouldBe([($"{adA}", "A", "Variant A", "1"), ($"{adB}", "B", "Variant B", "1")]);
+        byAd.Single(r => r[0] == $"{single}")[4].ShouldBe("A");
+        byAd[^1][1].ShouldBe("Total");
+        byAd[^1][6].ShouldBe(campaigns[^1][3]);
+        byAd.Skip(1).SkipLast(1).Sum(r => long.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture))
+            .ShouldBe(long.Parse(campaigns[^1][3], System.Globalization.CultureInfo.InvariantCulture), "the ads add up to the account's total sends");
+        campaigns[0].ShouldBe([
+            "campaign_id", "campaign", "status", "sends", "opens", "open_rate", "button_clicks", "link_clicks", "banner_clicks", "conversation_clicks", "clicks",
+            "unique_clickers", "click_to_open_rate", "lead_form_opens", "leads", "lead_rate", "completion_rate", "not_interested", "opt_outs", "spend",
+            "cost_per_send", "cost_per_open", "cost_per_click", "cost_per_lead",
+        ]);
+        campaigns.Count(r => r[0] == $"{campaign}").ShouldBe(1, "the campaigns table keeps one row per campaign");
     }
 
     [Fact]
