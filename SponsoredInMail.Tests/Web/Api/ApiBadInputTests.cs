@@ -92,6 +92,20 @@ public abstract class ApiBadInputTests(ApiAppFactory app)
         { "startAt", "\"9999-12-31T00:00:00Z\"", "startAt" },
         { "startAt", $"\"{Time(DateTime.UtcNow.AddDays(-2))}\"", "startAt" },
         { "endAt", "\"9999-12-31T23:59:59Z\"", "endAt" },
+        { "adIds", "[]", "adIds" },
+        { "adIds", "[1,2,3,4,5,6,7,8,9,10,11]", "adIds" },
+        { "adIds", "\"5\"", "adIds" },
+        { "adIds", "5", "adIds" },
+        { "adIds", "[1,\"x\"]", "adIds" },
+        { "adIds", "[1.5]", "adIds" },
+        { "adIds", "[2147483647]", "adIds" },
+        { "rotation", "\"Sideways\"", "rotation" },
+        { "rotation", "\"1\"", "rotation" },
+        { "rotation", "0", "rotation" },
+        { "rotation", "\"Even, Optimize\"", "rotation" },
+        { "abTestMetric", "\"Clicks\"", "abTestMetric" },
+        { "abTestMetric", "99", "abTestMetric" },
+        { "abTestMetric", "\"OpenRate\"", "abTestMetric" },
     };
 
     [Theory]

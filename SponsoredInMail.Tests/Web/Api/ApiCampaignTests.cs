@@ -217,6 +217,103 @@ public class ApiCampaignTests(ApiAppFactory app)
         body.RootElement.GetProperty("progress").GetProperty("spentCents").GetInt64().ShouldBe(0);
     }
 
+    /// <summary>A second active ad of the account, a copy of its first.</summary>
+    private async Task<int> SecondAdAsync(AccountThings things)
+    {
+        await using var db = await app.CreateContextAsync();
+        var first = await db.Ads.AsNoTracking().SingleAsync(a => a.Id == things.AdId, Ct);
+        var ad = new SponsoredInMail.Core.Ads.Ad
+        {
+            AdvertiserAccountId = first.AdvertiserAccountId, Name = $"Variant {Guid.NewGuid():N}"[..16], Format = first.Format, SenderMemberId = first.SenderMemberId,
+            Subject = "Other subject", Body = first.Body, CtaText = first.CtaText, CtaTarget = first.CtaTarget, LandingUrl = first.LandingUrl,
+            CreatedByUserId = "test", CreatedAt = first.CreatedAt, UpdatedByUserId = "test", UpdatedAt = first.UpdatedAt,
+        };
+        db.Ads.Add(ad);
+        await db.SaveChangesAsync(Ct);
+        return ad.Id;
+    }
+
+    [Fact]
+    public async Task ADraftOfSeveralAdsKeepsTheirOrderAndItsAbTestAndReadsThemBack()
+    {
+        var world = await app.WorldAsync();
+        var second = await SecondAdAsync(world.Contoso);
+        var client = app.Client(world.ContosoReadWrite);
+
+        var response = await client.PostAsync("/api/v1/campaigns", ApiAppFactory.Json($$"""
+            {"name":"A/B draft","objective":"WebsiteVisits","adIds":[{{second}},{{world.Contoso.AdId}}],"abTestMetric":"ClickToOpenRate",
+             "bidCents":100,"lifetimeBudgetCents":10000}
+            """), Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
+        var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetInt32();
+        using var read = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/campaigns/{id}", Ct));
+        var campaign = read.RootElement;
+        campaign.GetProperty("adIds").EnumerateArray().Select(a => a.GetInt32()).ShouldBe([second, world.Contoso.AdId]);
+        campaign.GetProperty("adId").GetInt32().ShouldBe(second, "the first ad is the campaign's ad");
+        campaign.GetProperty("rotation").GetString().ShouldBe("Even");
+        campaign.GetProperty("abTestMetric").GetString().ShouldBe("ClickToOpenRate");
+        campaign.GetProperty("winnerAdId").ValueKind.ShouldBe(JsonValueKind.Null);
+        await using var db = await app.CreateContextAsync();
+        (await db.CampaignAds.Where(a => a.CampaignId == id).OrderBy(a => a.Position).Select(a => a.AdId).ToListAsync(Ct)).ShouldBe([second, world.Contoso.AdId]);
+    }
+
+    [Fact]
+    public async Task ARotationIsTakenByName()
+    {
+        var world = await app.WorldAsync();
+        var second = await SecondAdAsync(world.Contoso);
+
+        var response = await app.Client(world.ContosoReadWrite).PostAsync("/api/v1/campaigns", ApiAppFactory.Json($$"""
+            {"name":"Optimized","objective":"WebsiteVisits","adId":{{world.Contoso.AdId}},"adIds":[{{world.Contoso.AdId}},{{second}}],"rotation":"optimize",
+             "bidCents":100,"lifetimeBudgetCents":10000}
+            """), Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        body.RootElement.GetProperty("rotation").GetString().ShouldBe("Optimize");
+        body.RootElement.GetProperty("abTestMetric").ValueKind.ShouldBe(JsonValueKind.Null);
+        body.RootElement.GetProperty("adIds").GetArrayLength().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task AdsRefusedByTheRulesAreNamedAsTheBodyListsThem()
+    {
+        var world = await app.WorldAsync();
+        var client = app.Client(world.ContosoReadWrite);
+        var before = await CountAsync(world.Contoso.AccountId);
+        string Body(string ads) => $$"""{"name":"Refused","objective":"WebsiteVisits",{{ads}},"bidCents":100,"lifetimeBudgetCents":10000}""";
+
+        var twice = await client.PostAsync("/api/v1/campaigns", ApiAppFactory.Json(Body($"\"adIds\":[{world.Contoso.AdId},{world.Contoso.AdId}]")), Ct);
+        var theirs = await client.PostAsync("/api/v1/campaigns", ApiAppFactory.Json(Body($"\"adIds\":[{world.Contoso.AdId},{world.Northwind.AdId}]")), Ct);
+        var notFirst = await client.PostAsync("/api/v1/campaigns", ApiAppFactory.Json(Body($"\"adId\":{world.Northwind.AdId},\"adIds\":[{world.Contoso.AdId}]")), Ct);
+        var single = await client.PostAsync("/api/v1/campaigns", ApiAppFactory.Json(Body($"\"adId\":{world.Northwind.AdId}")), Ct);
+
+        (await ErrorsAsync(twice))["adIds"].ShouldBe(["Each ad can be chosen once per campaign."]);
+        (await ErrorsAsync(theirs))["adIds"].ShouldBe(["Every ad must be one of this account's active ads."]);
+        (await ErrorsAsync(notFirst))["adIds"][0].ShouldStartWith($"adId ({world.Northwind.AdId}) must be the first of adIds");
+        // A body without adIds keeps its field name.
+        (await ErrorsAsync(single)).Keys.ShouldBe(["adId"]);
+        foreach (var response in new[] { twice, theirs, notFirst, single })
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        }
+        (await CountAsync(world.Contoso.AccountId)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task ACampaignOfOneAdListsItAsItsOnlyAd()
+    {
+        var world = await app.WorldAsync();
+
+        using var body = JsonDocument.Parse(await app.Client(world.ContosoReadOnly).GetStringAsync($"/api/v1/campaigns/{world.Contoso.DraftCampaignId}", Ct));
+
+        body.RootElement.GetProperty("adIds").EnumerateArray().Select(a => a.GetInt32()).ShouldBe([world.Contoso.AdId]);
+        body.RootElement.GetProperty("rotation").GetString().ShouldBe("Even");
+        body.RootElement.GetProperty("abTestMetric").ValueKind.ShouldBe(JsonValueKind.Null);
+        body.RootElement.GetProperty("winnerAdId").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
     public static async Task<Dictionary<string, string[]>> ErrorsAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);

@@ -33,6 +33,21 @@ public class ApiDocumentTests(ApiAppFactory app)
     }
 
     [Fact]
+    public async Task TheDocumentDescribesACampaignsAdsAndTheReportsBreakdownByAd()
+    {
+        using var document = JsonDocument.Parse(await app.Client(null).GetStringAsync("/openapi/v1.json", Ct));
+
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        string[] Properties(string schema) => [.. schemas.GetProperty(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name)];
+        var request = document.RootElement.GetProperty("paths").GetProperty("/api/v1/campaigns").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("properties");
+        new[] { "adId", "adIds", "rotation", "abTestMetric" }.ShouldBeSubsetOf(request.EnumerateObject().Select(p => p.Name));
+        new[] { "adId", "adIds", "rotation", "abTestMetric", "winnerAdId" }.ShouldBeSubsetOf(Properties("ApiCampaign"));
+        Properties("CampaignReport").ShouldContain("ads");
+        Properties("AdReportRow").ShouldBe(["adId", "letter", "name", "kpis", "shareOfSends", "series", "funnel"], ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task TheScalarReferencePageIsServedWithoutAToken()
     {
         var response = await app.Client(null).GetAsync("/scalar/v1", Ct);

@@ -75,6 +75,40 @@ public class ApiReadTests(ApiAppFactory app)
         report.RootElement.GetProperty("kpis").GetProperty("spendCents").GetInt64().ShouldBe(50);
     }
 
+    [Fact]
+    public async Task TheCampaignReportBreaksTheFiguresDownByAd()
+    {
+        var world = await app.WorldAsync();
+        var sentOn = DateTime.UtcNow.AddDays(-3);
+        var (campaign, adA, adB) = await TwoAdCampaign.CreateAsync(app.Get<IDbContextFactory<AppDbContext>>(), "Contoso Cloud", sentOn);
+
+        using var report = await JsonAsync(app.Client(world.ContosoReadOnly), $"/api/v1/campaigns/{campaign}/report");
+
+        var ads = report.RootElement.GetProperty("ads").EnumerateArray().ToList();
+        ads.Select(a => a.GetProperty("adId").GetInt32()).ShouldBe([adA, adB]);
+        ads.Select(a => a.GetProperty("letter").GetString()).ShouldBe(["A", "B"]);
+        ads.Select(a => a.GetProperty("name").GetString()).ShouldBe(["Variant A", "Variant B"]);
+        ads.Select(a => a.GetProperty("kpis").GetProperty("sends").GetInt64()).ShouldBe([1, 1]);
+        ads[0].GetProperty("kpis").GetProperty("openRate").GetDouble().ShouldBe(1.0);
+        ads[1].GetProperty("shareOfSends").GetDouble().ShouldBe(0.5);
+        ads[0].GetProperty("series").GetArrayLength().ShouldBe(report.RootElement.GetProperty("series").GetArrayLength());
+        ads.Sum(a => a.GetProperty("kpis").GetProperty("spendCents").GetInt64()).ShouldBe(report.RootElement.GetProperty("kpis").GetProperty("spendCents").GetInt64());
+        report.RootElement.TryGetProperty("hasSeveralAds", out _).ShouldBeFalse("a display helper, not data");
+    }
+
+    [Fact]
+    public async Task AOneAdCampaignsReportListsThatAdWithTheCampaignsFigures()
+    {
+        var world = await app.WorldAsync();
+
+        using var report = await JsonAsync(app.Client(world.ContosoReadOnly), $"/api/v1/campaigns/{world.Contoso.DraftCampaignId}/report?from=2026-11-01&to=2026-11-07");
+
+        var ad = report.RootElement.GetProperty("ads").EnumerateArray().ShouldHaveSingleItem();
+        ad.GetProperty("adId").GetInt32().ShouldBe(world.Contoso.AdId);
+        ad.GetProperty("kpis").GetProperty("sends").GetInt64().ShouldBe(0);
+        ad.GetProperty("shareOfSends").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
     [Theory]
     [InlineData("from=yesterday", "from")]
     [InlineData("from=2026-11-01&to=11/07/2026", "to")]
