@@ -14,7 +14,7 @@ internal static class CommandLine
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- send-run --db PATH --resume
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- tracking --seconds S --connections C [--members N]
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- tracking --url URL --db PATH|NAME [--seconds S] [--connections C] [--warmup-seconds W]
-          dotnet run -c Release --project SponsoredInMail.Benchmarks -- report --deliveries N [--runs R]
+          dotnet run -c Release --project SponsoredInMail.Benchmarks -- report --deliveries N [--runs R] [--ads K]
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- rotation [--members N] [--batch B] [--seed S]
           Every scenario but rotation also takes --database sqlite|postgres (default sqlite) and [--db PATH|NAME] [--keep-db].
 
@@ -26,7 +26,9 @@ internal static class CommandLine
         report             Sends one campaign to N members with the real engine, writes ~90 days of realistic engagement
                            (opens ~47%, clicks ~5% of openers, lead forms) with tallies derived by SQL and checked equal,
                            then times the full campaign report over 90 days R times (default 21, after 2 warm-ups).
-                           Prints: RESULT scenario=report deliveries=N median_ms=… p95_ms=…
+                           --ads K (2-10) gives the campaign K ads, its deliveries spread over them in turn, so the report
+                           also breaks every figure down by ad (exit code 1 unless the ads add up to the campaign).
+                           Prints: RESULT scenario=report deliveries=N ads=K median_ms=… p95_ms=…
 
         rotation           Simulates ad rotation (no database): two ads with true click-to-open rates 3% and 6%, 40% opens,
                            N members (default 50,000) in batches of B (default 1,000), shares recomputed per batch, once
