@@ -223,6 +223,7 @@ public class CampaignPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
         page.WaitForAssertion(() => page.Find("[data-testid=ab-ended]").TextContent.ShouldContain("ad A (Ad A "));
         page.Find("[data-testid=ab-ended]").TextContent.ShouldContain("goes to the rest of the audience");
         page.FindAll("[data-testid=end-ab-test]").ShouldBeEmpty();
+        page.Find("[data-testid=ads-rotation]").TextContent.ShouldBe("A/B test on open rate, ended: ad A goes to the rest of the audience.");
         await using var db = Database.CreateContext();
         (await db.Campaigns.Where(c => c.Id == id).Select(c => c.WinnerAdId).SingleAsync(Ct)).ShouldBe(ads[0]);
     }
