@@ -24,17 +24,24 @@ public class CampaignPageTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         var page = Render<CampaignPage>(p => p.Add(x => x.AccountId, contoso).Add(x => x.CampaignId, id));
 
-        page.WaitForAssertion(() => page.Find("[data-testid=progress-sent]").TextContent.ShouldBe("40"));
-        int.Parse(page.Find("[data-testid=progress-eligible]").TextContent.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(300);
-        page.Find("[data-testid=progress-spent]").TextContent.ShouldBe("$24.00");
-        page.Find("[data-testid=progress-budget]").TextContent.ShouldBe("$500.00");
-        page.Find("[data-testid=progress-today]").TextContent.ShouldContain("$24.00 of $50.00 daily budget");
-        page.Find("[data-testid=campaign-status]").TextContent.ShouldBe("Active");
+        // Each figure is awaited: the panel may show the new send count a render before the new spend.
+        page.WaitForAssertion(() =>
+        {
+            page.Find("[data-testid=progress-sent]").TextContent.ShouldBe("40");
+            int.Parse(page.Find("[data-testid=progress-eligible]").TextContent.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(300);
+            page.Find("[data-testid=progress-spent]").TextContent.ShouldBe("$24.00");
+            page.Find("[data-testid=progress-budget]").TextContent.ShouldBe("$500.00");
+            page.Find("[data-testid=progress-today]").TextContent.ShouldContain("$24.00 of $50.00 daily budget");
+            page.Find("[data-testid=campaign-status]").TextContent.ShouldBe("Active");
+        });
 
         await Data.RecordSendsAsync(id, 10, 600);
 
-        page.WaitForAssertion(() => page.Find("[data-testid=progress-sent]").TextContent.ShouldBe("50"), TimeSpan.FromSeconds(5));
-        page.Find("[data-testid=progress-spent]").TextContent.ShouldBe("$30.00");
+        page.WaitForAssertion(() =>
+        {
+            page.Find("[data-testid=progress-sent]").TextContent.ShouldBe("50");
+            page.Find("[data-testid=progress-spent]").TextContent.ShouldBe("$30.00");
+        }, TimeSpan.FromSeconds(5));
     }
 
     [Fact]
