@@ -17,9 +17,16 @@ public enum RejectionCode
 
 public sealed record ReviewItem(int CampaignId, string CampaignName, int AccountId, string AccountName, DateTime SubmittedAt);
 
-/// <summary>Everything an admin weighs before approving: the ad as members see it, who gets it, where it leads.</summary>
+/// <summary>One of the campaign's ads under review: as members see it, where it leads, and the decision on it so far.</summary>
+public sealed record ReviewAd(
+    Ads.Ad Ad, string Letter, Ads.AdPreview Preview, IReadOnlyList<string> LandingUrls, Variants.AdReview Review, string? RejectionReason);
+
+/// <summary>Everything an admin weighs before approving: each ad as members see it, who gets them, where they lead.</summary>
+/// <param name="Ads">The campaign's ads in order (A, B, …); empty for a draft without one.</param>
+/// <param name="LeadForms">The lead gen forms the ads open, each once.</param>
+/// <param name="LandingUrls">Every ad's landing URLs, each once.</param>
 public sealed record ReviewDetail(
-    Campaign Campaign, string AccountName, Ads.Ad? Ad, Ads.AdPreview? Preview, Ads.LeadGenForm? LeadForm,
+    Campaign Campaign, string AccountName, IReadOnlyList<ReviewAd> Ads, IReadOnlyList<Ads.LeadGenForm> LeadForms,
     string AudienceDescription, Audiences.AudienceBreakdown? Audience, IReadOnlyList<string> LandingUrls, IReadOnlyList<CampaignStatusChange> History);
 
 /// <summary>The admin review queue: every campaign is approved or rejected (with a reason) before it can send.</summary>
@@ -69,52 +76,67 @@ public sealed class ReviewService(IDbContextFactory<AppDbContext> factory, Audie
             return null;
         }
         var account = await db.AdvertiserAccounts.Where(a => a.Id == campaign.AdvertiserAccountId).Select(a => a.Name).FirstAsync(ct);
-        var ad = await db.Ads.AsNoTracking().FirstOrDefaultAsync(a => a.Id == campaign.AdId, ct);
-        Ads.AdPreview? preview = null;
-        Ads.LeadGenForm? form = null;
-        var urls = new List<string>();
-        if (ad is not null)
+        var rows = await Variants.CampaignVariants.ListAsync(db, campaignId, ct);
+        var adIds = rows.Select(r => r.AdId).ToList();
+        var ads = await db.Ads.AsNoTracking().Where(a => adIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+        var senderIds = ads.Values.Select(a => a.SenderMemberId).Distinct().ToList();
+        var senders = await db.Members.AsNoTracking().Where(m => senderIds.Contains(m.Id))
+            .Select(m => new { m.Id, Name = m.FirstName + " " + m.LastName, m.Headline }).ToDictionaryAsync(m => m.Id, m => new Ads.SenderCard(m.Name, m.Headline), ct);
+        var reviewAds = new List<ReviewAd>();
+        var formIds = new List<int>();
+        foreach (var row in rows)
         {
-            var sender = await db.Members.AsNoTracking().Where(m => m.Id == ad.SenderMemberId)
-                .Select(m => new Ads.SenderCard(m.FirstName + " " + m.LastName, m.Headline)).FirstOrDefaultAsync(ct) ?? new Ads.SenderCard("Unknown sender", "");
-            preview = ad.Format == Ads.AdFormat.ConversationAd
+            if (!ads.TryGetValue(row.AdId, out var ad))
+            {
+                continue;
+            }
+            var sender = senders.GetValueOrDefault(ad.SenderMemberId) ?? new Ads.SenderCard("Unknown sender", "");
+            var preview = ad.Format == Ads.AdFormat.ConversationAd
                 ? new Ads.AdPreview(null, Ads.MessageRenderer.RenderConversation(ad, sender, null))
                 : new Ads.AdPreview(Ads.MessageRenderer.RenderMessageAd(ad, sender, null), null);
-            var formIds = new List<int>();
-            if (ad.LeadFormId is { } formId)
-            {
-                formIds.Add(formId);
-            }
-            if (ad.LandingUrl is { Length: > 0 } landing)
-            {
-                urls.Add(landing);
-            }
-            if (ad.Conversation is { } script)
-            {
-                foreach (var button in script.Messages.SelectMany(m => m.Buttons))
-                {
-                    if (button.Url is { Length: > 0 } url)
-                    {
-                        urls.Add(url);
-                    }
-                    if (button.LeadFormId is { } id)
-                    {
-                        formIds.Add(id);
-                    }
-                }
-            }
-            if (formIds.Count > 0)
-            {
-                form = await db.LeadGenForms.AsNoTracking().FirstOrDefaultAsync(f => f.Id == formIds[0], ct);
-            }
+            var (urls, forms) = Destinations(ad);
+            formIds.AddRange(forms);
+            reviewAds.Add(new ReviewAd(ad, Variants.CampaignAdView.LetterOf(row.Position), preview, urls, row.Review, row.RejectionReason));
         }
+        var distinctForms = formIds.Distinct().ToList();
+        var leadForms = (await db.LeadGenForms.AsNoTracking().Where(f => distinctForms.Contains(f.Id)).ToListAsync(ct))
+            .OrderBy(f => distinctForms.IndexOf(f.Id)).ToList();
         var targetingJson = campaign.TargetingJson
             ?? await db.SavedAudiences.Where(a => a.Id == campaign.SavedAudienceId).Select(a => a.TargetingJson).FirstOrDefaultAsync(ct);
         var targeting = targetingJson is null ? null : Audiences.Targeting.FromJson(targetingJson);
         var description = targeting is null ? "No audience" : Audiences.TargetingDescription.Describe(targeting, index);
-        var breakdown = targeting is null || !index.IsReady ? null : index.Count(targeting, campaign.AdvertiserAccountId, ad?.SenderMemberId);
+        // The first ad's sender, as launch counts it.
+        var breakdown = targeting is null || !index.IsReady ? null : index.Count(targeting, campaign.AdvertiserAccountId, reviewAds.FirstOrDefault()?.Ad.SenderMemberId);
         var history = await db.CampaignStatusChanges.AsNoTracking().Where(h => h.CampaignId == campaignId).OrderBy(h => h.Id).ToListAsync(ct);
-        return new ReviewDetail(campaign, account, ad, preview, form, description, breakdown, urls.Distinct().ToList(), history);
+        return new ReviewDetail(campaign, account, reviewAds, leadForms, description, breakdown,
+            reviewAds.SelectMany(a => a.LandingUrls).Distinct().ToList(), history);
+    }
+
+    /// <summary>Where an ad sends members: its landing URLs and the lead gen forms it opens, in the order they appear.</summary>
+    private static (IReadOnlyList<string> Urls, IReadOnlyList<int> Forms) Destinations(Ads.Ad ad)
+    {
+        var urls = new List<string>();
+        var forms = new List<int>();
+        if (ad.LeadFormId is { } formId)
+        {
+            forms.Add(formId);
+        }
+        if (ad.LandingUrl is { Length: > 0 } landing)
+        {
+            urls.Add(landing);
+        }
+        foreach (var button in ad.Conversation?.Messages.SelectMany(m => m.Buttons) ?? [])
+        {
+            if (button.Url is { Length: > 0 } url)
+            {
+                urls.Add(url);
+            }
+            if (button.LeadFormId is { } id)
+            {
+                forms.Add(id);
+            }
+        }
+        return (urls.Distinct().ToList(), forms);
     }
 
     /// <summary>Approves the campaign with every one of its ads.</summary>

@@ -12,7 +12,10 @@ public sealed record CampaignAdView(
     AdOutcomes Outcomes, double ShareOfSends)
 {
     /// <summary>"A", "B", … by position (how the A/B test and the report name them).</summary>
-    public string Letter => ((char)('A' + Position)).ToString();
+    public string Letter => LetterOf(Position);
+
+    /// <summary>The letter of the ad at <paramref name="position"/> (0 → "A").</summary>
+    public static string LetterOf(int position) => ((char)('A' + position)).ToString();
 }
 
 /// <summary>A campaign's ads, rotation and (for an A/B test) the verdict so far.</summary>
@@ -22,6 +25,21 @@ public sealed record CampaignVariantsView(
 {
     /// <summary>Whether the marketer can end the A/B test now and send the winner to the rest of the audience.</summary>
     public bool CanEndAbTest => AbTestMetric is not null && WinnerAdId is null && Status is CampaignStatus.Active or CampaignStatus.Paused;
+
+    /// <summary>
+    /// The ad to send to the rest when the test ends: the verdict's winner, else the ad ahead on the metric (A on a tie);
+    /// null when this is not an A/B test of two ads.
+    /// </summary>
+    public CampaignAdView? SuggestedWinner => AbTest is not { } test || Ads.Count != 2 ? null
+        : test.Winner switch
+        {
+            AbWinner.A => Ads[0],
+            AbWinner.B => Ads[1],
+            _ => test.B.Rate > test.A.Rate ? Ads[1] : Ads[0],
+        };
+
+    /// <summary>The ad that won the ended test, if it has ended.</summary>
+    public CampaignAdView? Winner => WinnerAdId is { } id ? Ads.FirstOrDefault(a => a.AdId == id) : null;
 }
 
 /// <summary>A campaign's several ads: who sees which (read), and ending an A/B test with its winner (change).</summary>
@@ -36,6 +54,17 @@ public sealed class VariantService(IDbContextFactory<AppDbContext> factory, Acco
         }
         await using var db = await factory.CreateDbContextAsync(ct);
         return await ViewAsync(db, campaign, ct);
+    }
+
+    /// <summary>The campaign's ads in order (a wizard reopening a draft); empty for an unknown or another account's campaign.</summary>
+    public async Task<IReadOnlyList<int>> AdIdsAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default)
+    {
+        if (await scope.ReadAsync<Campaign>(actorUserId, accountId, campaignId, ct) is null)
+        {
+            return [];
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await CampaignVariants.AdIdsAsync(db, campaignId, ct);
     }
 
     /// <summary>The view without an account check: for admins, who review any campaign.</summary>

@@ -141,7 +141,7 @@ public class InboxJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
     private static async Task PointCtaAtAsync(IDbContextFactory<AppDbContext> factory, long deliveryId, string url)
     {
         await using var db = await factory.CreateDbContextAsync();
-        var adId = await (from d in db.Deliveries where d.Id == deliveryId join c in db.Campaigns on d.CampaignId equals c.Id select c.AdId).SingleAsync();
+        var adId = await db.Deliveries.Where(d => d.Id == deliveryId).Select(d => d.AdId).SingleAsync();
         await db.Ads.Where(a => a.Id == adId).ExecuteUpdateAsync(u => u.SetProperty(a => a.LandingUrl, url));
     }
 }

@@ -63,6 +63,39 @@ public sealed class TestPeople(IServiceProvider services)
 
     public Task<TestMember> NewSalesRepAsync() => NewMemberAsync("Sasha", salesRep: true);
 
+    /// <summary>
+    /// A new company with <paramref name="count"/> new members working there, active now: an audience of this test's own
+    /// (target <see cref="Core.Audiences.Facet.Company"/> = the id), which no other test's campaign has sent to or capped.
+    /// </summary>
+    public async Task<(int CompanyId, IReadOnlyList<int> MemberIds)> NewCompanyOfMembersAsync(int count)
+    {
+        var suffix = Unique();
+        await using var db = await Factory.CreateDbContextAsync();
+        var template = await db.Members.AsNoTracking().Where(m => m.Id > DemoData.ReservedProfiles).OrderBy(m => m.Id).FirstAsync();
+        var company = new Company { Name = $"Tester Works {suffix}", Domain = $"{suffix}.example", Industry = template.Industry, CountryCode = template.CountryCode };
+        db.Companies.Add(company);
+        await db.SaveChangesAsync();
+        var members = Enumerable.Range(0, count).Select(i => new Member
+        {
+            FirstName = "Vera", LastName = $"Tester{suffix}{i}", Email = $"vera.{suffix}.{i}@members.example",
+            Headline = template.Headline, CountryCode = template.CountryCode, Region = template.Region, Industry = template.Industry,
+            CompanyId = company.Id, JobTitle = template.JobTitle, JobFunction = template.JobFunction, Seniority = template.Seniority,
+            SkillIds = [.. template.SkillIds], YearsOfExperience = template.YearsOfExperience, ProfileLanguage = template.ProfileLanguage,
+            LastActiveAt = DateTime.UtcNow,
+        }).ToList();
+        db.Members.AddRange(members);
+        await db.SaveChangesAsync();
+        return (company.Id, [.. members.Select(m => m.Id)]);
+    }
+
+    /// <summary>A login for an existing member (one of <see cref="NewCompanyOfMembersAsync"/>'s, say).</summary>
+    public async Task<TestLogin> LoginForMemberAsync(int memberId)
+    {
+        await using var db = await Factory.CreateDbContextAsync();
+        var name = await db.Members.Where(m => m.Id == memberId).Select(m => m.FirstName + " " + m.LastName).SingleAsync();
+        return await NewLoginAsync(name, [AppRoles.Member], memberId);
+    }
+
     public Task<TestLogin> NewAdminAsync() => NewLoginAsync("Admin " + Unique(), [AppRoles.Admin], null);
 
     /// <summary>A new advertiser account with a granted sender (a new member) and a marketer who manages it.</summary>

@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using SponsoredInMail.Core.Audiences;
+using SponsoredInMail.Core.Ads;
 using SponsoredInMail.Core.Campaigns;
+using SponsoredInMail.Core.Variants;
 using SponsoredInMail.Tests.Fakes;
 using SponsoredInMail.Web.Components.Pages.Campaigns;
 
@@ -181,6 +183,179 @@ public class CampaignWizardTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         page.WaitForAssertion(() => page.Find("[data-testid=not-editable]").TextContent.ShouldContain("only drafts and rejected campaigns can be edited"));
         page.FindAll("[data-testid=wizard-next]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task SeveralAdsAreSavedInTheOrderChosenWithTheRotation()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var (id, ads) = await Data.CampaignWithAdsAsync(contoso, CampaignStatus.Draft, 1);
+        var second = await Data.AdAsync(CampaignTestData.Maria, contoso);
+        var third = await Data.AdAsync(CampaignTestData.Maria, contoso);
+        var page = await OpenAtStepAsync(contoso, id, "campaign-ad", nexts: 1);
+        page.FindAll("[data-testid=ad-rotation]").ShouldBeEmpty();
+
+        await ChooseAsync(page, "campaign-ad", (int?)second);
+        await ChooseAsync(page, "campaign-ad", (int?)third);
+        page.WaitForAssertion(() => ChosenAds(page).ShouldBe([ads[0], second, third]));
+        page.FindAll("[data-testid=chosen-ad-letter]").Select(l => l.TextContent.Trim()).ShouldBe(["A", "B", "C"]);
+        page.Find("[data-testid=optimize-explained]").TextContent.ShouldContain("more leads");
+        page.Find("[data-testid=optimize-explained]").TextContent.ShouldContain("never less than 10% per ad");
+        page.FindAll("[data-testid=ab-test]").ShouldBeEmpty();
+        await page.InvokeAsync(() => InputOf(page, "rotation-Optimize").Click());
+        Next(page);
+
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-bid]"));
+        var campaign = await CampaignAsync(id);
+        (campaign.AdId, campaign.Rotation, campaign.AbTestMetric).ShouldBe(((int?)ads[0], AdRotation.Optimize, (AbTestMetric?)null));
+        (await SavedAdsAsync(id)).ShouldBe([ads[0], second, third]);
+    }
+
+    [Fact]
+    public async Task RemovingAndMovingAdsChangesWhichIsFirst()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var (id, ads) = await Data.CampaignWithAdsAsync(contoso, CampaignStatus.Draft, 3);
+        var page = await OpenAtStepAsync(contoso, id, "chosen-ads", nexts: 1);
+        page.WaitForAssertion(() => ChosenAds(page).ShouldBe(ads));
+
+        await page.InvokeAsync(() => Row(page, ads[1]).QuerySelector("[data-testid=remove-ad]")!.Click());
+        await page.InvokeAsync(() => Row(page, ads[2]).QuerySelector("[data-testid=move-ad-up]")!.Click());
+
+        page.WaitForAssertion(() => ChosenAds(page).ShouldBe([ads[2], ads[0]]));
+        Next(page);
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-bid]"));
+        (await SavedAdsAsync(id)).ShouldBe([ads[2], ads[0]]);
+        (await CampaignAsync(id)).AdId.ShouldBe(ads[2]);
+    }
+
+    [Fact]
+    public async Task OnceAMessageAdIsChosenConversationAdsCannotBeAdded()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        var popovers = RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var chatName = $"Chat {Guid.NewGuid():N}";
+        var chat = await Data.ConversationAdAsync(CampaignTestData.Maria, contoso, chatName);
+        var (id, ads) = await Data.CampaignWithAdsAsync(contoso, CampaignStatus.Draft, 1);
+        var page = await OpenAtStepAsync(contoso, id, "chosen-ads", nexts: 1);
+
+        page.Find(".mud-input-control:has([data-testid=campaign-ad]) .mud-input-helper-text").TextContent
+            .ShouldBe("A campaign's ads share one format: only Message Ads can be added.");
+        var select = page.FindComponents<MudSelect<int?>>().Single(s => s.FindAll("[data-testid=campaign-ad]").Count > 0);
+        await page.InvokeAsync(() => select.Instance.OpenMenu());
+        popovers.WaitForAssertion(() => popovers.FindAll(".mud-list-item").ShouldNotBeEmpty());
+        var chatItem = popovers.FindAll(".mud-list-item").Single(i => i.TextContent.Contains(chatName, StringComparison.Ordinal));
+        chatItem.TextContent.ShouldContain("another format");
+        chatItem.ClassList.ShouldContain("mud-list-item-disabled");
+
+        await ChooseAsync(page, "campaign-ad", (int?)chat);
+
+        ChosenAds(page).ShouldBe(ads);
+        Next(page);
+        (await SavedAdsAsync(id)).ShouldBe(ads);
+    }
+
+    [Fact]
+    public async Task AnAbTestIsOfferedWithExactlyTwoAdsAndSavedWithItsMetric()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var (id, ads) = await Data.CampaignWithAdsAsync(contoso, CampaignStatus.Draft, 1);
+        var second = await Data.AdAsync(CampaignTestData.Maria, contoso);
+        var page = await OpenAtStepAsync(contoso, id, "chosen-ads", nexts: 1);
+        page.FindAll("[data-testid=ab-test]").ShouldBeEmpty();
+
+        await ChooseAsync(page, "campaign-ad", (int?)second);
+        page.WaitForAssertion(() => page.Find("[data-testid=ab-test-explained]").TextContent.ShouldContain("Members are split 50/50; the report names a winner with its confidence."));
+        await page.InvokeAsync(() => InputOf(page, "ab-test").Change(true));
+        page.WaitForAssertion(() => page.Find("[data-testid=ab-metric-ClickToOpenRate]"));
+        await page.InvokeAsync(() => InputOf(page, "ab-metric-ClickToOpenRate").Click());
+        Next(page);
+
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-bid]"));
+        (await CampaignAsync(id)).AbTestMetric.ShouldBe(AbTestMetric.ClickToOpenRate);
+        (await SavedAdsAsync(id)).ShouldBe([ads[0], second]);
+    }
+
+    [Fact]
+    public async Task ReopeningAnAbTestShowsItsAdsAndAThirdAdEndsTheTest()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var (id, ads) = await Data.CampaignWithAdsAsync(contoso, CampaignStatus.Draft, 2, AbTestMetric.LeadRate);
+        var third = await Data.AdAsync(CampaignTestData.Maria, contoso);
+        var page = await OpenAtStepAsync(contoso, id, "chosen-ads", nexts: 1);
+        page.WaitForAssertion(() => ChosenAds(page).ShouldBe(ads));
+        ((AngleSharp.Html.Dom.IHtmlInputElement)InputOf(page, "ab-test")).IsChecked.ShouldBeTrue();
+        ((AngleSharp.Html.Dom.IHtmlInputElement)InputOf(page, "ab-metric-LeadRate")).IsChecked.ShouldBeTrue();
+
+        await ChooseAsync(page, "campaign-ad", (int?)third);
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=ab-test]").ShouldBeEmpty());
+        Next(page);
+        page.WaitForAssertion(() => page.Find("[data-testid=campaign-bid]"));
+        (await CampaignAsync(id)).AbTestMetric.ShouldBeNull();
+        (await SavedAdsAsync(id)).Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task AnAdArchivedMeanwhileIsRefusedBesideTheAdsAndNothingChanges()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var (id, ads) = await Data.CampaignWithAdsAsync(contoso, CampaignStatus.Draft, 1);
+        var second = await Data.AdAsync(CampaignTestData.Maria, contoso);
+        var page = await OpenAtStepAsync(contoso, id, "chosen-ads", nexts: 1);
+        await ChooseAsync(page, "campaign-ad", (int?)second);
+        (await Database.Get<AdService>().ArchiveAsync(await UserIdAsync(CampaignTestData.Maria), contoso, second, Ct)).Succeeded.ShouldBeTrue();
+
+        Next(page);
+
+        page.WaitForAssertion(() => page.Find(".mud-input-control:has([data-testid=campaign-ad]) .mud-input-helper-text").TextContent
+            .ShouldBe("Every ad must be one of this account's active ads."));
+        page.Find("[data-testid=chosen-ads]");
+        (await SavedAdsAsync(id)).ShouldBe(ads);
+    }
+
+    [Fact]
+    public async Task TheForecastSaysHowTheSendsAreSharedBetweenTheAds()
+    {
+        await SignInAsAsync(CampaignTestData.Maria);
+        RenderPopoverProvider();
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var (id, _) = await Data.CampaignWithAdsAsync(contoso, CampaignStatus.Draft, 3, rotation: AdRotation.Optimize);
+
+        var page = await OpenAtStepAsync(contoso, id, "forecast", nexts: 5);
+
+        page.Find("[data-testid=forecast-ads]").TextContent.ShouldBe("The sends are shared between the 3 ads (A, B, C): optimized for performance, starting even.");
+    }
+
+    private static List<int> ChosenAds(IRenderedComponent<CampaignWizardPage> page) =>
+        [.. page.FindAll("[data-testid=chosen-ad]").Select(li => int.Parse(li.GetAttribute("data-ad-id")!, System.Globalization.CultureInfo.InvariantCulture))];
+
+    private static AngleSharp.Dom.IElement Row(IRenderedComponent<CampaignWizardPage> page, int adId) => page.Find($"[data-testid=chosen-ad][data-ad-id='{adId}']");
+
+    /// <summary>The input of a MudRadio or MudCheckBox, whichever element carries the test id.</summary>
+    private static AngleSharp.Dom.IElement InputOf(IRenderedComponent<CampaignWizardPage> page, string testId)
+    {
+        var element = page.Find($"[data-testid={testId}]");
+        return element.TagName == "INPUT" ? element : element.QuerySelector("input")!;
+    }
+
+    private async Task<Campaign> CampaignAsync(int id) => (await Data.Campaigns.GetAsync(await UserIdAsync(CampaignTestData.Maria), await AccountIdAsync("Contoso Cloud"), id, Ct))!;
+
+    private async Task<IReadOnlyList<int>> SavedAdsAsync(int id)
+    {
+        await using var db = Database.CreateContext();
+        return await CampaignVariants.AdIdsAsync(db, id, Ct);
     }
 
     private async Task<IRenderedComponent<CampaignWizardPage>> OpenAtStepAsync(int account, int id, string testId, int nexts)

@@ -27,6 +27,30 @@ public static class CampaignDisplay
         _ => "Website visits",
     };
 
+    public static string Format(SponsoredInMail.Core.Ads.AdFormat format) =>
+        format == SponsoredInMail.Core.Ads.AdFormat.ConversationAd ? "Conversation Ad" : "Message Ad";
+
+    /// <summary>A share or rate (0–1) as a percentage with one decimal: 0.4567 → "45.7%".</summary>
+    public static string Percent(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>
+    /// A probability as a whole percent, never a certain-looking "0%" or "100%" ("&lt;1%", "97%", "&gt;99%"); the likelier
+    /// side is rounded down, as the A/B verdict rounds its confidence, so "B beats A: 3%" sits beside "A wins with 97%".
+    /// </summary>
+    public static string Probability(double probability)
+    {
+        var percent = probability >= 0.5 ? (int)Math.Floor(probability * 100 + 1e-9) : 100 - (int)Math.Floor((1 - probability) * 100 + 1e-9);
+        return percent switch
+        {
+            < 1 => "<1%",
+            > 99 => ">99%",
+            _ => percent.ToString(CultureInfo.InvariantCulture) + "%",
+        };
+    }
+
+    /// <summary>"open rate" → "Open rate", for a label that starts a line.</summary>
+    public static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
     public static string Utc(DateTime at) => at.ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
     /// <summary>A start at or before the launch (or, before launch, already passed) means "as soon as launched".</summary>

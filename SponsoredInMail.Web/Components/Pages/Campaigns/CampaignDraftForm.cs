@@ -1,5 +1,6 @@
 using SponsoredInMail.Core.Campaigns;
 using SponsoredInMail.Core.Common;
+using SponsoredInMail.Core.Variants;
 
 namespace SponsoredInMail.Web.Components.Pages.Campaigns;
 
@@ -9,7 +10,18 @@ public sealed class CampaignDraftForm
     public string Name { get; set; } = "";
     public CampaignObjective Objective { get; set; } = CampaignObjective.WebsiteVisits;
     public int? AudienceId { get; set; }
-    public int? AdId { get; set; }
+
+    /// <summary>The chosen ads in order: the first is ad A (and the campaign's <see cref="Campaign.AdId"/>), the next B, …</summary>
+    public List<int> AdIds { get; init; } = [];
+
+    /// <summary>The first chosen ad, if any.</summary>
+    public int? AdId => AdIds.Count > 0 ? AdIds[0] : null;
+
+    public AdRotation Rotation { get; set; } = AdRotation.Even;
+
+    /// <summary>The metric of an A/B test of exactly two ads; null: not an A/B test.</summary>
+    public AbTestMetric? AbTest { get; set; }
+
     public string? Bid { get; set; }
     public string? LifetimeBudget { get; set; }
     public string? DailyBudget { get; set; }
@@ -32,13 +44,18 @@ public sealed class CampaignDraftForm
         OpenedAt = utcNow,
     };
 
-    /// <summary>A saved campaign's settings; a start already passed reads as "as soon as launched" (it means the same).</summary>
-    public static CampaignDraftForm From(Campaign campaign, DateTime utcNow) => new()
+    /// <summary>
+    /// A saved campaign's settings with its <paramref name="ads"/> in order; a start already passed reads as "as soon as
+    /// launched" (it means the same).
+    /// </summary>
+    public static CampaignDraftForm From(Campaign campaign, IReadOnlyList<int> ads, DateTime utcNow) => new()
     {
         Name = campaign.Name,
         Objective = campaign.Objective,
         AudienceId = campaign.SavedAudienceId,
-        AdId = campaign.AdId,
+        AdIds = [.. ads],
+        Rotation = campaign.Rotation,
+        AbTest = ads.Count == 2 ? campaign.AbTestMetric : null,
         Bid = CampaignFields.Dollars(campaign.BidCents),
         LifetimeBudget = CampaignFields.Dollars(campaign.LifetimeBudgetCents),
         DailyBudget = CampaignFields.Dollars(campaign.DailyBudgetCents),
@@ -59,7 +76,44 @@ public sealed class CampaignDraftForm
         var start = CampaignFields.Utc(StartDate, StartTime, "startAt", "start", required: false, errors);
         var end = CampaignFields.Utc(EndDate, EndTime, "endAt", "end", required: false, errors);
         return errors.Count > before ? null
-            : new CampaignInput(Name, Objective, AudienceId, AdId, bid!.Value, lifetime!.Value, daily, start, end);
+            : new CampaignInput(Name, Objective, AudienceId, AdId, bid!.Value, lifetime!.Value, daily, start, end, [.. AdIds], Rotation, AbTest);
+    }
+
+    /// <summary>Adds an ad after the others; false when it is already chosen.</summary>
+    public bool AddAd(int adId)
+    {
+        if (AdIds.Contains(adId))
+        {
+            return false;
+        }
+        AdIds.Add(adId);
+        KeepAbTestToTwoAds();
+        return true;
+    }
+
+    public void RemoveAd(int adId)
+    {
+        AdIds.Remove(adId);
+        KeepAbTestToTwoAds();
+    }
+
+    /// <summary>Moves an ad one place earlier (it takes the letter before); the first stays first.</summary>
+    public void MoveAdUp(int adId)
+    {
+        var at = AdIds.IndexOf(adId);
+        if (at > 0)
+        {
+            (AdIds[at - 1], AdIds[at]) = (AdIds[at], AdIds[at - 1]);
+        }
+    }
+
+    /// <summary>The wizard offers an A/B test only with exactly two ads: a third ad, or one removed, turns it off.</summary>
+    private void KeepAbTestToTwoAds()
+    {
+        if (AdIds.Count != 2)
+        {
+            AbTest = null;
+        }
     }
 
     /// <summary>Days in the schedule (a started day counts), or null without a valid end.</summary>
