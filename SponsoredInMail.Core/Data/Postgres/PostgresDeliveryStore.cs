@@ -96,14 +96,9 @@ internal sealed class PostgresDeliveryStore(DatabaseConnection database, ChangeS
             return new SendBatchResult(campaign.AccountId, [], price, budget.StopAfter(0, candidates));
         }
 
-        var sent = new List<int>((int)limit);
-        // One insert per ad group (a campaign with one ad: one insert), the limit shrinking as they send.
-        foreach (var group in batch.Groups)
+        // One insert per ad group (a campaign with one ad: one insert), within the budget's limit.
+        var sent = await budget.SendGroupsAsync(batch.Groups, async (group, groupLimit) =>
         {
-            if (sent.Count >= limit)
-            {
-                break;
-            }
             await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
             var p = insert.Parameters;
             p.Add(Pg.Int("campaign", batch.CampaignId));
@@ -119,15 +114,16 @@ internal sealed class PostgresDeliveryStore(DatabaseConnection database, ChangeS
             p.Add(Pg.Int("scopeAll", (int)OptOutScope.All));
             p.Add(Pg.Int("scopeAdvertiser", (int)OptOutScope.Advertiser));
             p.Add(Pg.Int("scopeSender", (int)OptOutScope.Sender));
-            p.Add(Pg.Long("limit", limit - sent.Count));
+            p.Add(Pg.Long("limit", groupLimit));
+            var ids = new List<int>();
             await using var reader = await insert.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                sent.Add(reader.GetInt32(0));
+                ids.Add(reader.GetInt32(0));
             }
-        }
+            return ids;
+        });
 
-        sent.Sort();
         ChangeEnvelope? appended = null;
         if (sent.Count > 0)
         {

@@ -13,7 +13,8 @@ namespace SponsoredInMail.Core.Data.Sqlite;
 /// inserts cannot interleave with another batch). The eligibility re-check and the insert are a single
 /// INSERT … SELECT over the candidate ids, limited to what the budgets can pay for (<see cref="SendBudget"/>, in Core;
 /// the cutoffs of activity and both caps come computed in the <see cref="SendBatch"/>). A campaign with several ads runs
-/// the insert once per ad group (each with its ad's sender), all in the transaction, the limit shrinking as they send.
+/// the insert once per ad group (each with its ad's sender), all in the transaction, within the budget's limit
+/// (<see cref="SendBudget.SendGroupsAsync"/>).
 /// </summary>
 internal sealed class SqliteDeliveryStore(DatabaseConnection database, Changes.ChangeSignal signal) : IDeliveryStore
 {
@@ -57,13 +58,8 @@ internal sealed class SqliteDeliveryStore(DatabaseConnection database, Changes.C
             return new SendBatchResult(campaign.AccountId, [], price, budget.StopAfter(0, candidates));
         }
 
-        var sent = new List<int>((int)limit);
-        foreach (var group in batch.Groups)
+        var sent = await budget.SendGroupsAsync(batch.Groups, async (group, groupLimit) =>
         {
-            if (sent.Count >= limit)
-            {
-                break;
-            }
             await using var insert = connection.CreateCommand();
             insert.CommandText = InsertSql;
             insert.Parameters.AddWithValue("$campaign", batch.CampaignId);
@@ -79,15 +75,16 @@ internal sealed class SqliteDeliveryStore(DatabaseConnection database, Changes.C
             insert.Parameters.AddWithValue("$scopeAll", (int)OptOutScope.All);
             insert.Parameters.AddWithValue("$scopeAdvertiser", (int)OptOutScope.Advertiser);
             insert.Parameters.AddWithValue("$scopeSender", (int)OptOutScope.Sender);
-            insert.Parameters.AddWithValue("$limit", limit - sent.Count);
+            insert.Parameters.AddWithValue("$limit", groupLimit);
+            var ids = new List<int>();
             await using var reader = await insert.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                sent.Add(reader.GetInt32(0));
+                ids.Add(reader.GetInt32(0));
             }
-        }
+            return ids;
+        });
 
-        sent.Sort();
         ChangeEnvelope? appended = null;
         if (sent.Count > 0)
         {

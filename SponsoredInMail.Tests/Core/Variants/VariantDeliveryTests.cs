@@ -43,6 +43,34 @@ public class VariantDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheLastSendsABudgetPaysForSplitBetweenTheAdsToo()
+    {
+        var id = await _s.LaunchAsync(_contoso, DeliveryScenario.Countries("US"), 50, lifetimeCents: 50 * 40);
+        var (a, b) = (await FirstAdAsync(id), await AddAdAsync(id, AdReview.Approved));
+        await ApproveAsync(id, a);
+
+        await _s.Engine.RunUntilIdleAsync(Ct);
+
+        var deliveries = await _s.DeliveriesAsync(id);
+        deliveries.Count.ShouldBe(40);
+        deliveries.Count(d => d.AdId == a).ShouldBeInRange(15, 25);
+        deliveries.Count(d => d.AdId == b).ShouldBeInRange(15, 25);
+    }
+
+    [Theory]
+    [InlineData(100, new[] { 3, 3, 3 }, new long[] { 3, 3, 3 })]
+    [InlineData(5, new[] { 3, 3, 3 }, new long[] { 2, 2, 1 })]
+    [InlineData(40, new[] { 101, 99 }, new long[] { 20, 20 })]
+    [InlineData(1, new[] { 1, 5 }, new long[] { 0, 1 })]
+    [InlineData(0, new[] { 4, 4 }, new long[] { 0, 0 })]
+    public void EachGroupGetsItsShareOfALimitThatCannotPayForEveryone(long limit, int[] sizes, long[] shares)
+    {
+        var groups = sizes.Select((size, i) => new SponsoredInMail.Core.Deliveries.AdGroup(i, null, [.. Enumerable.Range(0, size)])).ToList();
+
+        SponsoredInMail.Core.Deliveries.SendBudget.Shares(limit, groups).ShouldBe(shares);
+    }
+
+    [Fact]
     public async Task ARejectedAdIsNeverSent()
     {
         var id = await _s.LaunchAsync(_contoso, DeliveryScenario.Countries("US"), 50, 10_000_000);

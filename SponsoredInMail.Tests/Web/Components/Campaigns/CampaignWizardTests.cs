@@ -244,8 +244,9 @@ public class CampaignWizardTests(SeededDatabase seeded) : BunitTestBase(seeded)
         var (id, ads) = await Data.CampaignWithAdsAsync(contoso, CampaignStatus.Draft, 1);
         var page = await OpenAtStepAsync(contoso, id, "chosen-ads", nexts: 1);
 
-        page.Find(".mud-input-control:has([data-testid=campaign-ad]) .mud-input-helper-text").TextContent
-            .ShouldBe("A campaign's ads share one format: only Message Ads can be added.");
+        // The helper text follows the chosen ads once they have loaded.
+        page.WaitForAssertion(() => page.Find(".mud-input-control:has([data-testid=campaign-ad]) .mud-input-helper-text").TextContent
+            .ShouldBe("A campaign's ads share one format: only Message Ads can be added."));
         var select = page.FindComponents<MudSelect<int?>>().Single(s => s.FindAll("[data-testid=campaign-ad]").Count > 0);
         await page.InvokeAsync(() => select.Instance.OpenMenu());
         popovers.WaitForAssertion(() => popovers.FindAll(".mud-list-item").ShouldNotBeEmpty());
@@ -381,6 +382,8 @@ public class CampaignWizardTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
     private static async Task ChooseAsync<T>(IRenderedComponent<CampaignWizardPage> page, string testId, T value)
     {
+        // The Ad step lists the account's ads once they have loaded; a pick before that would be ignored.
+        page.WaitForAssertion(() => page.FindAll($"[data-testid={testId}][data-loaded=false]").ShouldBeEmpty());
         var select = page.FindComponents<MudSelect<T>>().Single(s => s.FindAll($"[data-testid={testId}]").Count > 0);
         await page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(value));
     }
