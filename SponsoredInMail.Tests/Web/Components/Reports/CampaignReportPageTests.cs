@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -104,6 +105,36 @@ public class CampaignReportPageTests : BunitTestBase
         page.Find("[data-testid=csv-ads]").GetAttribute("href")!.ShouldContain($"/campaigns/{campaign.Id}/report/ads.csv?from=");
         page.Find("[data-testid=csv-ad-kpis]").GetAttribute("href")!.ShouldContain($"/campaigns/{campaign.Id}/report/ad-kpis.csv?from=");
         page.FindAll("[data-testid=ad-funnel]").ShouldBeEmpty("Message Ads have no funnels");
+    }
+
+    [Fact]
+    public async Task AnAbTestsReportShowsTheVerdictBesideTheAds()
+    {
+        var campaign = await _data.MessageAdAsync("Contoso Cloud", sends: 10);
+        await _data.WithAdsAsync(campaign, 2);
+        await _data.OpenAsync(campaign, 6);
+        await using (var db = Database.CreateContext())
+        {
+            await db.Campaigns.Where(c => c.Id == campaign.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.AbTestMetric, SponsoredInMail.Core.Variants.AbTestMetric.OpenRate), Xunit.TestContext.Current.CancellationToken);
+        }
+
+        var page = await RenderReportAsync(Maria, "Contoso Cloud", campaign.Id);
+
+        page.WaitForAssertion(() => page.Find("[data-testid=report-ab-test] [data-testid=ab-verdict]").TextContent.ShouldContain("Not enough data yet"));
+        page.Find("[data-testid=ads-table]");
+    }
+
+    [Fact]
+    public async Task ACampaignWithSeveralAdsButNoAbTestShowsNoVerdict()
+    {
+        var campaign = await _data.MessageAdAsync("Contoso Cloud", sends: 10);
+        await _data.WithAdsAsync(campaign, 2);
+
+        var page = await RenderReportAsync(Maria, "Contoso Cloud", campaign.Id);
+
+        page.WaitForAssertion(() => page.Find("[data-testid=ads-table]"));
+        page.FindAll("[data-testid=report-ab-test]").ShouldBeEmpty();
     }
 
     [Fact]
