@@ -131,14 +131,14 @@ public sealed class ReportService(
                             where c.AdvertiserAccountId == accountId
                             join a in db.Ads on ca.AdId equals a.Id
                             orderby ca.CampaignId, ca.Position
-                            select new { ca.CampaignId, ca.AdId, a.Name }).ToListAsync(ct);
+                            select new { ca.CampaignId, ca.AdId, ca.Position, a.Name }).ToListAsync(ct);
         // Campaigns made before ads were listed per campaign carry their one ad.
         var bare = await (from c in db.Campaigns.AsNoTracking()
                           where c.AdvertiserAccountId == accountId && c.AdId != null && !db.CampaignAds.Any(ca => ca.CampaignId == c.Id)
                           join a in db.Ads on c.AdId equals a.Id
-                          select new { CampaignId = c.Id, AdId = a.Id, a.Name }).ToListAsync(ct);
+                          select new { CampaignId = c.Id, AdId = a.Id, Position = 0, a.Name }).ToListAsync(ct);
         var adsOf = listed.Concat(bare).GroupBy(a => a.CampaignId)
-            .ToDictionary(g => g.Key, g => g.Select((a, i) => new AdInfo(a.AdId, Letter(i), a.Name, default, null)).ToList());
+            .ToDictionary(g => g.Key, g => g.Select(a => new AdInfo(a.AdId, Letter(a.Position), a.Name, default, null)).ToList());
         var several = adsOf.Where(c => c.Value.Count > 1).Select(c => c.Key).ToList();
         var cells = (await AdFiguresQuery.DailyAsync(db, several, range, ct)).ToLookup(c => c.CampaignId);
         var extraNames = await ExtraAdNamesAsync(db, cells.SelectMany(g => g).Select(c => c.AdId).Except(listed.Select(a => a.AdId)).ToList(), ct);
@@ -151,7 +151,7 @@ public sealed class ReportService(
         })];
     }
 
-    /// <summary>"A", "B", … by position.</summary>
+    /// <summary>"A", "B", … by position (as the campaign's own pages letter its ads).</summary>
     public static string Letter(int position) => ((char)('A' + position)).ToString();
 
     /// <summary>A campaign's ad as the report names it; <see cref="Script"/> only when asked for.</summary>
@@ -164,13 +164,13 @@ public sealed class ReportService(
                           where ca.CampaignId == campaign.Id
                           join a in db.Ads on ca.AdId equals a.Id
                           orderby ca.Position
-                          select new { a.Id, a.Name, a.Format, Json = withScripts ? a.ConversationJson : null }).ToListAsync(ct);
+                          select new { a.Id, ca.Position, a.Name, a.Format, Json = withScripts ? a.ConversationJson : null }).ToListAsync(ct);
         if (rows.Count == 0 && campaign.AdId is { } first)
         {
             rows = await db.Ads.AsNoTracking().Where(a => a.Id == first)
-                .Select(a => new { a.Id, a.Name, a.Format, Json = withScripts ? a.ConversationJson : null }).ToListAsync(ct);
+                .Select(a => new { a.Id, Position = 0, a.Name, a.Format, Json = withScripts ? a.ConversationJson : null }).ToListAsync(ct);
         }
-        return [.. rows.Select((r, i) => new AdInfo(r.Id, Letter(i), r.Name, r.Format, r.Json is null ? null : ConversationScript.FromJson(r.Json)))];
+        return [.. rows.Select(r => new AdInfo(r.Id, Letter(r.Position), r.Name, r.Format, r.Json is null ? null : ConversationScript.FromJson(r.Json)))];
     }
 
     /// <summary>
@@ -210,12 +210,17 @@ public sealed class ReportService(
         })];
     }
 
-    private static List<AdInfo> WithExtraAds(List<AdInfo> ads, IEnumerable<AdDay> cells, IReadOnlyDictionary<int, string> names) =>
-    [
-        .. ads,
-        .. cells.Select(c => c.AdId).Distinct().Where(id => ads.All(a => a.AdId != id)).Order()
-            .Select((id, i) => new AdInfo(id, Letter(ads.Count + i), names.GetValueOrDefault(id, $"Ad #{id}"), default, null)),
-    ];
+    /// <summary>The listed ads, then any ad that sent without being listed, lettered after the last listed one.</summary>
+    private static List<AdInfo> WithExtraAds(List<AdInfo> ads, IEnumerable<AdDay> cells, IReadOnlyDictionary<int, string> names)
+    {
+        var next = ads.Count == 0 ? 0 : ads.Max(a => a.Letter[0] - 'A') + 1;
+        return
+        [
+            .. ads,
+            .. cells.Select(c => c.AdId).Distinct().Where(id => ads.All(a => a.AdId != id)).Order()
+                .Select((id, i) => new AdInfo(id, Letter(next + i), names.GetValueOrDefault(id, $"Ad #{id}"), default, null)),
+        ];
+    }
 
     private static async Task<IReadOnlyDictionary<int, string>> ExtraAdNamesAsync(AppDbContext db, List<int> ids, CancellationToken ct) =>
         ids.Count == 0 ? new Dictionary<int, string>() : await db.Ads.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct);

@@ -266,6 +266,28 @@ public class AdReportTests
     }
 
     [Fact]
+    public async Task AnAdThatSentButIsNoLongerListedStillCountsAfterTheListedOnes()
+    {
+        await using var s = await DeliveryScenario.CreateAsync(members: 600);
+        var contoso = await s.AccountAsync("Contoso Cloud");
+        var (campaign, ads) = await MultiAdCampaign.LaunchAsync(s, contoso, DeliveryScenario.Countries("US", "GB", "IN"), ads: 3, 50, 1_000_000);
+        await s.Engine.RunUntilIdleAsync(Ct);
+        await using (var db = s.Database.CreateContext())
+        {
+            // Data from before ads were listed one by one: B's sends remain, its listing does not.
+            await db.CampaignAds.Where(a => a.CampaignId == campaign && a.AdId == ads[1]).ExecuteDeleteAsync(Ct);
+        }
+        var maria = await s.Database.UserIdAsync("maria@contoso.example");
+
+        var report = (await s.Database.Get<ReportService>().CampaignAsync(maria, contoso, campaign, null, Ct))!;
+
+        report.Ads.Select(a => a.AdId).ShouldBe([ads[0], ads[2], ads[1]]);
+        report.Ads.Select(a => a.Label).ShouldBe(["A · Ad A", "C · Ad C", "D · Ad B"], "listed ads keep their position's letter");
+        report.Ads[2].Kpis.Sends.ShouldBeGreaterThan(0);
+        Kpis.Sum(report.Ads.Select(a => a.Kpis)).ShouldBe(report.Kpis);
+    }
+
+    [Fact]
     public async Task AnotherAccountsCampaignHasNoAdsToShow()
     {
         await using var s = await DeliveryScenario.CreateAsync(members: 300);

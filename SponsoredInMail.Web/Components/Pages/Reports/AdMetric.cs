@@ -7,9 +7,9 @@ public sealed record AdMetric(string Key, string Label, Func<AdReportRow, string
 {
     public static readonly IReadOnlyList<AdMetric> All =
     [
-        .. CompareMetric.All.Take(1).Select(FromCompare),
-        new("share-of-sends", "Share of sends", a => ReportDisplay.Percent(a.ShareOfSends)),
-        .. CompareMetric.All.Skip(1).Select(FromCompare),
+        .. CompareMetric.All.SelectMany(metric => metric.Key == "sends"
+            ? [FromCompare(metric), new AdMetric("share-of-sends", "Share of sends", a => ReportDisplay.Percent(a.ShareOfSends))]
+            : new[] { FromCompare(metric) }),
         new("not-interested", "Not interested", a => ReportDisplay.Count(a.Kpis.NotInterested)),
         new("opt-outs", "Opt-outs", a => ReportDisplay.Count(a.Kpis.OptOuts)),
     ];
