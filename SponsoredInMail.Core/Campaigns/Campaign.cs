@@ -46,6 +46,12 @@ public class Campaign : Accounts.IAccountOwned<Campaign>
     public DateTime? AbTestEndedAt { get; set; }
 
     /// <summary>
+    /// Percent (0–20) of the eligible audience held out at random as a control group: never sent, never charged
+    /// (<see cref="Conversions.CampaignHoldout"/>). Measures the campaign's incremental lift on conversions.
+    /// </summary>
+    public int HoldoutPercent { get; set; }
+
+    /// <summary>
     /// The audience's targeting as JSON, frozen when the campaign is submitted: what the admin approved is
     /// what sends, even if the saved audience is edited or deleted later.
     /// </summary>

@@ -41,6 +41,12 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Changes.ChangeRecord> Changes => Set<Changes.ChangeRecord>();
     public DbSet<Changes.ChangeCursor> ChangeCursors => Set<Changes.ChangeCursor>();
+    public DbSet<Conversions.ConversionDefinition> ConversionDefinitions => Set<Conversions.ConversionDefinition>();
+    public DbSet<Conversions.ConversionEvent> ConversionEvents => Set<Conversions.ConversionEvent>();
+    public DbSet<Conversions.CampaignHoldout> CampaignHoldouts => Set<Conversions.CampaignHoldout>();
+    public DbSet<Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Webhooks.WebhookEndpoint>();
+    public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
+    public DbSet<Webhooks.WebhookAttempt> WebhookAttempts => Set<Webhooks.WebhookAttempt>();
 
     // Kept by Changes.ChangeRecorder between SavingChanges and SavedChanges, and until the commit signals followers.
     internal List<Func<Changes.DataChange?>>? PendingChanges { get; set; }

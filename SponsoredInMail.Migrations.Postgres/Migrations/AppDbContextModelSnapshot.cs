@@ -755,6 +755,9 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("EndAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("HoldoutPercent")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime?>("LaunchedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -889,6 +892,149 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                     b.HasKey("Position");
 
                     b.ToTable("Changes", (string)null);
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Conversions.CampaignHoldout", b =>
+                {
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MemberId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("HeldAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("CampaignId", "MemberId");
+
+                    b.HasIndex("AdvertiserAccountId", "MemberId");
+
+                    b.ToTable("CampaignHoldouts");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Conversions.ConversionDefinition", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Category")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Counting")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<int>("PostClickDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PostSendDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TagKey")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long?>("ValueCents")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TagKey")
+                        .IsUnique();
+
+                    b.HasIndex("AdvertiserAccountId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ConversionDefinitions");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Conversions.ConversionEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("AdId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CampaignId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ConversionDefinitionId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("boolean");
+
+                    b.Property<long?>("DeliveryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int?>("MemberId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Touch")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("TouchAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("ValueCents")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversionDefinitionId");
+
+                    b.HasIndex("AdvertiserAccountId", "EventId")
+                        .IsUnique();
+
+                    b.HasIndex("AdvertiserAccountId", "ReceivedAt");
+
+                    b.HasIndex("CampaignId", "OccurredAt");
+
+                    b.HasIndex("DeliveryId", "ConversionDefinitionId");
+
+                    b.HasIndex("AdvertiserAccountId", "MemberId", "OccurredAt");
+
+                    b.ToTable("ConversionEvents");
                 });
 
             modelBuilder.Entity("SponsoredInMail.Core.Data.ApplicationUser", b =>
@@ -1572,6 +1718,151 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                     b.ToTable("CampaignAds");
                 });
 
+            modelBuilder.Entity("SponsoredInMail.Core.Webhooks.WebhookAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("WebhookDeliveryId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WebhookDeliveryId", "At");
+
+                    b.ToTable("WebhookAttempts");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Webhooks.WebhookDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("LastDurationMs")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WebhookEndpointId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("WebhookEndpointId", "CreatedAt");
+
+                    b.HasIndex("WebhookEndpointId", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.ToTable("WebhookDeliveries");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Webhooks.WebhookEndpoint", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("Events")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdvertiserAccountId");
+
+                    b.ToTable("WebhookEndpoints");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1823,6 +2114,24 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("SponsoredInMail.Core.Conversions.ConversionDefinition", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AdvertiserAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Conversions.ConversionEvent", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Conversions.ConversionDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("ConversionDefinitionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SponsoredInMail.Core.Data.ApplicationUser", b =>
                 {
                     b.HasOne("SponsoredInMail.Core.Members.Member", null)
@@ -1930,6 +2239,33 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                     b.HasOne("SponsoredInMail.Core.Campaigns.Campaign", null)
                         .WithMany()
                         .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Webhooks.WebhookAttempt", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Webhooks.WebhookDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookDeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Webhooks.WebhookDelivery", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Webhooks.WebhookEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookEndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Webhooks.WebhookEndpoint", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AdvertiserAccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -721,6 +721,9 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.Property<DateTime?>("EndAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("HoldoutPercent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("LaunchedAt")
                         .HasColumnType("TEXT");
 
@@ -851,6 +854,145 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.HasKey("Position");
 
                     b.ToTable("Changes", (string)null);
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Conversions.CampaignHoldout", b =>
+                {
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("HeldAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CampaignId", "MemberId");
+
+                    b.HasIndex("AdvertiserAccountId", "MemberId");
+
+                    b.ToTable("CampaignHoldouts");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Conversions.ConversionDefinition", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Category")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Counting")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PostClickDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PostSendDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TagKey")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ValueCents")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TagKey")
+                        .IsUnique();
+
+                    b.HasIndex("AdvertiserAccountId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ConversionDefinitions");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Conversions.ConversionEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AdId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConversionDefinitionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Touch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("TouchAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ValueCents")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversionDefinitionId");
+
+                    b.HasIndex("AdvertiserAccountId", "EventId")
+                        .IsUnique();
+
+                    b.HasIndex("AdvertiserAccountId", "ReceivedAt");
+
+                    b.HasIndex("CampaignId", "OccurredAt");
+
+                    b.HasIndex("DeliveryId", "ConversionDefinitionId");
+
+                    b.HasIndex("AdvertiserAccountId", "MemberId", "OccurredAt");
+
+                    b.ToTable("ConversionEvents");
                 });
 
             modelBuilder.Entity("SponsoredInMail.Core.Data.ApplicationUser", b =>
@@ -1512,6 +1654,145 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.ToTable("CampaignAds");
                 });
 
+            modelBuilder.Entity("SponsoredInMail.Core.Webhooks.WebhookAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WebhookDeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WebhookDeliveryId", "At");
+
+                    b.ToTable("WebhookAttempts");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Webhooks.WebhookDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LastDurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WebhookEndpointId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("WebhookEndpointId", "CreatedAt");
+
+                    b.HasIndex("WebhookEndpointId", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.ToTable("WebhookDeliveries");
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Webhooks.WebhookEndpoint", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Events")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdvertiserAccountId");
+
+                    b.ToTable("WebhookEndpoints");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1763,6 +2044,24 @@ namespace SponsoredInMail.Core.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("SponsoredInMail.Core.Conversions.ConversionDefinition", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AdvertiserAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Conversions.ConversionEvent", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Conversions.ConversionDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("ConversionDefinitionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SponsoredInMail.Core.Data.ApplicationUser", b =>
                 {
                     b.HasOne("SponsoredInMail.Core.Members.Member", null)
@@ -1870,6 +2169,33 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.HasOne("SponsoredInMail.Core.Campaigns.Campaign", null)
                         .WithMany()
                         .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Webhooks.WebhookAttempt", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Webhooks.WebhookDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookDeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Webhooks.WebhookDelivery", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Webhooks.WebhookEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookEndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Webhooks.WebhookEndpoint", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AdvertiserAccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
