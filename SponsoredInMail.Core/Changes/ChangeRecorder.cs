@@ -12,7 +12,7 @@ namespace SponsoredInMail.Core.Changes;
 /// <summary>
 /// The one seam through which changes enter the feed. Every SaveChanges of <see cref="AppDbContext"/> is looked at:
 /// the entities others follow (members, companies, opt-outs, matched lists, campaigns, sender permissions, inbox
-/// messages, InMails, credits) become <see cref="DataChange"/> rows written in the same transaction — nobody has to
+/// messages, InMails, credits, attributed conversions) become <see cref="DataChange"/> rows written in the same transaction — nobody has to
 /// remember to tell anyone. Set-based writes (raw SQL, ExecuteUpdate) append theirs with
 /// <see cref="ChangeLog.AppendAsync"/>. Once the transaction commits, <see cref="ChangeSignal"/> wakes the followers.
 /// </summary>
@@ -241,6 +241,9 @@ public sealed class ChangeRecorder(ChangeSignal signal, TimeProvider clock) : IS
                     break;
                 case InMail.CreditLedgerEntry ledger when !deleted:
                     pending.Add(() => new CreditsChanged(ledger.UserId));
+                    break;
+                case Conversions.ConversionEvent conversion when entry.State == EntityState.Added && conversion.CampaignId is not null:
+                    pending.Add(() => new ConversionAttributed(conversion.Id, conversion.AdvertiserAccountId, conversion.CampaignId!.Value, conversion.ConversionDefinitionId));
                     break;
             }
         }

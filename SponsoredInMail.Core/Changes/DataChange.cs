@@ -25,6 +25,7 @@ namespace SponsoredInMail.Core.Changes;
 [JsonDerivedType(typeof(InboxMessageAdded), "inbox-message")]
 [JsonDerivedType(typeof(InMailChanged), "inmail")]
 [JsonDerivedType(typeof(CreditsChanged), "credits")]
+[JsonDerivedType(typeof(ConversionAttributed), "conversion")]
 public abstract record DataChange
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -86,3 +87,6 @@ public sealed record InMailChanged(long InMailId, int RecipientMemberId, string 
 
 /// <summary>A sales rep's credit ledger changed (grant, spend, credit back, expiry).</summary>
 public sealed record CreditsChanged(string UserId) : DataChange;
+
+/// <summary>A conversion was received and credited to one of the account's campaigns (its delivery, ad and touch).</summary>
+public sealed record ConversionAttributed(long ConversionEventId, int AdvertiserAccountId, int CampaignId, int ConversionDefinitionId) : DataChange;
