@@ -67,6 +67,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Inbox.TestSendService>();
         services.AddOptions<Reports.ReportOptions>().Bind(configuration.GetSection(Reports.ReportOptions.Section));
         services.AddSingleton<Reports.ReportService>();
+
+        services.AddSingleton<Conversions.ConversionDefinitionService>();
+        services.AddSingleton<Conversions.MemberEmailHashes>();
+        services.AddSingleton<Conversions.ConversionIntake>();
         services.AddOptions<InMail.InMailOptions>().Bind(configuration.GetSection(InMail.InMailOptions.Section));
         services.AddSingleton<InMail.InMailService>();
         services.AddSingleton<InMail.InMailDirectory>();

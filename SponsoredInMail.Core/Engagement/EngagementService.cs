@@ -21,8 +21,14 @@ public sealed class EngagementService(IDbContextFactory<AppDbContext> factory, E
             return null;
         }
         // The kind is settled from the stored link's place in the message.
-        var outcome = await writer.WriteAsync(new EventRequest(named.DeliveryId, EventKind.LinkClick, Now(), AdLinkId: named.LinkId));
-        return outcome.Stored ? outcome.RedirectUrl : null;
+        var at = Now();
+        var outcome = await writer.WriteAsync(new EventRequest(named.DeliveryId, EventKind.LinkClick, at, AdLinkId: named.LinkId));
+        if (!outcome.Stored || outcome.RedirectUrl is not { } url)
+        {
+            return null;
+        }
+        // The landing page gets a signed click id, which the advertiser's tag keeps first-party and sends back with conversions.
+        return ClickIds.AppendTo(url, await tokens.IssueClickIdAsync(named.DeliveryId, at, ct));
     }
 
     /// <summary>A Conversation Ad button that stays in the inbox (next message, lead form, end, "Not interested").</summary>

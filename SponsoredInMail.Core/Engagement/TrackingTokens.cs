@@ -48,6 +48,49 @@ public sealed class TrackingTokens(IDbContextFactory<AppDbContext> factory, IOpt
         return Read(await KeyAsync(ct), token, clock.GetUtcNow().ToUnixTimeSeconds());
     }
 
+    /// <summary>
+    /// A click id for the landing URL (<see cref="ClickIds"/>): the delivery clicked and when, signed with the same key
+    /// (a leading type byte keeps it from ever reading as a tracking token). Conversions quote it back.
+    /// </summary>
+    public async Task<string> IssueClickIdAsync(long deliveryId, DateTime clickedAt, CancellationToken ct = default) =>
+        IssueClickId(await KeyAsync(ct), deliveryId, new DateTimeOffset(clickedAt, TimeSpan.Zero).ToUnixTimeSeconds());
+
+    /// <summary>The delivery and click time a genuine click id names; null for anything else.</summary>
+    public async Task<(long DeliveryId, DateTime ClickedAt)?> ReadClickIdAsync(string? clickId, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(clickId) || clickId.Length > 64)
+        {
+            return null;
+        }
+        var key = await KeyAsync(ct);
+        Span<byte> bytes = stackalloc byte[64];
+        if (!TryBase64UrlDecode(clickId, bytes, out var length) || length != ClickPayloadBytes + TagBytes || bytes[0] != ClickIdType)
+        {
+            return null;
+        }
+        Span<byte> expected = stackalloc byte[TagBytes];
+        Tag(key, bytes[..ClickPayloadBytes], expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, bytes.Slice(ClickPayloadBytes, TagBytes)))
+        {
+            return null;
+        }
+        var at = DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(bytes[9..])).UtcDateTime;
+        return (BinaryPrimitives.ReadInt64BigEndian(bytes[1..]), at);
+    }
+
+    private const byte ClickIdType = (byte)'C';
+    private const int ClickPayloadBytes = 1 + 8 + 8;
+
+    internal static string IssueClickId(byte[] key, long deliveryId, long clickedUnixSeconds)
+    {
+        Span<byte> id = stackalloc byte[ClickPayloadBytes + TagBytes];
+        id[0] = ClickIdType;
+        BinaryPrimitives.WriteInt64BigEndian(id[1..], deliveryId);
+        BinaryPrimitives.WriteInt64BigEndian(id[9..], clickedUnixSeconds);
+        Tag(key, id[..ClickPayloadBytes], id[ClickPayloadBytes..]);
+        return Base64UrlEncode(id);
+    }
+
     internal static string Issue(byte[] key, long deliveryId, int linkId, long expiresUnixSeconds)
     {
         Span<byte> token = stackalloc byte[PayloadBytes + TagBytes];

@@ -101,9 +101,11 @@ public sealed record AdReportRow(
 /// <paramref name="Ads"/> has its own and this is null.
 /// </param>
 /// <param name="Ads">The campaign's ads in order; one for a campaign with one ad (its figures are the campaign's).</param>
+/// <param name="Conversions">Conversions on the advertiser's site credited to the campaign over the range (null: not read).</param>
 public sealed record CampaignReport(
     int CampaignId, string Name, CampaignStatus Status, bool IsConversation, ReportRange Range, Kpis Kpis, IReadOnlyList<DailyPoint> Series,
-    IReadOnlyList<FunnelStep>? Funnel, IReadOnlyList<DemographicTable> Demographics, IReadOnlyList<AdReportRow> Ads)
+    IReadOnlyList<FunnelStep>? Funnel, IReadOnlyList<DemographicTable> Demographics, IReadOnlyList<AdReportRow> Ads,
+    Conversions.ConversionFigures? Conversions = null)
 {
     /// <summary>Whether the report has ads to set side by side.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -82,8 +82,9 @@ public sealed class ReportService(
             adRows = only is null ? [] : [new AdReportRow(only.AdId, only.Letter, only.Name, kpis, Share(kpis.Sends, kpis.Sends), series, funnel)];
         }
         var demographics = await DemographicsAsync(campaignId, range, ct);
+        var conversions = await Conversions.ConversionFigures.ForCampaignAsync(db, campaignId, range, kpis, ct);
         return new CampaignReport(campaign.Id, campaign.Name, campaign.Status, ads.FirstOrDefault()?.Format == AdFormat.ConversationAd, range,
-            kpis, series, funnel, demographics, adRows);
+            kpis, series, funnel, demographics, adRows, conversions);
     }
 
     /// <summary>

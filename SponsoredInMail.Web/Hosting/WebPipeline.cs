@@ -21,6 +21,7 @@ public static class WebPipeline
         app.MapMatchedListEndpoints();
         app.MapBannerEndpoints();
         app.MapTrackingEndpoints();
+        app.MapConversionTagEndpoints();
         app.MapLeadEndpoints();
         app.MapReportEndpoints();
         app.MapAdminInboxEndpoints();

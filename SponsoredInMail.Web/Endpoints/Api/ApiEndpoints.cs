@@ -85,6 +85,8 @@ public static class ApiEndpoints
             .WithSummary("The account's leads, newest first, optionally of one campaign; paged with skip and take (at most 1,000).")
             .Produces<ApiPage<LeadRow>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
+        api.MapConversionApi();
+
         // Anything else under /api/v1 is problem details, not the app's HTML page: 405 with Allow for a path the API has
         // under another method, otherwise 404.
         api.MapFallback((HttpContext context, EndpointDataSource endpoints) => AllowedMethods(endpoints, context.Request.Path) is { Count: > 0 } allowed
