@@ -26,7 +26,7 @@ public class TrackingEndpointTests(AppFactory app) : IClassFixture<AppFactory>
         var response = await client.GetAsync(tracked, Ct);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        response.Headers.Location!.ToString().ShouldBe("https://contoso.example/landing");
+        response.Headers.Location!.ToString().ShouldStartWith("https://contoso.example/landing?simclid=");
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct);
         (await db.EngagementEvents.CountAsync(e => e.Kind == EventKind.ButtonClick, Ct)).ShouldBeGreaterThanOrEqualTo(1);
     }

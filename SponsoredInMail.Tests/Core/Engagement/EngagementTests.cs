@@ -61,9 +61,9 @@ public class EngagementTests : IAsyncLifetime
         message.CtaUrl.ShouldStartWith(InboxService.TrackingPath);
         var inline = System.Text.RegularExpressions.Regex.Match(message.BodyHtml, "href=\"(/t/[^\"]+)\"").Groups[1].Value;
 
-        (await Engagement.ClickAsync(Token(message.CtaUrl!), Ct)).ShouldBe("https://contoso.example/landing");
-        (await Engagement.ClickAsync(Token(inline), Ct)).ShouldBe("https://contoso.example/report");
-        (await Engagement.ClickAsync(Token(message.CtaUrl!), Ct)).ShouldBe("https://contoso.example/landing");
+        (await Engagement.ClickAsync(Token(message.CtaUrl!), Ct)).ShouldStartWith("https://contoso.example/landing?simclid=");
+        (await Engagement.ClickAsync(Token(inline), Ct)).ShouldStartWith("https://contoso.example/report?simclid=");
+        (await Engagement.ClickAsync(Token(message.CtaUrl!), Ct)).ShouldStartWith("https://contoso.example/landing?simclid=");
 
         var tally = await TallyAsync(_campaign);
         tally.ButtonClicks.ShouldBe(2);
