@@ -22,7 +22,7 @@ public class ApiDocumentTests(ApiAppFactory app)
         paths.ShouldBe([
             "/api/v1/audiences", "/api/v1/audiences/{id}/count", "/api/v1/ads", "/api/v1/ads/{id}", "/api/v1/campaigns",
             "/api/v1/campaigns/{id}", "/api/v1/campaigns/{id}/submit", "/api/v1/campaigns/{id}/launch", "/api/v1/campaigns/{id}/pause", "/api/v1/campaigns/{id}/resume",
-            "/api/v1/campaigns/{id}/report", "/api/v1/reports/account", "/api/v1/leads",
+            "/api/v1/campaigns/{id}/report", "/api/v1/reports/account", "/api/v1/leads", "/api/v1/conversions", "/api/v1/conversions/events",
         ], ignoreOrder: true);
         var bearer = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
         bearer.GetProperty("type").GetString().ShouldBe("http");

@@ -103,7 +103,8 @@ public static class ConversionApiEndpoints
         var recorded = await intake.FromApiAsync(caller.AccountId, body!.Events, ct);
         if (!recorded.Succeeded)
         {
-            return ApiResults.Refused(recorded.Outcome);
+            // Every refusal of a batch is about its fields (a conversion id of another account included): 400.
+            return ApiResults.Invalid(recorded.Outcome.Errors);
         }
         var results = recorded.Value!.Select(o => new ApiConversionResult(o.EventId, o.Status, o.ConversionEventId, o.CampaignId, o.AdId, o.Touch, o.Counted)).ToList();
         return TypedResults.Ok(new ApiConversionBatchResult(results.Count, results.Count(r => r.Status == ConversionStatus.Attributed),
