@@ -62,7 +62,7 @@ public class InboxJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         (await member.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
         var landed = await member.RunAndWaitForPopupAsync(() => cta.ClickAsync());
         await landed.WaitForLoadStateAsync();
-        landed.Url.ShouldBe(landing);
+        landed.Url.ShouldStartWith(landing + "?simclid=");
         await landed.CloseAsync();
 
         // 2. The Northwind message's CTA opens its lead form, prefilled; consent, submit, thanks.

@@ -119,7 +119,7 @@ public class VariantsJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
             await Assertions.Expect(member.GetByTestId("message-subject").First).ToContainTextAsync(names[i][..9]);
             var landed = await member.RunAndWaitForPopupAsync(() => member.GetByTestId("message-cta").ClickAsync());
             await landed.WaitForLoadStateAsync();
-            landed.Url.ShouldBe(landing);
+            landed.Url.ShouldStartWith(landing + "?simclid=");
             await landed.CloseAsync();
         }
 
