@@ -164,6 +164,40 @@ public class ApiConversionTests(ApiAppFactory app)
         (await db.ConversionEvents.CountAsync(e => e.ConversionDefinitionId == definition.Id, Ct)).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task AConversionMatchedByEmailHashShowsInTheCampaignReport()
+    {
+        var world = await app.WorldAsync();
+        var definition = await DefinitionAsync(world.Contoso.AccountId);
+        var data = new Components.Inbox.InboxTestData(app.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<SponsoredInMail.Core.Data.AppDbContext>>(), () => DateTime.UtcNow);
+        var memberId = Components.Inbox.InboxTestData.NewMember();
+        var delivery = await data.MessageAdAsync(memberId, "Contoso Cloud", "Conversions by API", DateTime.UtcNow.AddDays(-1));
+        int campaign;
+        string email;
+        await using (var db = await app.CreateContextAsync())
+        {
+            campaign = await db.Deliveries.Where(d => d.Id == delivery).Select(d => d.CampaignId).SingleAsync(Ct);
+            email = await db.Members.Where(m => m.Id == memberId).Select(m => m.Email).SingleAsync(Ct);
+        }
+
+        var recorded = await app.Client(world.ContosoReadWrite).PostAsync("/api/v1/conversions/events", ApiAppFactory.Json($$"""
+            {"events":[{"conversionId":{{definition.Id}},"eventId":"{{Guid.NewGuid():N}}","occurredAt":"{{DateTime.UtcNow:O}}",
+                        "emailSha256":"{{MemberEmailHashes.Of(" " + email.ToUpperInvariant())}}","valueCents":12000}]}
+            """), Ct);
+        using var answer = JsonDocument.Parse(await recorded.Content.ReadAsStringAsync(Ct));
+        var result = answer.RootElement.GetProperty("results")[0];
+        (result.GetProperty("status").GetString(), result.GetProperty("campaignId").GetInt32(), result.GetProperty("touch").GetString())
+            .ShouldBe(("Attributed", campaign, "Send"));
+
+        using var report = JsonDocument.Parse(await app.Client(world.ContosoReadOnly).GetStringAsync($"/api/v1/campaigns/{campaign}/report", Ct));
+        var conversions = report.RootElement.GetProperty("conversions");
+        conversions.GetProperty("conversions").GetInt64().ShouldBe(1);
+        conversions.GetProperty("postSend").GetInt64().ShouldBe(1);
+        conversions.GetProperty("valueCents").GetInt64().ShouldBe(12000);
+        conversions.GetProperty("conversionRate").GetDouble().ShouldBe(1.0);
+        conversions.GetProperty("returnOnAdSpend").GetDouble().ShouldBeGreaterThan(0);
+    }
+
     private async Task<ConversionDefinition> DefinitionAsync(int accountId)
     {
         await using var db = await app.CreateContextAsync();
