@@ -110,7 +110,8 @@ public sealed class ReportTestData(TestDatabase database)
         {
             var message = (await Inbox.OpenSponsoredAsync(member, delivery, ct: Ct))!.MessageAd!;
             var link = System.Text.RegularExpressions.Regex.Match(message.BodyHtml, "href=\"(/t/[^\"]+)\"").Groups[1].Value;
-            (await Engagement.ClickAsync(link[InboxService.TrackingPath.Length..], Ct)).ShouldBe("https://contoso.example/report");
+            // The landing URL carries the click id (simclid) that conversions are matched by.
+            (await Engagement.ClickAsync(link[InboxService.TrackingPath.Length..], Ct)).ShouldStartWith("https://contoso.example/report?simclid=");
         }
     }
 
