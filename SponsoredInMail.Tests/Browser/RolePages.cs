@@ -72,6 +72,10 @@ public static class RolePages
                 }
                 var audience = (await services.GetRequiredService<AudienceService>().CreateAsync(advertiser.Marketer.UserId, advertiser.AccountId,
                     "Sweep audience", new Targeting([new FacetCriterion(Facet.Location, [member.CountryCode])], []))).Value;
+                // A conversion, so that its snippets show in the sweep.
+                (await services.GetRequiredService<SponsoredInMail.Core.Conversions.ConversionDefinitionService>().CreateAsync(advertiser.Marketer.UserId,
+                    advertiser.AccountId, new SponsoredInMail.Core.Conversions.ConversionDefinitionInput("Sweep purchase",
+                        SponsoredInMail.Core.Conversions.ConversionCategory.Purchase, 4900))).Succeeded.ShouldBeTrue();
                 return new(role, advertiser.Email,
                 [
                     new("Home", "/"), new("Account & team", a), new("Campaigns", $"{a}/campaigns"), new("New campaign", $"{a}/campaigns/new"),
@@ -91,6 +95,7 @@ public static class RolePages
                     new("New Message Ad, empty preview", $"{a}/ads/new/message"), new("New Conversation Ad, empty preview", $"{a}/ads/new/conversation"),
                     new("Lead gen forms", $"{a}/lead-forms"), new("Lead gen form", $"{a}/lead-forms/{form}"), new("New lead gen form", $"{a}/lead-forms/new"),
                     new("Leads", $"{a}/leads"), new("Reports", $"{a}/reports"), new("Compare campaigns", $"{a}/reports/compare"),
+                    new("Conversions", $"{a}/conversions"),
                     new("API tokens", $"{a}/api-tokens"), new("Manage login", "/Account/Manage"),
                 ]);
             }

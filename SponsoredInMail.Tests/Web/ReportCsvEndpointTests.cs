@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using SponsoredInMail.Core.Conversions;
 using SponsoredInMail.Core.Data;
 using SponsoredInMail.Tests.Fakes;
 using SponsoredInMail.Tests.Web.Components.Inbox;
@@ -85,6 +86,8 @@ public class ReportCsvEndpointTests(AppFactory app) : IClassFixture<AppFactory>
     [InlineData("demographics", "facet,value,label,opens,clicks,hidden_groups")]
     [InlineData("ads", "ad_id,ad_letter,ad,day,sends,opens,open_rate,")]
     [InlineData("ad-kpis", "ad_id,ad_letter,ad,from,to,share_of_sends,sends,")]
+    [InlineData("conversions", "day,conversions,post_click,post_send,value\r\n")]
+    [InlineData("conversion-ads", "ad_id,ad_letter,ad,from,to,conversions,post_click,post_send,value,conversion_rate,cost_per_conversion\r\n")]
     public async Task EveryCampaignTableDownloadsWithItsHeaderRow(string table, string header)
     {
         var contoso = await AccountIdAsync("Contoso Cloud");
@@ -123,6 +126,53 @@ public class ReportCsvEndpointTests(AppFactory app) : IClassFixture<AppFactory>
         sideRows[2].Take(9).ShouldBe([$"{adB}", "B", "Variant B", "2026-01-09", "2026-01-11", "0.5", "1", "0", "0"]);
         (await client.GetAsync($"/accounts/{contoso}/campaigns/{campaign}/report/ad-funnels.csv", Ct)).StatusCode
             .ShouldBe(HttpStatusCode.NotFound, "Message Ads have no funnels");
+    }
+
+    [Fact]
+    public async Task ACampaignsConversionsDownloadPerDayAndPerAd()
+    {
+        var contoso = await AccountIdAsync("Contoso Cloud");
+        var sentOn = new DateTime(2026, 1, 10, 9, 0, 0, DateTimeKind.Utc);
+        var (campaign, adA, adB) = await TwoAdCampaignAsync("Contoso Cloud", sentOn);
+        await using (var db = await Factory.CreateDbContextAsync(Ct))
+        {
+            var definition = new ConversionDefinition
+            {
+                AdvertiserAccountId = contoso, Name = $"Order {Guid.NewGuid():N}", Category = ConversionCategory.Purchase, TagKey = $"cv_{Guid.NewGuid():N}"[..19],
+                CreatedAt = sentOn,
+            };
+            db.ConversionDefinitions.Add(definition);
+            await db.SaveChangesAsync(Ct);
+            ConversionEvent Event(int adId, AttributionTouch touch, long cents, bool counted = true) => new()
+            {
+                AdvertiserAccountId = contoso, ConversionDefinitionId = definition.Id, Source = ConversionSource.Api, OccurredAt = sentOn.AddHours(2),
+                ReceivedAt = sentOn.AddHours(2), CampaignId = campaign, AdId = adId, Touch = touch, ValueCents = cents, Counted = counted,
+            };
+            db.ConversionEvents.AddRange(
+                Event(adA, AttributionTouch.Click, 4900), Event(adA, AttributionTouch.Send, 100), Event(adB, AttributionTouch.Click, 2500),
+                Event(adB, AttributionTouch.Click, 9900, counted: false));
+            await db.SaveChangesAsync(Ct);
+        }
+        var client = await LoginAsync();
+
+        var daily = await client.GetAsync($"/accounts/{contoso}/campaigns/{campaign}/report/conversions.csv?from=2026-01-09&to=2026-01-11", Ct);
+        var byAd = await client.GetStringAsync($"/accounts/{contoso}/campaigns/{campaign}/report/conversion-ads.csv?from=2026-01-09&to=2026-01-11", Ct);
+
+        daily.StatusCode.ShouldBe(HttpStatusCode.OK);
+        daily.Content.Headers.ContentDisposition!.FileNameStar.ShouldBe($"campaign-{campaign}-conversions-2026-01-09-to-2026-01-11.csv");
+        StrictCsvParser.Parse((await daily.Content.ReadAsStringAsync(Ct)).TrimStart('\uFEFF')).Select(r => string.Join('|', r)).ShouldBe(
+        [
+            "day|conversions|post_click|post_send|value",
+            "2026-01-09|0|0|0|0.00",
+            "2026-01-10|3|2|1|75.00",
+            "2026-01-11|0|0|0|0.00",
+        ], "counted conversions only, every day of the range");
+        StrictCsvParser.Parse(byAd.TrimStart('\uFEFF')).Select(r => string.Join('|', r)).ShouldBe(
+        [
+            "ad_id|ad_letter|ad|from|to|conversions|post_click|post_send|value|conversion_rate|cost_per_conversion",
+            $"{adA}|A|Variant A|2026-01-09|2026-01-11|2|1|1|50.00|2|0.25",
+            $"{adB}|B|Variant B|2026-01-09|2026-01-11|1|1|0|25.00|1|0.50",
+        ]);
     }
 
     [Fact]

@@ -14,9 +14,10 @@ public static class ReportCsv
 {
     /// <summary>
     /// A campaign report's tables: the campaign's own, then by ad — "ad-kpis" (each ad over the range), "ads" (each ad
-    /// per day) and "ad-funnels" (each Conversation Ad's funnel).
+    /// per day) and "ad-funnels" (each Conversation Ad's funnel); then its conversions — "conversions" (per day) and
+    /// "conversion-ads" (each ad over the range).
     /// </summary>
-    public static readonly string[] Tables = ["kpis", "daily", "funnel", "demographics", "ad-kpis", "ads", "ad-funnels"];
+    public static readonly string[] Tables = ["kpis", "daily", "funnel", "demographics", "ad-kpis", "ads", "ad-funnels", "conversions", "conversion-ads"];
 
     private static readonly string[] AdHeader = ["ad_id", "ad_letter", "ad"];
 
@@ -39,6 +40,12 @@ public static class ReportCsv
         "ads" => CsvExport.Write([.. AdHeader, "day", .. KpiHeader],
             report.Ads.SelectMany(a => a.Series.Select(p => (IReadOnlyList<string>)[.. Ad(a), ReportDisplay.Date(p.Day), .. Cells(p.Kpis)]))),
         "ad-funnels" => report.Ads.Any(a => a.Funnel is not null) ? Funnel(report.Ads.Where(a => a.Funnel is not null).ToList()) : null,
+        "conversions" => CsvExport.Write(["day", "conversions", "post_click", "post_send", "value"],
+            ConversionRows.Daily(report).Select(d => (IReadOnlyList<string>)[ReportDisplay.Date(d.Day), Number(d.Conversions), Number(d.PostClick), Number(d.PostSend), Dollars(d.ValueCents)])),
+        "conversion-ads" => CsvExport.Write([.. AdHeader, "from", "to", "conversions", "post_click", "post_send", "value", "conversion_rate", "cost_per_conversion"],
+            ConversionRows.Ads(report).Select(r => (IReadOnlyList<string>)[.. Ad(r.Ad), ReportDisplay.Date(report.Range.From), ReportDisplay.Date(report.Range.To),
+                Number(r.Figures.Conversions), Number(r.Figures.PostClick), Number(r.Figures.PostSend), Dollars(r.Figures.ValueCents), Rate(r.ConversionRate),
+                Dollars(r.CostPerConversionCents)])),
         _ => null,
     };
 
