@@ -72,7 +72,9 @@ public class ConversionJourneyTests(BrowserFixture fixture) : BrowserTest(fixtur
         await marketer.WaitForInteractiveAsync();
         var section = marketer.GetByTestId("conversions-section");
         await Assertions.Expect(section).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        await Assertions.Expect(section.GetByTestId("conversions-count")).ToHaveTextAsync("1");
+        await Assertions.Expect(section.GetByTestId("kpi-conversions")).ToHaveTextAsync("1");
+        await Assertions.Expect(section.GetByTestId("kpi-conversion-value")).ToHaveTextAsync("$49.00");
+        await Assertions.Expect(section.GetByTestId("kpi-conversion-touches")).ToHaveTextAsync("1 · 0");
         await Assertions.Expect(section).ToContainTextAsync("Demo request");
         (await marketer.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
     }
