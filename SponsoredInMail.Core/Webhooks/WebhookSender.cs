@@ -74,7 +74,11 @@ public sealed class WebhookSender : IDisposable
                     wait = untilDue < wait ? (untilDue > TimeSpan.Zero ? untilDue : TimeSpan.FromMilliseconds(1)) : wait;
                 }
             }
-            catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
             {
                 _logger.LogError(error, "Sending webhooks failed; retrying shortly.");
                 wait = TimeSpan.FromSeconds(_options.Value.PollSeconds);
