@@ -78,6 +78,12 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<Api.ApiOptions>().Bind(configuration.GetSection(Api.ApiOptions.Section));
         services.AddSingleton<Api.ApiTokenService>();
         services.AddSingleton<Api.ApiRateLimiter>();
+        services.AddOptions<Webhooks.WebhookOptions>().Bind(configuration.GetSection(Webhooks.WebhookOptions.Section));
+        services.AddSingleton<Webhooks.WebhookSignal>();
+        services.AddSingleton<Webhooks.WebhookService>();
+        services.AddSingleton<Webhooks.WebhookOutbox>();
+        services.AddSingleton<Changes.IChangeSubscriber>(sp => sp.GetRequiredService<Webhooks.WebhookOutbox>());
+        services.AddSingleton<Webhooks.WebhookSender>();
         return services;
     }
 }

@@ -68,6 +68,7 @@ public class NotFoundHttpTests(AppFactory app) : IClassFixture<AppFactory>
             (maria, $"/accounts/{fabrikam}/reports", "Account not found"),
             (maria, $"/accounts/{fabrikam}/api-tokens", "Account not found"),
             (maria, $"/accounts/{fabrikam}/conversions", "Account not found"),
+            (maria, $"/accounts/{fabrikam}/webhooks", "Account not found"),
             (maria, $"/accounts/{fabrikam}/campaigns/{theirs}", "Account not found"),
             (maria, $"/accounts/{contoso}/campaigns/{theirs}", "Campaign not found"),
             (maria, $"/accounts/{contoso}/campaigns/{theirs}/edit", "Campaign not found"),

@@ -34,6 +34,7 @@ public static class WebServiceRegistration
         services.AddHostedService<ChangeFeedWorker>();
         services.AddHostedService<DeliveryWorker>();
         services.AddHostedService<CreditJobWorker>();
+        services.AddHostedService<WebhookWorker>();
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();

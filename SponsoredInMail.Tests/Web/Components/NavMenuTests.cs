@@ -31,9 +31,10 @@ public class NavMenuTests(SeededDatabase seeded) : BunitTestBase(seeded)
 
         nav.WaitForAssertion(() => nav.Markup.ShouldContain("Account &amp; team"));
         nav.FindAll("a[href='/admin/members']").ShouldBeEmpty();
-        nav.FindAll("a[href^='/accounts/']").Count.ShouldBe(9);
+        nav.FindAll("a[href^='/accounts/']").Count.ShouldBe(10);
         nav.FindAll("a[href$='/conversions']").Count.ShouldBe(1);
         nav.FindAll("a[href$='/api-tokens']").Count.ShouldBe(1);
+        nav.FindAll("a[href$='/webhooks']").Single().TextContent.ShouldContain("Webhooks");
         nav.FindAll("a[href$='/reports']").Count.ShouldBe(1);
         nav.FindAll("a[href$='/campaigns']").Count.ShouldBe(1);
         nav.FindAll("a[href='/admin/review']").ShouldBeEmpty();
