@@ -24,6 +24,13 @@ public static class HoldoutRules
     public static bool IsHeldOut(int campaignId, int memberId, int percent) =>
         percent > 0 && Point(campaignId, memberId) * 100.0 < percent;
 
+    /// <summary>
+    /// How many of <paramref name="deliverable"/> members a campaign can expect to send to with a holdout of
+    /// <paramref name="percent"/>%: the rest are held out (the forecast's sends shrink by the holdout share).
+    /// </summary>
+    public static int Sendable(int deliverable, int percent) =>
+        percent <= 0 ? deliverable : (int)Math.Round(deliverable * (100 - percent) / 100.0, MidpointRounding.AwayFromZero);
+
     /// <summary>A point in [0, 1) that depends only on the two ids, uniform over members, independent of the rotation's.</summary>
     internal static double Point(int campaignId, int memberId)
     {
