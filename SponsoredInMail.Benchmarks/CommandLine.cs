@@ -16,7 +16,8 @@ internal static class CommandLine
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- tracking --url URL --db PATH|NAME [--seconds S] [--connections C] [--warmup-seconds W]
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- report --deliveries N [--runs R] [--ads K]
           dotnet run -c Release --project SponsoredInMail.Benchmarks -- rotation [--members N] [--batch B] [--seed S]
-          Every scenario but rotation also takes --database sqlite|postgres (default sqlite) and [--db PATH|NAME] [--keep-db].
+          dotnet run -c Release --project SponsoredInMail.Benchmarks -- holdout [--runs R] [--members N] [--holdout P] [--base-rate B] [--lift L] [--seed S]
+          Every scenario but rotation and holdout also takes --database sqlite|postgres (default sqlite) and [--db PATH|NAME] [--keep-db].
 
         --database postgres  Runs on PostgreSQL: POSTGRES_CONNECTION (required) names the server, a connection string
                            without a database (e.g. Host=127.0.0.1;Port=5432;Username=sim;Password=sim). The run creates
@@ -35,6 +36,14 @@ internal static class CommandLine
                            Optimize and once Even. Exit code 1 if Optimize sends under 70% to the better ad or under 10%
                            to either, or Even strays more than 2% from 50/50.
                            Prints: RESULT scenario=rotation optimize_better_share=… even_max_deviation=… optimize_min_share=…
+
+        holdout            Simulates holdout tests with a known true lift (no database): R runs (default 100, seeds S, S+1, …;
+                           default S = 1) of N members (default 100,000), P% held out by the product's hash (default 10),
+                           held-out members converting at B (default 0.02) and sent ones at B × (1 + L) (default L = 0.20);
+                           each run's 95% interval from the product's lift rules. Exit code 1 if it covers the true lift in
+                           under 90% of the runs.
+                           Prints: RESULT scenario=holdout runs=R coverage=… members=N holdout_percent=P true_lift=L
+                           mean_lift=… mean_ci_width=…
 
         tracking           Runs the web app (its Release build, own process) on loopback over a new database seeded with
                            N members (default 20,000) and the demo campaigns, signs tracking tokens for real deliveries,
@@ -168,6 +177,20 @@ internal static class CommandLine
                     Console.Error.WriteLine($"error: the benchmark failed: {e}");
                     return 1;
                 }
+            case "holdout":
+                try
+                {
+                    return new HoldoutScenario(HoldoutOptions.Parse(args[1..])).Run();
+                }
+                catch (UsageException e)
+                {
+                    return Usage(e.Message);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    Console.Error.WriteLine($"error: the benchmark failed: {e}");
+                    return 1;
+                }
             case "send-run":
                 try
                 {
@@ -185,7 +208,7 @@ internal static class CommandLine
             default:
                 return Usage(args[0].StartsWith('-')
                     ? $"expected a scenario before the options, got '{args[0]}'."
-                    : $"unknown scenario '{args[0]}' (known: audience-count, send-run, tracking, report, rotation).");
+                    : $"unknown scenario '{args[0]}' (known: audience-count, send-run, tracking, report, rotation, holdout).");
         }
     }
 

@@ -233,7 +233,7 @@ internal sealed class SendRunScenario(SendRunOptions options)
             {
                 Log.Info($"{N(sends)} sends in {F(watch.Elapsed.TotalSeconds, 1)} s");
             }
-            if (round.Sent == 0 && round.Completed == 0)
+            if (round.Sent == 0 && round.Completed == 0 && round.HeldOut == 0)
             {
                 break;
             }

@@ -46,6 +46,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Campaigns.CampaignService>();
         services.AddSingleton<Campaigns.ReviewService>();
         services.AddSingleton<Variants.VariantService>();
+        services.AddSingleton<Conversions.HoldoutLiftService>();
         services.AddSingleton<ISenderRevocationListener, Campaigns.CampaignSenderRevocation>();
         services.AddSingleton<MemberActivity>();
         services.AddOptions<Deliveries.DeliveryOptions>().Bind(configuration.GetSection(Deliveries.DeliveryOptions.Section));

@@ -13,11 +13,13 @@ namespace SponsoredInMail.Core.Campaigns;
 /// What a marketer sets on a campaign; money in cents. No <c>StartAt</c> means "as soon as it is launched". The ads are
 /// <see cref="AdIds"/> in order (1–10 of one format); without it, <see cref="AdId"/> alone. <see cref="AbTest"/> makes
 /// the campaign an A/B test of exactly two ads on that metric (its rotation is then the 50/50 split).
+/// <see cref="HoldoutPercent"/> (0–20) holds that share of the eligible audience out, to measure incremental lift.
 /// </summary>
 public sealed record CampaignInput(
     string Name, CampaignObjective Objective, int? SavedAudienceId, int? AdId, long BidCents, long LifetimeBudgetCents,
     long? DailyBudgetCents, DateTime? StartAt, DateTime? EndAt,
-    IReadOnlyList<int>? AdIds = null, Variants.AdRotation Rotation = Variants.AdRotation.Even, Variants.AbTestMetric? AbTest = null)
+    IReadOnlyList<int>? AdIds = null, Variants.AdRotation Rotation = Variants.AdRotation.Even, Variants.AbTestMetric? AbTest = null,
+    int HoldoutPercent = 0)
 {
     /// <summary>The campaign's ads in order: <see cref="AdIds"/>, or the one <see cref="AdId"/>.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -75,6 +77,10 @@ public sealed class CampaignService(
             errors.Add(new FieldError("ad", "Choose an ad before submitting."));
         }
         Variants.VariantRules.Check(errors, input.Ads, input.Rotation, input.AbTest);
+        if (Conversions.ConversionRules.CheckHoldout(input.HoldoutPercent) is { } holdout)
+        {
+            errors.Add(new FieldError("holdout", holdout));
+        }
         return errors.Count == 0 ? Result.Ok : Result.Fail(errors);
     }
 
@@ -223,6 +229,49 @@ public sealed class CampaignService(
         await change.CommitAsync(ct);
         return Result.Ok;
     }
+
+    /// <summary>
+    /// Changes the share of the audience held out (0–20%) while the campaign has not launched: a draft, a rejected
+    /// campaign, one in review or an approved one. Once it has sent, the holdout is fixed: changing it would move members
+    /// between the groups the lift compares (and could hold out someone already sent).
+    /// </summary>
+    public async Task<Result> SetHoldoutAsync(string actorUserId, int accountId, int campaignId, int percent, CancellationToken ct = default)
+    {
+        if (Conversions.ConversionRules.CheckHoldout(percent) is { } problem)
+        {
+            return Result.Fail("holdout", problem);
+        }
+        await using var change = await scope.ChangeAsync<Campaign>(actorUserId, accountId, campaignId, ct, transaction: true);
+        if (change.Refusal is { } refused)
+        {
+            return refused;
+        }
+        var (db, campaign) = (change.Db, change.Entity);
+        if (!CanChangeHoldout(campaign))
+        {
+            return Result.Fail("holdout", $"The holdout cannot change once a campaign has launched; this one is {CampaignStateMachine.Describe(campaign.Status)}.");
+        }
+        if (campaign.HoldoutPercent == percent)
+        {
+            return Result.Ok;
+        }
+        var ads = await Variants.CampaignVariants.AdIdsAsync(db, campaign.Id, ct);
+        var before = Snapshot(campaign, ads);
+        campaign.HoldoutPercent = percent;
+        if (AuditDiff.ChangedFields(before, Snapshot(campaign, ads)) is { } changed)
+        {
+            campaign.UpdatedByUserId = actorUserId;
+            campaign.UpdatedAt = Now();
+            db.AuditLog.Add(Entry(actorUserId, campaign, "settings changed", changed.Before, changed.After));
+        }
+        await db.SaveChangesAsync(ct);
+        await change.CommitAsync(ct);
+        return Result.Ok;
+    }
+
+    /// <summary>Whether the holdout may still change: never after launch (a launched campaign has <see cref="Campaign.LaunchedAt"/>).</summary>
+    public static bool CanChangeHoldout(Campaign campaign) =>
+        campaign.LaunchedAt is null && campaign.Status is CampaignStatus.Draft or CampaignStatus.Rejected or CampaignStatus.InReview or CampaignStatus.Approved;
 
     /// <summary>Puts a complete draft in the admin review queue.</summary>
     public Task<Result> SubmitAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
@@ -446,7 +495,7 @@ public sealed class CampaignService(
 
     private static CampaignInput ToInput(Campaign c, IReadOnlyList<int> ads) =>
         new(c.Name, c.Objective, c.SavedAudienceId, c.AdId, c.BidCents, c.LifetimeBudgetCents, c.DailyBudgetCents, c.StartAt, c.EndAt,
-            ads.Count > 1 ? ads : null, c.Rotation, c.AbTestMetric);
+            ads.Count > 1 ? ads : null, c.Rotation, c.AbTestMetric, c.HoldoutPercent);
 
     private void Apply(Campaign campaign, CampaignInput input)
     {
@@ -456,6 +505,7 @@ public sealed class CampaignService(
         campaign.AdId = input.Ads.Count > 0 ? input.Ads[0] : null;
         campaign.Rotation = input.Rotation;
         campaign.AbTestMetric = input.Ads.Count == 2 ? input.AbTest : null;
+        campaign.HoldoutPercent = input.HoldoutPercent;
         campaign.BidCents = input.BidCents;
         campaign.LifetimeBudgetCents = input.LifetimeBudgetCents;
         campaign.DailyBudgetCents = input.DailyBudgetCents;

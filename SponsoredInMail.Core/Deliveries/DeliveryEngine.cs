@@ -2,14 +2,18 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Campaigns;
+using SponsoredInMail.Core.Conversions;
 using SponsoredInMail.Core.Data;
 using SponsoredInMail.Core.Members;
 using SponsoredInMail.Core.Variants;
 
 namespace SponsoredInMail.Core.Deliveries;
 
-/// <summary>What one round did: sends made, and campaigns completed.</summary>
-public readonly record struct RoundResult(int Sent, int Completed);
+/// <summary>
+/// What one round did: sends made, campaigns completed, and members held out (recorded in a campaign's holdout group, or
+/// found already there): a round that only held members out still made progress.
+/// </summary>
+public readonly record struct RoundResult(int Sent, int Completed, int HeldOut = 0);
 
 /// <summary>
 /// Sends Active campaigns, a batch per campaign per round. Candidates come from the audience index (deliverable
@@ -20,6 +24,8 @@ public readonly record struct RoundResult(int Sent, int Completed);
 /// it now. All state that matters lives in the database, so a killed process resumes exactly where it stopped.
 /// A campaign with several approved ads gives each candidate one of them by its rotation (<see cref="RotationRules"/>):
 /// evenly or as an A/B split by member hash, or, optimizing, by shares re-drawn per batch from each ad's outcomes so far.
+/// A campaign with a holdout (<see cref="Campaign.HoldoutPercent"/>) first takes out the candidates
+/// <see cref="HoldoutRules.IsHeldOut"/> names: they are recorded in its holdout group, never sent or charged.
 /// </summary>
 public sealed class DeliveryEngine(
     IDbContextFactory<AppDbContext> factory, IDeliveryStore store, AudienceIndex index, Changes.ChangeFeed feed,
@@ -47,7 +53,7 @@ public sealed class DeliveryEngine(
         {
             var round = await RunRoundAsync(ct);
             total += round.Sent;
-            if (round.Sent == 0 && round.Completed == 0)
+            if (round.Sent == 0 && round.Completed == 0 && round.HeldOut == 0)
             {
                 return total;
             }
@@ -72,7 +78,7 @@ public sealed class DeliveryEngine(
     private sealed record Live(
         int Id, int AccountId, long BidCents, long LifetimeBudgetCents, long? DailyBudgetCents, long SpentCents,
         DateTime StartAt, DateTime? EndAt, DateTime? LaunchedAt, string? TargetingJson, int? FirstAdId,
-        CampaignObjective Objective, AdRotation Rotation, AbTestMetric? AbTest, int? WinnerAdId)
+        CampaignObjective Objective, AdRotation Rotation, AbTestMetric? AbTest, int? WinnerAdId, int HoldoutPercent)
     {
         /// <summary>The ads it sends (approved, in order); filled after the campaign query.</summary>
         public List<(int AdId, int SenderMemberId)> Ads { get; } = [];
@@ -92,7 +98,8 @@ public sealed class DeliveryEngine(
             live = await (from c in db.Campaigns.AsNoTracking()
                           where c.Status == CampaignStatus.Active
                           select new Live(c.Id, c.AdvertiserAccountId, c.BidCents, c.LifetimeBudgetCents, c.DailyBudgetCents, c.SpentCents,
-                              c.StartAt, c.EndAt, c.LaunchedAt, c.TargetingJson, c.AdId, c.Objective, c.Rotation, c.AbTestMetric, c.WinnerAdId)).ToListAsync(ct);
+                              c.StartAt, c.EndAt, c.LaunchedAt, c.TargetingJson, c.AdId, c.Objective, c.Rotation, c.AbTestMetric, c.WinnerAdId,
+                              c.HoldoutPercent)).ToListAsync(ct);
             var ids = live.Select(c => c.Id).ToList();
             await LoadAdsAsync(db, live, ids, ct);
             spentToday = await db.CampaignDailyStats.AsNoTracking().Where(s => s.Day == today && ids.Contains(s.CampaignId))
@@ -126,6 +133,7 @@ public sealed class DeliveryEngine(
             : Nullable.Compare(a.LaunchedAt, b.LaunchedAt) != 0 ? Nullable.Compare(a.LaunchedAt, b.LaunchedAt) : a.Id.CompareTo(b.Id));
 
         var sent = 0;
+        var heldOut = 0;
         ulong[]? claimed = null;
         var rules = Cutoffs(now);
         foreach (var campaign in sending)
@@ -151,12 +159,21 @@ public sealed class DeliveryEngine(
             {
                 continue;
             }
-            var groups = await RotateAsync(campaign, candidates, now, ct);
-            var result = await store.SendAsync(new SendBatch(campaign.Id, groups, now, rules.ActiveSince, rules.AnySince, rules.SameSince), ct);
-            MarkOffered(campaign.Id, reachable.Length, result.Stop == BatchStop.None ? candidates : result.SentMemberIds);
+            // Deterministic, so a restarted or another engine holds out the same members: they are never sent.
+            var (toSend, held) = HoldoutRules.Split(campaign.Id, candidates, campaign.HoldoutPercent);
+            var result = toSend.Count == 0
+                ? new SendBatchResult(campaign.AccountId, [], campaign.BidCents, BatchStop.None)
+                : await store.SendAsync(new SendBatch(campaign.Id, await RotateAsync(campaign, toSend, now, ct), now, rules.ActiveSince, rules.AnySince, rules.SameSince), ct);
+            if (held.Count > 0)
+            {
+                held = HeldAlongside(held, result);
+                await HoldOutAsync(campaign, held, now, ct);
+                heldOut += held.Count;
+            }
+            MarkOffered(campaign.Id, reachable.Length, result.Stop == BatchStop.None ? candidates : [.. result.SentMemberIds, .. held]);
             sent += result.SentMemberIds.Count;
         }
-        return new RoundResult(sent, completed);
+        return new RoundResult(sent, completed, heldOut);
     }
 
     /// <summary>
@@ -216,6 +233,54 @@ public sealed class DeliveryEngine(
             members[RotationRules.Pick(campaign.Id, member, shares)].Add(member);
         }
         return [.. campaign.Ads.Select((ad, i) => new AdGroup(ad.AdId, ad.SenderMemberId, members[i])).Where(g => g.Members.Count > 0)];
+    }
+
+    /// <summary>
+    /// The held-out candidates that belong with what the batch sent. A batch that checked every candidate holds out all
+    /// of its held-out ones; one a budget (or a pause) cut short only those before its last send (candidates go in member
+    /// order), so the holdout stays a random share of the members the campaign actually reached, and the rest wait for
+    /// the next batch as the unsent ones do.
+    /// </summary>
+    private static IReadOnlyList<int> HeldAlongside(IReadOnlyList<int> held, SendBatchResult result)
+    {
+        if (result.Stop == BatchStop.None)
+        {
+            return held;
+        }
+        if (result.SentMemberIds.Count == 0)
+        {
+            return [];
+        }
+        var last = result.SentMemberIds[^1];
+        return [.. held.TakeWhile(member => member < last)];
+    }
+
+    /// <summary>
+    /// Records held-out members in the campaign's holdout group (those not there yet: after a restart the engine meets
+    /// them again). Two engines recording the same member meet at the primary key (campaign, member); the loser reads
+    /// again and inserts the rest.
+    /// </summary>
+    private async Task HoldOutAsync(Live campaign, IReadOnlyList<int> members, DateTime now, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var known = (await db.CampaignHoldouts.AsNoTracking()
+                .Where(h => h.CampaignId == campaign.Id && members.Contains(h.MemberId)).Select(h => h.MemberId).ToListAsync(ct)).ToHashSet();
+            db.CampaignHoldouts.AddRange(members.Where(m => !known.Contains(m)).Select(m => new CampaignHoldout
+            {
+                CampaignId = campaign.Id, MemberId = m, AdvertiserAccountId = campaign.AccountId, HeldAt = now,
+            }));
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another engine recorded some of them meanwhile: read what is there now and insert the rest.
+            }
+        }
     }
 
     private async Task<IReadOnlyList<AdOutcomes>> OutcomesAsync(Live campaign, DateTime now, CancellationToken ct)

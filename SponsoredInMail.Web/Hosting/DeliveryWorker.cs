@@ -26,7 +26,7 @@ internal sealed class DeliveryWorker(DeliveryEngine engine, Leadership leadershi
                 {
                     logger.LogInformation("Delivery: {Completed} campaign(s) completed.", round.Completed);
                 }
-                if (round.Sent == 0)
+                if (round.Sent == 0 && round.HeldOut == 0)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(options.Value.IdleDelayMilliseconds), clock, ct);
                 }

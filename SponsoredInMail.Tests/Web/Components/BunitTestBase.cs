@@ -52,6 +52,7 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.CampaignOverview>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.ReviewService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Variants.VariantService>());
+        Services.AddSingleton(Database.Get<SponsoredInMail.Core.Conversions.HoldoutLiftService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.AdminCampaignService>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Campaigns.CampaignSendingStates>());
         Services.AddSingleton(Database.Get<SponsoredInMail.Core.Audit.AuditLogQuery>());

@@ -14,19 +14,21 @@ public sealed record ApiAudienceCount(int AudienceId, int Matching, int OptedOut
 /// <summary>
 /// A campaign with its settings (money in cents) and, when it has one, its live progress. <see cref="AdIds"/> are its
 /// ads in order (<see cref="AdId"/> is the first); <see cref="AbTestMetric"/> is set for an A/B test of two ads, and
-/// <see cref="WinnerAdId"/> once the test was ended with a winner.
+/// <see cref="WinnerAdId"/> once the test was ended with a winner. <see cref="HoldoutPercent"/> is the share of the
+/// audience held out (never sent) to measure incremental lift.
 /// </summary>
 public sealed record ApiCampaign(
     int Id, string Name, CampaignStatus Status, CampaignObjective Objective, int? AudienceId, string? AudienceName, int? AdId,
     IReadOnlyList<int> AdIds, AdRotation Rotation, AbTestMetric? AbTestMetric, int? WinnerAdId,
     long BidCents, long LifetimeBudgetCents, long? DailyBudgetCents, long SpentCents, DateTime StartAt, DateTime? EndAt,
-    DateTime? LaunchedAt, DateTime CreatedAt, DateTime UpdatedAt, CampaignProgress? Progress)
+    DateTime? LaunchedAt, DateTime CreatedAt, DateTime UpdatedAt, CampaignProgress? Progress, int HoldoutPercent = 0)
 {
     /// <param name="adIds">The campaign's listed ads in order; a campaign without a list carries its one ad.</param>
     public static ApiCampaign From(Campaign c, IReadOnlyList<int> adIds, CampaignProgress? progress) => new(
         c.Id, c.Name, c.Status, c.Objective, c.SavedAudienceId, c.AudienceName, c.AdId,
         adIds.Count > 0 ? adIds : c.AdId is { } ad ? [ad] : [], c.Rotation, c.AbTestMetric, c.WinnerAdId,
-        c.BidCents, c.LifetimeBudgetCents, c.DailyBudgetCents, c.SpentCents, c.StartAt, c.EndAt, c.LaunchedAt, c.CreatedAt, c.UpdatedAt, progress);
+        c.BidCents, c.LifetimeBudgetCents, c.DailyBudgetCents, c.SpentCents, c.StartAt, c.EndAt, c.LaunchedAt, c.CreatedAt, c.UpdatedAt, progress,
+        c.HoldoutPercent);
 }
 
 /// <summary>
@@ -49,6 +51,9 @@ public sealed class ApiCampaignRequest
     /// <summary>Makes the campaign an A/B test of its two ads on this metric.</summary>
     public AbTestMetric? AbTestMetric { get; set; }
 
+    /// <summary>Percent (0–20) of the eligible audience held out, never sent, to measure incremental lift; default 0.</summary>
+    public int? HoldoutPercent { get; set; }
+
     public long? BidCents { get; set; }
     public long? LifetimeBudgetCents { get; set; }
     public long? DailyBudgetCents { get; set; }
@@ -65,6 +70,7 @@ public sealed class ApiCampaignRequest
         ["adIds"] = $"an array of 1 to {VariantRules.MaxAds} ad ids (whole numbers)",
         ["rotation"] = $"one of {string.Join(", ", Enum.GetNames<AdRotation>())}",
         ["abTestMetric"] = $"one of {string.Join(", ", Enum.GetNames<AbTestMetric>())}",
+        ["holdoutPercent"] = "a whole number of percent from 0 to 20",
         ["bidCents"] = "a whole number of cents",
         ["lifetimeBudgetCents"] = "a whole number of cents",
         ["dailyBudgetCents"] = "a whole number of cents",
@@ -81,6 +87,7 @@ public sealed class ApiCampaignRequest
         ["audience"] = "audienceId",
         ["ad"] = "adId",
         ["abTest"] = "abTestMetric",
+        ["holdout"] = "holdoutPercent",
     };
 
     /// <summary>Core's field names as this body spells them: a refusal of the ads names adIds when the body gave a list.</summary>
@@ -125,7 +132,7 @@ public sealed class ApiCampaignRequest
         }
         return Result<CampaignInput>.Ok(new CampaignInput(
             Name!, Objective!.Value, AudienceId, AdIds is { Length: > 0 } list ? list[0] : AdId, BidCents!.Value, LifetimeBudgetCents!.Value, DailyBudgetCents,
-            Utc(StartAt) ?? now, Utc(EndAt), AdIds, Rotation ?? AdRotation.Even, AbTestMetric));
+            Utc(StartAt) ?? now, Utc(EndAt), AdIds, Rotation ?? AdRotation.Even, AbTestMetric, HoldoutPercent ?? 0));
     }
 
     private static DateTime? Utc(DateTime? value) => value switch

@@ -22,6 +22,9 @@ public sealed class CampaignDraftForm
     /// <summary>The metric of an A/B test of exactly two ads; null: not an A/B test.</summary>
     public AbTestMetric? AbTest { get; set; }
 
+    /// <summary>Percent of the eligible audience held out (0: no holdout).</summary>
+    public int HoldoutPercent { get; set; }
+
     public string? Bid { get; set; }
     public string? LifetimeBudget { get; set; }
     public string? DailyBudget { get; set; }
@@ -56,6 +59,7 @@ public sealed class CampaignDraftForm
         AdIds = [.. ads],
         Rotation = campaign.Rotation,
         AbTest = ads.Count == 2 ? campaign.AbTestMetric : null,
+        HoldoutPercent = campaign.HoldoutPercent,
         Bid = CampaignFields.Dollars(campaign.BidCents),
         LifetimeBudget = CampaignFields.Dollars(campaign.LifetimeBudgetCents),
         DailyBudget = CampaignFields.Dollars(campaign.DailyBudgetCents),
@@ -76,7 +80,7 @@ public sealed class CampaignDraftForm
         var start = CampaignFields.Utc(StartDate, StartTime, "startAt", "start", required: false, errors);
         var end = CampaignFields.Utc(EndDate, EndTime, "endAt", "end", required: false, errors);
         return errors.Count > before ? null
-            : new CampaignInput(Name, Objective, AudienceId, AdId, bid!.Value, lifetime!.Value, daily, start, end, [.. AdIds], Rotation, AbTest);
+            : new CampaignInput(Name, Objective, AudienceId, AdId, bid!.Value, lifetime!.Value, daily, start, end, [.. AdIds], Rotation, AbTest, HoldoutPercent);
     }
 
     /// <summary>Adds an ad after the others; false when it is already chosen.</summary>
