@@ -76,6 +76,10 @@ public static class RolePages
                 (await services.GetRequiredService<SponsoredInMail.Core.Conversions.ConversionDefinitionService>().CreateAsync(advertiser.Marketer.UserId,
                     advertiser.AccountId, new SponsoredInMail.Core.Conversions.ConversionDefinitionInput("Sweep purchase",
                         SponsoredInMail.Core.Conversions.ConversionCategory.Purchase, 4900))).Succeeded.ShouldBeTrue();
+                // A webhook endpoint, so that its row, secret and delivery log show.
+                (await services.GetRequiredService<SponsoredInMail.Core.Webhooks.WebhookService>().CreateAsync(advertiser.Marketer.UserId,
+                    advertiser.AccountId, new SponsoredInMail.Core.Webhooks.WebhookEndpointInput("https://crm.example/hooks/sponsored",
+                        SponsoredInMail.Core.Webhooks.WebhookEvents.LeadCreated | SponsoredInMail.Core.Webhooks.WebhookEvents.ConversionAttributed))).Succeeded.ShouldBeTrue();
                 return new(role, advertiser.Email,
                 [
                     new("Home", "/"), new("Account & team", a), new("Campaigns", $"{a}/campaigns"), new("New campaign", $"{a}/campaigns/new"),
@@ -96,7 +100,7 @@ public static class RolePages
                     new("Lead gen forms", $"{a}/lead-forms"), new("Lead gen form", $"{a}/lead-forms/{form}"), new("New lead gen form", $"{a}/lead-forms/new"),
                     new("Leads", $"{a}/leads"), new("Reports", $"{a}/reports"), new("Compare campaigns", $"{a}/reports/compare"),
                     new("Conversions", $"{a}/conversions"),
-                    new("API tokens", $"{a}/api-tokens"), new("Manage login", "/Account/Manage"),
+                    new("API tokens", $"{a}/api-tokens"), new("Webhooks", $"{a}/webhooks"), new("Manage login", "/Account/Manage"),
                 ]);
             }
 
