@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<NetworkSeeder>();
         services.AddSingleton<DemoCampaignSeeder>();
         services.AddSingleton<DemoEngagementSeeder>();
+        services.AddSingleton<DemoConversionSeeder>();
         services.AddSingleton<DemoInMailSeeder>();
         services.AddOptions<AudienceOptions>().Bind(configuration.GetSection(AudienceOptions.Section));
         services.AddSingleton<AudienceIndex>();

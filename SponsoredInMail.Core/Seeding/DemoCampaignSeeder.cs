@@ -18,7 +18,7 @@ namespace SponsoredInMail.Core.Seeding;
 public sealed class DemoCampaignSeeder(
     IDbContextFactory<AppDbContext> factory, IDeliveryStore store, IAudienceSource source,
     IOptions<AudienceOptions> audienceOptions, IOptions<ActivityOptions> activityOptions, IOptions<DeliveryOptions> deliveryOptions,
-    DemoEngagementSeeder engagement)
+    DemoEngagementSeeder engagement, DemoConversionSeeder conversions)
 {
     private const string SeedActor = "system:seed";
 
@@ -112,6 +112,7 @@ public sealed class DemoCampaignSeeder(
         }
         _managers.Clear();
         await engagement.SeedAsync(now, ct);
+        await conversions.SeedAsync(now, ct);
     }
 
     private readonly Dictionary<string, string> _managers = [];
