@@ -46,6 +46,12 @@ public class DemoCampaignSeederTests
         (await db.OrganicMessages.CountAsync(m => m.ToMemberId == 1, ct)).ShouldBeGreaterThan(0);
         (await s.TallyMismatchesAsync()).ShouldBe(0);
 
+        // Conversions on the advertisers' sites, credited to the demo campaigns' clicks and sends by the real intake.
+        var conversions = await db.ConversionEvents.ToListAsync(ct);
+        conversions.Count(e => e.Touch == SponsoredInMail.Core.Conversions.AttributionTouch.Click && e.Counted).ShouldBeGreaterThan(0);
+        conversions.Count(e => e.Touch == SponsoredInMail.Core.Conversions.AttributionTouch.Send).ShouldBeGreaterThan(0);
+        conversions.ShouldAllBe(e => e.CampaignId == null || db.Campaigns.Any(c => c.Id == e.CampaignId && c.AdvertiserAccountId == e.AdvertiserAccountId));
+
         // The demo rep: a seat, granted credits, one InMail awaiting the demo member, one answered and credited back.
         var rep = await s.Database.UserIdAsync("rep@sponsoredinmail.example");
         var inMail = s.Database.Get<SponsoredInMail.Core.InMail.InMailService>();
