@@ -166,6 +166,10 @@ public sealed class ChangeFeed
                 }
                 readTable = readTable || fromTable;
             }
+            if (tableToo && subscriber.Durable && follower.Position > follower.SavedPosition)
+            {
+                await SaveDurableCursorAsync(follower, ct);
+            }
             return true;
         }
         finally
@@ -173,6 +177,22 @@ public sealed class ChangeFeed
             follower.Delivered = 0;
             follower.Gate.Release();
         }
+    }
+
+    /// <summary>
+    /// How often at most a durable follower's cursor is written while changes stream in. Writing it after every batch
+    /// cost a write transaction per group commit of the tracking hot path; a cursor a second behind only means that a
+    /// restart hands that second's changes again, which a durable follower must handle idempotently anyway. The poll
+    /// writes any position still unsaved, and so does the first batch after a quiet second.
+    /// </summary>
+    public static readonly TimeSpan CursorSaveInterval = TimeSpan.FromSeconds(1);
+
+    private async Task SaveDurableCursorAsync(Follower follower, CancellationToken ct)
+    {
+        await SaveCursorAsync(follower.Subscriber.Name, follower.Position!.Value, ct);
+        follower.SavedPosition = follower.Position.Value;
+        // Real time, not the product clock: this only limits how often the cursor is written.
+        follower.CursorSaved = System.Diagnostics.Stopwatch.StartNew();
     }
 
     private async Task<bool> HandleAsync(Follower follower, List<ChangeEnvelope> batch, CancellationToken ct)
@@ -195,9 +215,9 @@ public sealed class ChangeFeed
         follower.RetryAt = default;
         follower.Position = batch[^1].Position;
         follower.Delivered += batch.Count;
-        if (subscriber.Durable)
+        if (subscriber.Durable && (follower.CursorSaved is not { } saved || saved.Elapsed >= CursorSaveInterval))
         {
-            await SaveCursorAsync(subscriber.Name, follower.Position.Value, ct);
+            await SaveDurableCursorAsync(follower, ct);
         }
         _signal.Forget(_followers.Values.Min(f => f.Position ?? long.MaxValue));
         return true;
@@ -286,5 +306,9 @@ public sealed class ChangeFeed
         public int Failures { get; set; }
         public int Delivered { get; set; }
         public DateTimeOffset RetryAt { get; set; }
+
+        /// <summary>Durable followers: the position last written to the cursor table, and since when (null: never here).</summary>
+        public long SavedPosition { get; set; } = -1;
+        public System.Diagnostics.Stopwatch? CursorSaved { get; set; }
     }
 }
