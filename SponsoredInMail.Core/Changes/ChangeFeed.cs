@@ -88,6 +88,7 @@ public sealed class ChangeFeed
     private async Task FollowAsync(Follower follower, CancellationToken ct)
     {
         var signalled = false; // The first round, and every poll, reads the table too.
+        long? wokeAt = null;
         while (!ct.IsCancellationRequested)
         {
             var wake = _signal.Next;
@@ -95,7 +96,7 @@ public sealed class ChangeFeed
             {
                 try
                 {
-                    await DeliverAsync(follower, ct, tableToo: !signalled);
+                    await DeliverAsync(follower, ct, tableToo: !signalled, freshSince: signalled ? wokeAt : null);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -112,6 +113,7 @@ public sealed class ChangeFeed
                 }
                 ct.ThrowIfCancellationRequested();
                 signalled = wake.IsCompleted;
+                wokeAt = System.Diagnostics.Stopwatch.GetTimestamp();
                 if (signalled && _options.Value.CoalesceMilliseconds > 0)
                 {
                     // Real time, not the product clock: this only gathers a burst, it is no time rule.
@@ -131,8 +133,13 @@ public sealed class ChangeFeed
     /// dropped — is read from the table until a short batch. <paramref name="tableToo"/> (the poll) always ends with a
     /// read of the table, so nothing committed elsewhere waits longer than the poll interval.
     /// </summary>
-    private async Task<bool> DeliverAsync(Follower follower, CancellationToken ct, bool tableToo = false)
+    /// <param name="freshSince">
+    /// A table read another follower here started at or after this <see cref="System.Diagnostics.Stopwatch"/> timestamp
+    /// may be reused (<see cref="ReadTableAsync"/>); null: read the table itself (a catch-up, the poll).
+    /// </param>
+    private async Task<bool> DeliverAsync(Follower follower, CancellationToken ct, bool tableToo = false, long? freshSince = null)
     {
+        var fresh = freshSince ?? System.Diagnostics.Stopwatch.GetTimestamp();
         await follower.Gate.WaitAsync(ct);
         try
         {
@@ -144,13 +151,14 @@ public sealed class ChangeFeed
             {
                 var batch = _signal.RecentAfter(follower.Position.Value, size);
                 var fromTable = batch.Count == 0;
+                var tableEnd = false;
                 if (fromTable)
                 {
                     if (!readTable && follower.Delivered > 0)
                     {
                         break; // Memory had everything up to the last change this process committed.
                     }
-                    batch = await ReadAfterAsync(follower.Position.Value, size, ct);
+                    (batch, tableEnd) = await ReadTableAsync(follower.Position.Value, size, fresh, ct);
                     if (batch.Count == 0)
                     {
                         break;
@@ -160,9 +168,9 @@ public sealed class ChangeFeed
                 {
                     return false;
                 }
-                if (fromTable && batch.Count < size)
+                if (fromTable && tableEnd)
                 {
-                    break; // A short batch was the end of the table: no need to ask again.
+                    break; // The read reached the end of the table: no need to ask again.
                 }
                 readTable = readTable || fromTable;
             }
@@ -221,6 +229,35 @@ public sealed class ChangeFeed
         }
         _signal.Forget(_followers.Values.Min(f => f.Position ?? long.MaxValue));
         return true;
+    }
+
+    /// <summary>One table read, kept so that this process's other followers woken by the same signal reuse it.</summary>
+    private sealed record TableRead(long After, List<ChangeEnvelope> Rows, bool ReachedEnd, long StartedAt);
+
+    private TableRead? _lastRead;
+
+    /// <summary>
+    /// The changes after <paramref name="position"/> from the table (at most <paramref name="max"/>), and whether they
+    /// reach its end. Every follower of a process wakes at the same signal and would read the same rows: the last read
+    /// is reused when it started at or after <paramref name="freshSince"/> (so it holds every commit signalled before
+    /// the follower woke) and covers the position — one query and one JSON decode per wake instead of one per follower,
+    /// which is what several instances, each reading the others' commits, pay per group commit.
+    /// </summary>
+    private async Task<(List<ChangeEnvelope> Rows, bool End)> ReadTableAsync(long position, int max, long freshSince, CancellationToken ct)
+    {
+        if (Volatile.Read(ref _lastRead) is { } read && read.StartedAt >= freshSince && read.After <= position)
+        {
+            var last = read.Rows.Count > 0 ? read.Rows[^1].Position : read.After;
+            if (position < last || (position == last && read.ReachedEnd))
+            {
+                var rows = read.Rows.Where(r => r.Position > position).Take(max).ToList();
+                return (rows, read.ReachedEnd && (rows.Count == 0 || rows[^1].Position == last));
+            }
+        }
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        var fresh = await ReadAfterAsync(position, max, ct);
+        Volatile.Write(ref _lastRead, new TableRead(position, fresh, fresh.Count < max, startedAt));
+        return (fresh, fresh.Count < max);
     }
 
     private async Task<List<ChangeEnvelope>> ReadAfterAsync(long position, int max, CancellationToken ct)
