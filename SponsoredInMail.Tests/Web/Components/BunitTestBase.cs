@@ -24,8 +24,9 @@ public abstract class BunitTestBase : BunitContext, IClassFixture<SeededDatabase
     {
         Database = seeded.Database;
         // The 1 s default is too short on a loaded 2-core CI machine once a save also records its change and wakes
-        // the feed; waits still end as soon as their assertion passes.
-        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+        // the feed; waits still end as soon as their assertion passes. 30 s: a class that runs in the first minute of a
+        // CI pass, while dozens of fixtures seed their databases at once, saw a first save take over 10 s.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(30);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(options =>
         {
