@@ -27,6 +27,10 @@ internal static class PageExtensions
     /// <summary>axe-core over WCAG 2 A/AA rules; returns the serious and critical violations.</summary>
     public static async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync(this IPage page)
     {
+        // A snackbar fading in or out is translucent, and axe reads that frame's blend as low contrast: check once every
+        // snackbar on the page is fully shown (they fade in over a fraction of a second; a poll, not a fixed wait).
+        await page.WaitForFunctionAsync(
+            "() => [...document.querySelectorAll('.mud-snackbar')].every(s => getComputedStyle(s).opacity === '1')", null, new() { Timeout = 10_000 });
         var result = await page.RunAxe(new AxeRunOptions
         {
             RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
