@@ -31,6 +31,9 @@ public static class ApiRegistration
                 .RequireClaim(ApiTokenAuthenticationHandler.ScopeClaim, nameof(ApiTokenScope.ReadWrite)));
 
         services.AddProblemDetails();
+        // A query or route value the framework cannot bind throws in every environment, so that ApiBinding can answer it
+        // with a validation problem naming the parameter (not a bare 400).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(options =>
         {
             // Enums by name, strictly (see StrictEnumConverter); numbers only as JSON numbers (the web defaults would also read "100" as 100).
@@ -77,6 +80,19 @@ public static class ApiRegistration
     /// </summary>
     public static WebApplication UseSponsoredInMailApi(this WebApplication app)
     {
+        // Binding failures throw everywhere (see ThrowOnBadRequest above); outside the API they stay the plain 400 they were.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), other => other.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                context.Response.StatusCode = e.StatusCode;
+            }
+        }));
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.Use(async (context, next) =>
         {
             context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
@@ -104,9 +120,14 @@ public static class ApiRegistration
     private static async Task ProblemForExceptionAsync(HttpContext context, Exception exception)
     {
         context.Response.Clear();
-        if (exception is BadHttpRequestException bad)
+        if (exception is BadHttpRequestException bad && ApiBinding.Problem(bad) is { } named)
         {
-            await TypedResults.Problem(statusCode: bad.StatusCode, title: "The request could not be read.", detail: bad.Message).ExecuteAsync(context);
+            await named.ExecuteAsync(context);
+            return;
+        }
+        if (exception is BadHttpRequestException other)
+        {
+            await TypedResults.Problem(statusCode: other.StatusCode, title: "The request could not be read.", detail: other.Message).ExecuteAsync(context);
             return;
         }
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SponsoredInMail.Api")

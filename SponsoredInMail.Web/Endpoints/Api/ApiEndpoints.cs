@@ -32,6 +32,7 @@ public static class ApiEndpoints
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(ReadPolicy)
             .AddEndpointFilter<ApiRateLimitFilter>()
+            .AddEndpointFilter(ApiBinding.StrictEnumQuery)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 

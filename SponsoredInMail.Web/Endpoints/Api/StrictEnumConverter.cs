@@ -5,10 +5,9 @@ using System.Text.Json.Serialization;
 namespace SponsoredInMail.Web.Endpoints.Api;
 
 /// <summary>
-/// Enums in API JSON: written as names; read from a name (exactly, ignoring case only) or, for clients that send
-/// numbers, a JSON number that is a defined value. Refused, so the caller gets a 400 naming the property: numbers
-/// outside the enum, numeric strings ("1"), names with spaces, comma lists ("A, B"). JsonStringEnumConverter would
-/// accept all of these.
+/// Enums in API JSON are strict strings: written as names, read only from a name (exactly, ignoring case only).
+/// Refused, so the caller gets a 400 naming the property: any JSON number, numeric strings ("1"), names with spaces,
+/// comma lists ("A, B"). JsonStringEnumConverter would accept all of these.
 /// </summary>
 public sealed class StrictEnumConverter : JsonConverterFactory
 {
@@ -22,9 +21,6 @@ public sealed class StrictEnumConverter : JsonConverterFactory
         private static readonly Dictionary<string, T> ByName =
             Enum.GetNames<T>().ToDictionary(n => n, Enum.Parse<T>, StringComparer.OrdinalIgnoreCase);
 
-        private static readonly Dictionary<long, T> ByNumber =
-            Enum.GetValues<T>().GroupBy(Number).ToDictionary(g => g.Key, g => g.First());
-
         private static long Number(T value) => Convert.ToInt64(value, CultureInfo.InvariantCulture);
 
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -32,10 +28,6 @@ public sealed class StrictEnumConverter : JsonConverterFactory
             if (reader.TokenType == JsonTokenType.String && reader.GetString() is { } name && ByName.TryGetValue(name, out var named))
             {
                 return named;
-            }
-            if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number) && ByNumber.TryGetValue(number, out var numbered))
-            {
-                return numbered;
             }
             throw new JsonException($"Expected one of {string.Join(", ", Enum.GetNames<T>())}.");
         }
