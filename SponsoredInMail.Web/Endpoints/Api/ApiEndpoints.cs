@@ -56,16 +56,7 @@ public static class ApiEndpoints
             .Produces<ApiCampaign>().ProducesProblem(StatusCodes.Status404NotFound);
         campaigns.MapPost("/", CreateCampaignAsync).WithName("CreateCampaignDraft").WithSummary("Creates a campaign draft.")
             .RequireAuthorization(WritePolicy)
-            // The body is read by hand (to name the field of a malformed value), so describe it here; Accepts<T> would
-            // also make routing refuse other content types before the handler could answer with a problem.
-            .AddOpenApiOperationTransformer(async (operation, context, ct) => operation.RequestBody = new OpenApiRequestBody
-            {
-                Required = true,
-                Content = new Dictionary<string, OpenApiMediaType>
-                {
-                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(ApiCampaignRequest), null, ct) },
-                },
-            })
+            .AddOpenApiOperationTransformer(ApiOpenApi.Body<ApiCampaignRequest>)
             .Produces<ApiCampaign>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         MapMove(campaigns, "submit", "SubmitCampaign", "Submits a complete draft for review.", (s, user, account, id, ct) => s.SubmitAsync(user, account, id, ct));

@@ -44,13 +44,13 @@ public static class ConversionApiEndpoints
             .Produces<IReadOnlyList<ApiConversionDefinition>>();
         conversions.MapPost("/", CreateAsync).WithName("CreateConversion").WithSummary("Creates a conversion definition.")
             .RequireAuthorization(ApiEndpoints.WritePolicy)
-            .AddOpenApiOperationTransformer(Body<ApiConversionDefinitionRequest>)
+            .AddOpenApiOperationTransformer(ApiOpenApi.Body<ApiConversionDefinitionRequest>)
             .Produces<ApiConversionDefinition>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         conversions.MapPost("/events", RecordAsync).WithName("RecordConversions")
             .WithSummary("The Conversions API: records 1–1,000 conversion events, matched by click id or e-mail SHA-256 and credited to the last touch.")
             .RequireAuthorization(ApiEndpoints.WritePolicy)
-            .AddOpenApiOperationTransformer(Body<ApiConversionBatch>)
+            .AddOpenApiOperationTransformer(ApiOpenApi.Body<ApiConversionBatch>)
             .Produces<ApiConversionBatchResult>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
@@ -110,16 +110,6 @@ public static class ConversionApiEndpoints
         return TypedResults.Ok(new ApiConversionBatchResult(results.Count, results.Count(r => r.Status == ConversionStatus.Attributed),
             results.Count(r => r.Status == ConversionStatus.Unattributed), results.Count(r => r.Status == ConversionStatus.Duplicate), results));
     }
-
-    private static async Task Body<T>(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct) =>
-        operation.RequestBody = new OpenApiRequestBody
-        {
-            Required = true,
-            Content = new Dictionary<string, OpenApiMediaType>
-            {
-                ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(T), null, ct) },
-            },
-        };
 }
 
 /// <summary>Reads a JSON request body by hand, so that a malformed body or a wrong type is a 400 naming the field.</summary>
