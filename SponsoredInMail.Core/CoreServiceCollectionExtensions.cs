@@ -80,6 +80,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<Api.ApiOptions>().Bind(configuration.GetSection(Api.ApiOptions.Section));
         services.AddSingleton<Api.ApiTokenService>();
         services.AddSingleton<Api.ApiRateLimiter>();
+        services.AddSingleton<Api.IdempotencyStore>();
         services.AddOptions<Webhooks.WebhookOptions>().Bind(configuration.GetSection(Webhooks.WebhookOptions.Section));
         services.AddSingleton<Webhooks.WebhookSignal>();
         services.AddSingleton<Webhooks.WebhookService>();

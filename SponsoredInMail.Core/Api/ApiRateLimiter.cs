@@ -4,8 +4,14 @@ using SponsoredInMail.Core.Data;
 
 namespace SponsoredInMail.Core.Api;
 
-/// <summary>What the limiter decided for one request.</summary>
-public readonly record struct RateDecision(bool Allowed, int Limit, TimeSpan RetryAfter);
+/// <summary>
+/// What the limiter decided for one request: allowed or not, the limit, how many requests are left in this minute, and
+/// when the minute ends (<see cref="ResetAfter"/>; for a refused request, when to retry).
+/// </summary>
+public readonly record struct RateDecision(bool Allowed, int Limit, int Remaining, TimeSpan ResetAfter)
+{
+    public TimeSpan RetryAfter => Allowed ? TimeSpan.Zero : ResetAfter;
+}
 
 /// <summary>
 /// The per-token request limit (<see cref="ApiOptions.RequestsPerMinute"/>, a fixed window of one UTC minute), kept on the
@@ -29,6 +35,13 @@ public sealed class ApiRateLimiter(IDbContextFactory<AppDbContext> factory, IOpt
             .ExecuteUpdateAsync(s => s
                 .SetProperty(t => t.RateWindowRequests, t => t.RateWindowStart == window ? t.RateWindowRequests + 1 : 1)
                 .SetProperty(t => t.RateWindowStart, window), ct);
-        return new RateDecision(counted == 1, limit, counted == 1 ? TimeSpan.Zero : window.AddMinutes(1) - now);
+        var reset = window.AddMinutes(1) - now;
+        if (counted != 1)
+        {
+            return new RateDecision(false, limit, 0, reset);
+        }
+        // How many are left, for the RateLimit-Remaining header (a second read: concurrent requests may have counted since).
+        var used = await db.ApiTokens.Where(t => t.Id == tokenId).Select(t => t.RateWindowRequests).FirstOrDefaultAsync(ct);
+        return new RateDecision(true, limit, Math.Max(0, limit - used), reset);
     }
 }

@@ -35,6 +35,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Inbox.OrganicMessage> OrganicMessages => Set<Inbox.OrganicMessage>();
     public DbSet<Inbox.TestMessage> TestMessages => Set<Inbox.TestMessage>();
     public DbSet<Api.ApiToken> ApiTokens => Set<Api.ApiToken>();
+    public DbSet<Api.IdempotencyRecord> IdempotencyRecords => Set<Api.IdempotencyRecord>();
     public DbSet<InMail.SalesSeat> SalesSeats => Set<InMail.SalesSeat>();
     public DbSet<InMail.CreditLedgerEntry> CreditLedger => Set<InMail.CreditLedgerEntry>();
     public DbSet<InMail.InMailMessage> InMails => Set<InMail.InMailMessage>();

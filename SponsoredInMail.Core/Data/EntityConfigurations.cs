@@ -311,6 +311,20 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<Api.ApiTo
     }
 }
 
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<Api.IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<Api.IdempotencyRecord> record)
+    {
+        record.Property(r => r.Key).HasMaxLength(Api.IdempotencyRules.MaxKeyLength);
+        record.Property(r => r.RequestHash).HasMaxLength(64);
+        record.Property(r => r.ContentType).HasMaxLength(200);
+        record.Property(r => r.Location).HasMaxLength(500);
+        record.HasIndex(r => new { r.AdvertiserAccountId, r.Key }).IsUnique();
+        record.HasIndex(r => new { r.AdvertiserAccountId, r.CreatedAt });
+        record.HasOne<AdvertiserAccount>().WithMany().HasForeignKey(r => r.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class SalesSeatConfiguration : IEntityTypeConfiguration<InMail.SalesSeat>
 {
     public void Configure(EntityTypeBuilder<InMail.SalesSeat> seat)

@@ -558,6 +558,57 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                     b.ToTable("ApiTokens");
                 });
 
+            modelBuilder.Entity("SponsoredInMail.Core.Api.IdempotencyRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ResponseBody")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdvertiserAccountId", "CreatedAt");
+
+                    b.HasIndex("AdvertiserAccountId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("IdempotencyRecords");
+                });
+
             modelBuilder.Entity("SponsoredInMail.Core.Audiences.MatchedAudience", b =>
                 {
                     b.Property<int>("Id")
@@ -2045,6 +2096,15 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("SponsoredInMail.Core.Api.ApiToken", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AdvertiserAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Api.IdempotencyRecord", b =>
                 {
                     b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
                         .WithMany()

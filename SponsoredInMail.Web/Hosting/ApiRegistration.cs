@@ -46,15 +46,7 @@ public static class ApiRegistration
             options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
             options.AddDocumentTransformer((document, _, _) =>
             {
-                document.Info = new OpenApiInfo
-                {
-                    Title = "SponsoredInMail API",
-                    Version = "v1",
-                    Description = "Audiences, ads, campaigns, reports and leads of one advertiser account. Authenticate with "
-                        + "'Authorization: Bearer <token>' using a token a Manager creates on the account's API tokens page. "
-                        + "Money is in cents; times are UTC. Errors are RFC 9457 problem details; a validation problem lists "
-                        + "messages by field name. Each token may make a limited number of requests a minute (429 with Retry-After beyond it).",
-                };
+                document.Info = new OpenApiInfo { Title = "SponsoredInMail API", Version = "v1" };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
@@ -68,6 +60,7 @@ public static class ApiRegistration
                 document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] });
                 return Task.CompletedTask;
             });
+            ApiDocument.Configure(options);
         });
         return services;
     }

@@ -532,6 +532,55 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.ToTable("ApiTokens");
                 });
 
+            modelBuilder.Entity("SponsoredInMail.Core.Api.IdempotencyRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdvertiserAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseBody")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdvertiserAccountId", "CreatedAt");
+
+                    b.HasIndex("AdvertiserAccountId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("IdempotencyRecords");
+                });
+
             modelBuilder.Entity("SponsoredInMail.Core.Audiences.MatchedAudience", b =>
                 {
                     b.Property<int>("Id")
@@ -1975,6 +2024,15 @@ namespace SponsoredInMail.Core.Data.Migrations
                 });
 
             modelBuilder.Entity("SponsoredInMail.Core.Api.ApiToken", b =>
+                {
+                    b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AdvertiserAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SponsoredInMail.Core.Api.IdempotencyRecord", b =>
                 {
                     b.HasOne("SponsoredInMail.Core.Accounts.AdvertiserAccount", null)
                         .WithMany()

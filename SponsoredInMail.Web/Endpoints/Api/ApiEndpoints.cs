@@ -33,6 +33,7 @@ public static class ApiEndpoints
             .RequireAuthorization(ReadPolicy)
             .AddEndpointFilter<ApiRateLimitFilter>()
             .AddEndpointFilter(ApiBinding.StrictEnumQuery)
+            .AddEndpointFilter<ApiIdempotencyFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 

@@ -5,11 +5,16 @@ namespace SponsoredInMail.Web.Endpoints.Api;
 
 /// <summary>
 /// Counts every API request against its token's limit (<see cref="ApiRateLimiter"/>, shared by all instances through the
-/// database) and answers a problem-details 429 with Retry-After beyond it. Runs after authentication, so it always
+/// database) and answers a problem-details 429 with Retry-After beyond it. Every answer carries RateLimit-Limit,
+/// RateLimit-Remaining and RateLimit-Reset (seconds). Runs after authentication, so it always
 /// has a token.
 /// </summary>
 internal sealed class ApiRateLimitFilter(ApiRateLimiter limiter) : IEndpointFilter
 {
+    public const string LimitHeader = "RateLimit-Limit";
+    public const string RemainingHeader = "RateLimit-Remaining";
+    public const string ResetHeader = "RateLimit-Reset";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -19,11 +24,15 @@ internal sealed class ApiRateLimitFilter(ApiRateLimiter limiter) : IEndpointFilt
             return await next(context); // unreachable behind the API's authorization policy
         }
         var decision = await limiter.TakeAsync(tokenId, http.RequestAborted);
+        var seconds = Math.Max(1, (int)Math.Ceiling(decision.ResetAfter.TotalSeconds));
+        // On every answer, allowed or not: the limit, what is left of it, and the seconds until the window resets.
+        http.Response.Headers[LimitHeader] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers[RemainingHeader] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers[ResetHeader] = seconds.ToString(CultureInfo.InvariantCulture);
         if (decision.Allowed)
         {
             return await next(context);
         }
-        var seconds = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Problem(
             statusCode: StatusCodes.Status429TooManyRequests,
