@@ -5,12 +5,26 @@ using SponsoredInMail.Core.Reports;
 namespace SponsoredInMail.Core.Conversions;
 
 /// <summary>Counted conversions of one UTC day (by when the member converted).</summary>
+/// <param name="Day">The UTC day.</param>
+/// <param name="Conversions">Counted conversions.</param>
+/// <param name="ValueCents">Their value, in cents.</param>
+/// <param name="PostClick">Of them, credited to a click.</param>
+/// <param name="PostSend">Of them, credited to a send without a click.</param>
 public sealed record ConversionDay(DateOnly Day, long Conversions, long ValueCents, long PostClick, long PostSend);
 
 /// <summary>Counted conversions credited to one ad of the campaign.</summary>
+/// <param name="AdId">The ad's id.</param>
+/// <param name="Conversions">Counted conversions.</param>
+/// <param name="ValueCents">Their value, in cents.</param>
+/// <param name="PostClick">Of them, credited to a click.</param>
+/// <param name="PostSend">Of them, credited to a send without a click.</param>
 public sealed record AdConversions(int AdId, long Conversions, long ValueCents, long PostClick, long PostSend);
 
 /// <summary>Counted conversions of one definition.</summary>
+/// <param name="ConversionId">The conversion definition's id.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="Conversions">Counted conversions.</param>
+/// <param name="ValueCents">Their value, in cents.</param>
 public sealed record DefinitionConversions(int ConversionId, string Name, long Conversions, long ValueCents);
 
 /// <summary>
@@ -18,6 +32,15 @@ public sealed record DefinitionConversions(int ConversionId, string Name, long C
 /// and their value, split post-click vs post-send, per day, per ad and per definition; with the range's spend and sends,
 /// the conversion rate (conversions ÷ sends), cost per conversion and return on ad spend (value ÷ spend).
 /// </summary>
+/// <param name="Conversions">Counted conversions.</param>
+/// <param name="ValueCents">Their value, in cents.</param>
+/// <param name="PostClick">Of them, credited to a click.</param>
+/// <param name="PostSend">Of them, credited to a send without a click.</param>
+/// <param name="SpendCents">The campaign's spend over the range, in cents.</param>
+/// <param name="Sends">The campaign's sends over the range.</param>
+/// <param name="Daily">Per UTC day.</param>
+/// <param name="Ads">Per ad.</param>
+/// <param name="Definitions">Per conversion definition.</param>
 public sealed record ConversionFigures(
     long Conversions, long ValueCents, long PostClick, long PostSend, long SpendCents, long Sends,
     IReadOnlyList<ConversionDay> Daily, IReadOnlyList<AdConversions> Ads, IReadOnlyList<DefinitionConversions> Definitions)
@@ -25,6 +48,7 @@ public sealed record ConversionFigures(
     /// <summary>Conversions per send, 0–1 (null without sends).</summary>
     public double? ConversionRate => Sends == 0 ? null : (double)Conversions / Sends;
 
+    /// <summary>Spend ÷ conversions, in cents (null without conversions).</summary>
     public long? CostPerConversionCents => Conversions == 0 ? null : (SpendCents + Conversions / 2) / Conversions;
 
     /// <summary>Conversion value per unit of spend (2.5 = 250%); null without spend.</summary>

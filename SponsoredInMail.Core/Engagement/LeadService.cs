@@ -34,6 +34,51 @@ public sealed class LeadService(IDbContextFactory<AppDbContext> factory, Account
             (JsonSerializer.Deserialize<Dictionary<string, string>>(r.Lead.AnswersJson) ?? []).ToList())).ToList(), total);
     }
 
+    /// <summary>
+    /// One page of the account's leads, newest first by id, after the lead <paramref name="beforeId"/> (a keyset, so a page
+    /// is stable while new leads arrive), optionally of one campaign and submitted within UTC days from–to. Reads one
+    /// more than <paramref name="limit"/> so the caller knows whether there is a next page. Null when the campaign is
+    /// not the account's.
+    /// </summary>
+    public async Task<IReadOnlyList<LeadRow>?> PageAsync(
+        string actorUserId, int accountId, int? campaignId, DateOnly? from, DateOnly? to, long? beforeId, int limit, CancellationToken ct = default)
+    {
+        if (!await scope.HasSeatAsync(actorUserId, accountId, ct))
+        {
+            return null;
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var query = db.Leads.AsNoTracking().Where(l => l.AdvertiserAccountId == accountId);
+        if (campaignId is { } campaign)
+        {
+            if (!await db.Campaigns.WhereOwned(accountId, campaign).AnyAsync(ct))
+            {
+                return null;
+            }
+            query = query.Where(l => l.CampaignId == campaign);
+        }
+        if (from is { } first)
+        {
+            var start = first.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            query = query.Where(l => l.SubmittedAt >= start);
+        }
+        if (to is { } last)
+        {
+            var end = last.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            query = query.Where(l => l.SubmittedAt < end);
+        }
+        if (beforeId is { } before)
+        {
+            query = query.Where(l => l.Id < before);
+        }
+        var rows = await (from l in query.OrderByDescending(l => l.Id).Take(Math.Clamp(limit, 1, 1_000) + 1)
+                          join c in db.Campaigns on l.CampaignId equals c.Id
+                          join f in db.LeadGenForms on l.LeadFormId equals f.Id
+                          select new { Lead = l, Campaign = c.Name, Form = f.Name }).ToListAsync(ct);
+        return rows.OrderByDescending(r => r.Lead.Id).Select(r => new LeadRow(r.Lead.Id, r.Lead.SubmittedAt, r.Lead.UpdatedAt, r.Lead.CampaignId, r.Campaign, r.Form,
+            r.Lead.MemberId, (JsonSerializer.Deserialize<Dictionary<string, string>>(r.Lead.AnswersJson) ?? []).ToList())).ToList();
+    }
+
     /// <summary>Every lead of the account (or one of its campaigns) as CSV: one column per answer label, formula-safe cells; null when not found.</summary>
     public async Task<string?> ExportCsvAsync(string actorUserId, int accountId, int? campaignId, CancellationToken ct = default)
     {

@@ -172,7 +172,12 @@ public abstract class ApiBadInputTests(ApiAppFactory app)
     [InlineData("/api/v1/ads?includeArchived=maybe", "includeArchived")]
     [InlineData("/api/v1/ads?includeArchived=1", "includeArchived")]
     [InlineData("/api/v1/leads?campaignId=abc", "campaignId")]
-    [InlineData("/api/v1/leads?take=lots", "take")]
+    [InlineData("/api/v1/leads?limit=lots", "limit")]
+    [InlineData("/api/v1/leads?limit=0", "limit")]
+    [InlineData("/api/v1/leads?limit=201", "limit")]
+    [InlineData("/api/v1/leads?from=yesterday", "from")]
+    [InlineData("/api/v1/leads?from=2026-12-02&to=2026-12-01", "from")]
+    [InlineData("/api/v1/leads?cursor=12", "cursor")]
     public async Task AnUnparsableQueryValueIsA400NamingIt(string url, string field)
     {
         var world = await app.WorldAsync();

@@ -75,8 +75,10 @@ public static class ApiEndpoints
             .Produces<AccountReport>().ProducesValidationProblem();
 
         api.MapGet("/leads", ListLeadsAsync).WithName("ListLeads").WithTags("Leads")
-            .WithSummary("The account's leads, newest first, optionally of one campaign; paged with skip and take (at most 1,000).")
-            .Produces<ApiPage<LeadRow>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("The account's leads, newest first.")
+            .WithDescription("Leads members submitted, newest first, paged with a cursor; optionally of one campaign (404 when it is not "
+                + "the account's) and submitted within UTC days from–to (inclusive). Answers are in the form's order.")
+            .Produces<ApiList<ApiLead>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapConversionApi();
 
@@ -287,37 +289,26 @@ public static class ApiEndpoints
     }
 
     private static async Task<IResult> ListLeadsAsync(
-        string? campaignId, string? skip, string? take, ClaimsPrincipal user, LeadService leads, CampaignService campaigns, CancellationToken ct)
+        int? campaignId, DateOnly? from, DateOnly? to, int? limit, string? cursor, ClaimsPrincipal user, LeadService leads, CancellationToken ct)
     {
-        var errors = new List<FieldError>();
-        var campaign = ParseInt(errors, "campaignId", campaignId, 1, int.MaxValue);
-        var from = ParseInt(errors, "skip", skip, 0, int.MaxValue) ?? 0;
-        var count = ParseInt(errors, "take", take, 1, 1000) ?? 100;
-        if (errors.Count > 0)
+        var parsed = ApiLists.Parse(limit, cursor);
+        if (!parsed.Succeeded)
         {
-            return ApiResults.Invalid(errors);
+            return ApiResults.Invalid(parsed.Outcome.Errors);
         }
+        if (from is { } first && to is { } last && first > last)
+        {
+            return ApiResults.Invalid("from", "from must be on or before to.");
+        }
+        var request = parsed.Value!;
         var caller = user.ApiCaller();
-        if (campaign is { } id && await campaigns.GetAsync(caller.ActingUserId, caller.AccountId, id, ct) is null)
+        var rows = await leads.PageAsync(caller.ActingUserId, caller.AccountId, campaignId, from, to, request.After, request.Limit, ct);
+        if (rows is null)
         {
             return ApiResults.NotFound("Campaign");
         }
-        var page = await leads.ListAsync(caller.ActingUserId, caller.AccountId, campaign, from, count, ct);
-        return TypedResults.Ok(new ApiPage<LeadRow>(page.Items, page.TotalCount, from, count));
-    }
-
-    private static int? ParseInt(List<FieldError> errors, string field, string? value, int min, int max)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max)
-        {
-            return parsed;
-        }
-        errors.Add(new FieldError(field, max == int.MaxValue ? $"{field} must be a whole number of at least {min}." : $"{field} must be a whole number from {min} to {max:N0}."));
-        return null;
+        var page = ApiLists.Of(rows, r => r.Id, request.Limit);
+        return TypedResults.Ok(new ApiList<ApiLead>(page.Items.Select(ApiLead.From).ToList(), page.NextCursor));
     }
 
     /// <summary>The range asked for, checked by Core's one rule for report ranges, then with the service's defaults.</summary>

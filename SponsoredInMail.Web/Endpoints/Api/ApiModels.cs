@@ -143,5 +143,22 @@ public sealed class ApiCampaignRequest
     };
 }
 
-/// <summary>One page of a list with the total count.</summary>
-public sealed record ApiPage<T>(IReadOnlyList<T> Items, int TotalCount, int Skip, int Take);
+/// <summary>A lead a member submitted through a campaign's lead form.</summary>
+/// <param name="Id">The lead's id.</param>
+/// <param name="SubmittedAt">When the member submitted the form (UTC).</param>
+/// <param name="UpdatedAt">When the member last changed their answers (UTC).</param>
+/// <param name="CampaignId">The campaign the lead came from.</param>
+/// <param name="CampaignName">That campaign's name.</param>
+/// <param name="FormName">The lead form's name.</param>
+/// <param name="MemberId">The member who submitted it.</param>
+/// <param name="Answers">The member's answers, in the form's order.</param>
+public sealed record ApiLead(long Id, DateTime SubmittedAt, DateTime UpdatedAt, int CampaignId, string CampaignName, string FormName, int MemberId, IReadOnlyList<ApiLeadAnswer> Answers)
+{
+    public static ApiLead From(Core.Engagement.LeadRow row) => new(row.Id, row.SubmittedAt, row.UpdatedAt, row.CampaignId, row.CampaignName, row.FormName, row.MemberId,
+        row.Answers.Select(a => new ApiLeadAnswer(a.Key, a.Value)).ToList());
+}
+
+/// <summary>One answer of a lead.</summary>
+/// <param name="Label">The form field's label, e.g. "Work e-mail".</param>
+/// <param name="Value">What the member answered.</param>
+public sealed record ApiLeadAnswer(string Label, string Value);
