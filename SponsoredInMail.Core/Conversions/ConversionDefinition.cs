@@ -3,12 +3,22 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace SponsoredInMail.Core.Conversions;
 
+/// <summary>What kind of action a conversion definition counts.</summary>
 public enum ConversionCategory
 {
+    /// <summary>A lead: a contact or demo request, a form sent.</summary>
     Lead = 1,
+
+    /// <summary>A sign-up: an account or trial created.</summary>
     SignUp = 2,
+
+    /// <summary>A purchase.</summary>
     Purchase = 3,
+
+    /// <summary>A download: a report, an app, a white paper.</summary>
     Download = 4,
+
+    /// <summary>Any other action.</summary>
     Other = 5,
 }
 
@@ -52,6 +62,9 @@ public class ConversionDefinition : Accounts.IAccountOwned<ConversionDefinition>
 
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>The last edit, archive or restore (the API's version of it; CreatedAt until then).</summary>
+    public DateTime UpdatedAt { get; set; }
+
     /// <summary>Archived definitions accept no new events; their conversions stay in reports.</summary>
     public DateTime? ArchivedAt { get; set; }
 }
@@ -74,7 +87,11 @@ public enum AttributionTouch
 {
     /// <summary>Unattributed: no matching member, no delivery of this account, or outside every window.</summary>
     None = 0,
+
+    /// <summary>Credited to a send of a message (no click) within the post-send window.</summary>
     Send = 1,
+
+    /// <summary>Credited to a click within the post-click window.</summary>
     Click = 2,
 }
 

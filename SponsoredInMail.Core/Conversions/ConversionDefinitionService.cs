@@ -12,7 +12,7 @@ namespace SponsoredInMail.Core.Conversions;
 /// <summary>A conversion definition as pages and the API show it, with its received and counted events so far.</summary>
 public sealed record ConversionDefinitionView(
     int Id, string Name, ConversionCategory Category, long? ValueCents, int PostClickDays, int PostSendDays, ConversionCounting Counting,
-    string TagKey, DateTime CreatedAt, DateTime? ArchivedAt, long Received, long Attributed)
+    string TagKey, DateTime CreatedAt, DateTime? ArchivedAt, long Received, long Attributed, DateTime UpdatedAt)
 {
     public bool IsArchived => ArchivedAt is not null;
 }
@@ -73,6 +73,32 @@ public sealed class ConversionDefinitionService(IDbContextFactory<AppDbContext> 
             .Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
     }
 
+    /// <summary>
+    /// A page of the account's received conversions, newest first by id (keyset: those with an id below
+    /// <paramref name="beforeId"/>), attributed or not; reads up to <paramref name="take"/> (1–500). Empty without a seat.
+    /// </summary>
+    public async Task<IReadOnlyList<ConversionLogRow>> RecentAsync(string actorUserId, int accountId, long? beforeId, int take, CancellationToken ct = default)
+    {
+        if (!await accountScope.HasSeatAsync(actorUserId, accountId, ct))
+        {
+            return [];
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var events = db.ConversionEvents.AsNoTracking().Where(e => e.AdvertiserAccountId == accountId);
+        if (beforeId is { } before)
+        {
+            events = events.Where(e => e.Id < before);
+        }
+        return await (from e in events
+                      orderby e.Id descending
+                      join d in db.ConversionDefinitions on e.ConversionDefinitionId equals d.Id
+                      join c in db.Campaigns on e.CampaignId equals c.Id into campaigns
+                      from c in campaigns.DefaultIfEmpty()
+                      select new ConversionLogRow(e.Id, d.Id, d.Name, e.Source, e.OccurredAt, e.ReceivedAt, e.ValueCents, e.Touch, e.CampaignId,
+                          c == null ? null : c.Name, e.Counted, e.EventId))
+            .Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+    }
+
     public async Task<ConversionDefinitionView?> GetAsync(string actorUserId, int accountId, int id, CancellationToken ct = default) =>
         (await ListAsync(actorUserId, accountId, includeArchived: true, ct)).FirstOrDefault(d => d.Id == id);
 
@@ -109,6 +135,7 @@ public sealed class ConversionDefinitionService(IDbContextFactory<AppDbContext> 
         {
             AdvertiserAccountId = accountId, Name = name, TagKey = NewTagKey(), CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
+        definition.UpdatedAt = definition.CreatedAt;
         Apply(definition, input);
         db.ConversionDefinitions.Add(definition);
         await db.SaveChangesAsync(ct);
@@ -142,6 +169,7 @@ public sealed class ConversionDefinitionService(IDbContextFactory<AppDbContext> 
         var before = Snapshot(definition);
         definition.Name = name;
         Apply(definition, input);
+        definition.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         db.AuditLog.Add(Entry(actorUserId, definition, "Conversion edited", before, Snapshot(definition)));
         await db.SaveChangesAsync(ct);
         await change.CommitAsync(ct);
@@ -168,6 +196,7 @@ public sealed class ConversionDefinitionService(IDbContextFactory<AppDbContext> 
         }
         var before = Snapshot(definition);
         definition.ArchivedAt = archived ? clock.GetUtcNow().UtcDateTime : null;
+        definition.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         db.AuditLog.Add(Entry(actorUserId, definition, archived ? "Conversion archived" : "Conversion restored", before, Snapshot(definition)));
         await db.SaveChangesAsync(ct);
         await change.CommitAsync(ct);
@@ -194,7 +223,8 @@ public sealed class ConversionDefinitionService(IDbContextFactory<AppDbContext> 
         "cv_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     internal static ConversionDefinitionView View(ConversionDefinition d, long received, long attributed) =>
-        new(d.Id, d.Name, d.Category, d.ValueCents, d.PostClickDays, d.PostSendDays, d.Counting, d.TagKey, d.CreatedAt, d.ArchivedAt, received, attributed);
+        new(d.Id, d.Name, d.Category, d.ValueCents, d.PostClickDays, d.PostSendDays, d.Counting, d.TagKey, d.CreatedAt, d.ArchivedAt, received, attributed,
+            d.UpdatedAt);
 
     private AuditEntry Entry(string actor, ConversionDefinition d, string action, string? before, string? after) => new()
     {

@@ -7,11 +7,21 @@ using SponsoredInMail.Core.Engagement;
 namespace SponsoredInMail.Core.Conversions;
 
 /// <summary>One event of a Conversions API request (the API's field names in errors: <c>events[i].field</c>).</summary>
+/// <param name="ConversionId">The id of the conversion definition this event counts for.</param>
+/// <param name="EventId">Your own unique id of the event (1–100 characters); a retry with the same id is a duplicate, never counted twice.</param>
+/// <param name="OccurredAt">When the conversion happened, UTC.</param>
+/// <param name="ClickId">The <c>simclid</c> parameter of the landing URL the member arrived by, if you kept it.</param>
+/// <param name="EmailSha256">The SHA-256 (hex) of the member's trimmed, lower-case e-mail address.</param>
+/// <param name="ValueCents">The value of this conversion in cents; without it, the definition's value.</param>
 public sealed record ApiConversion(int? ConversionId, string? EventId, DateTime? OccurredAt, string? ClickId, string? EmailSha256, long? ValueCents);
 
+/// <summary>What became of one received conversion event.</summary>
 public enum ConversionStatus
 {
+    /// <summary>Stored and credited to one of the account's campaigns.</summary>
     Attributed = 1,
+
+    /// <summary>Stored, but matched no member, no delivery of this account, or fell outside every window.</summary>
     Unattributed = 2,
 
     /// <summary>An event with this event id was received before: nothing new stored; the first one's result.</summary>

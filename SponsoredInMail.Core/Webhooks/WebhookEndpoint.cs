@@ -34,6 +34,9 @@ public class WebhookEndpoint : Accounts.IAccountOwned<WebhookEndpoint>
     public DateTime CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
 
+    /// <summary>The last change of its settings, state or secret (the API's version of it; CreatedAt until then).</summary>
+    public DateTime UpdatedAt { get; set; }
+
     /// <summary>Set when the endpoint was disabled (by a Manager, or automatically after failing for too long).</summary>
     public DateTime? DisabledAt { get; set; }
     public string? DisabledReason { get; set; }
@@ -41,6 +44,7 @@ public class WebhookEndpoint : Accounts.IAccountOwned<WebhookEndpoint>
     public bool IsEnabled => DisabledAt is null;
 }
 
+/// <summary>Where a webhook delivery stands.</summary>
 public enum WebhookDeliveryStatus
 {
     /// <summary>Waiting for its next attempt (<see cref="WebhookDelivery.NextAttemptAt"/>).</summary>

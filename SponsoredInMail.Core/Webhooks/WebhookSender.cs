@@ -263,7 +263,7 @@ public sealed class WebhookSender : IDisposable
         var reason = $"Disabled on {WebhookService.Format(now)} after failing for {hours} hours: {last}";
         reason = reason.Length > 499 ? reason[..498] + "…" : reason.TrimEnd('.') + ".";
         var disabled = await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.DisabledAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.DisabledAt, now).SetProperty(e => e.DisabledReason, reason), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.DisabledAt, now).SetProperty(e => e.DisabledReason, reason).SetProperty(e => e.UpdatedAt, now), ct);
         if (disabled > 0)
         {
             _logger.LogWarning("Webhook endpoint {Id} disabled: {Reason}", endpointId, reason);

@@ -12,7 +12,7 @@ namespace SponsoredInMail.Core.Webhooks;
 /// <summary>An endpoint as the webhooks page lists it. <see cref="Secret"/> is the real secret for Managers only.</summary>
 public sealed record WebhookEndpointView(
     int Id, string Url, WebhookEvents Events, string Secret, bool SecretVisible, DateTime CreatedAt, string CreatedBy,
-    DateTime? DisabledAt, string? DisabledReason, int Pending, int Failed, DateTime? LastDeliveredAt)
+    DateTime? DisabledAt, string? DisabledReason, int Pending, int Failed, DateTime? LastDeliveredAt, DateTime UpdatedAt)
 {
     public bool IsEnabled => DisabledAt is null;
 }
@@ -62,10 +62,11 @@ public sealed class WebhookService(
         {
             return Result.Fail("url", $"An account can have at most {WebhookRules.MaxEndpointsPerAccount} webhook endpoints; delete one first.");
         }
+        var now = Now();
         var endpoint = new WebhookEndpoint
         {
             AdvertiserAccountId = accountId, Url = input.Url!, Events = input.Events, Secret = WebhookRules.NewSecret(),
-            CreatedAt = Now(), CreatedBy = actorUserId,
+            CreatedAt = now, CreatedBy = actorUserId, UpdatedAt = now,
         };
         db.WebhookEndpoints.Add(endpoint);
         await db.SaveChangesAsync(ct);
@@ -108,9 +109,13 @@ public sealed class WebhookService(
             var e = row.Endpoint;
             counts.TryGetValue(e.Id, out var c);
             return new WebhookEndpointView(e.Id, e.Url, e.Events, manager ? e.Secret : WebhookRules.MaskedSecret, manager, e.CreatedAt, row.CreatedBy,
-                e.DisabledAt, e.DisabledReason, c?.Pending ?? 0, c?.Failed ?? 0, c?.LastDelivered);
+                e.DisabledAt, e.DisabledReason, c?.Pending ?? 0, c?.Failed ?? 0, c?.LastDelivered, e.UpdatedAt);
         });
     }
+
+    /// <summary>One endpoint as <see cref="ListAsync"/> shows it; null without a seat or for another account's endpoint.</summary>
+    public async Task<WebhookEndpointView?> GetAsync(string actorUserId, int accountId, int endpointId, CancellationToken ct = default) =>
+        (await ListAsync(actorUserId, accountId, ct)).FirstOrDefault(e => e.Id == endpointId);
 
     /// <summary>Changes an endpoint's URL and events (its secret and log stay).</summary>
     public async Task<Result> UpdateAsync(string actorUserId, int accountId, int endpointId, WebhookEndpointInput input, CancellationToken ct = default)
@@ -254,6 +259,50 @@ public sealed class WebhookService(
             Sending: d.Status == WebhookDeliveryStatus.Pending && d.LastAttemptAt != null && d.LastDurationMs == null && d.NextAttemptAt > now)), total);
     }
 
+    /// <summary>
+    /// A page of an endpoint's delivery log, newest first by id (keyset: the deliveries with an id below
+    /// <paramref name="beforeId"/>), optionally of one status; reads up to <paramref name="take"/> (1–500). Empty without
+    /// a seat or for another account's endpoint.
+    /// </summary>
+    public async Task<IReadOnlyList<WebhookDeliveryView>> DeliveriesAsync(
+        string actorUserId, int accountId, int endpointId, WebhookDeliveryStatus? status, long? beforeId, int take, CancellationToken ct = default)
+    {
+        if (!await accountScope.HasSeatAsync(actorUserId, accountId, ct))
+        {
+            return [];
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var query = db.WebhookDeliveries.AsNoTracking().Where(d => d.WebhookEndpointId == endpointId && d.AdvertiserAccountId == accountId);
+        if (status is { } wanted)
+        {
+            query = query.Where(d => d.Status == wanted);
+        }
+        if (beforeId is { } before)
+        {
+            query = query.Where(d => d.Id < before);
+        }
+        var now = Now();
+        var rows = await query.OrderByDescending(d => d.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+        return rows.ConvertAll(d => View(d, now));
+    }
+
+    /// <summary>One delivery of one endpoint; null without a seat, for another endpoint's or another account's delivery.</summary>
+    public async Task<WebhookDeliveryView?> DeliveryAsync(string actorUserId, int accountId, int endpointId, long deliveryId, CancellationToken ct = default)
+    {
+        if (!await accountScope.HasSeatAsync(actorUserId, accountId, ct))
+        {
+            return null;
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var delivery = await db.WebhookDeliveries.AsNoTracking()
+            .FirstOrDefaultAsync(d => d.Id == deliveryId && d.WebhookEndpointId == endpointId && d.AdvertiserAccountId == accountId, ct);
+        return delivery is null ? null : View(delivery, Now());
+    }
+
+    private static WebhookDeliveryView View(WebhookDelivery d, DateTime now) => new(d.Id, d.EventType, d.IdempotencyKey, d.Status, d.Attempts,
+        d.LastStatusCode, d.LastError, d.LastDurationMs, d.CreatedAt, d.LastAttemptAt, d.NextAttemptAt, d.DeliveredAt,
+        Sending: d.Status == WebhookDeliveryStatus.Pending && d.LastAttemptAt != null && d.LastDurationMs == null && d.NextAttemptAt > now);
+
     /// <summary>Every attempt of one delivery, newest first; empty without a seat or for another account's delivery.</summary>
     public async Task<IReadOnlyList<WebhookAttemptView>> AttemptsAsync(string actorUserId, int accountId, long deliveryId, CancellationToken ct = default)
     {
@@ -286,6 +335,7 @@ public sealed class WebhookService(
         {
             return failed;
         }
+        endpoint.UpdatedAt = Now();
         db.AuditLog.Add(Entry(actorUserId, endpoint, action, before, Snapshot(endpoint)));
         await db.SaveChangesAsync(ct);
         if (after is not null)

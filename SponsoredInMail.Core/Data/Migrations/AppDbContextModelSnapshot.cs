@@ -963,6 +963,9 @@ namespace SponsoredInMail.Core.Data.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ValueCents")
                         .HasColumnType("INTEGER");
 
@@ -1828,6 +1831,9 @@ namespace SponsoredInMail.Core.Data.Migrations
                     b.Property<string>("Secret")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Url")

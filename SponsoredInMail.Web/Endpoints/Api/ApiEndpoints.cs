@@ -81,6 +81,7 @@ public static class ApiEndpoints
             .Produces<ApiList<ApiLead>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapConversionApi();
+        api.MapWebhookApi();
 
         // Anything else under /api/v1 is problem details, not the app's HTML page: 405 with Allow for a path the API has
         // under another method, otherwise 404.
