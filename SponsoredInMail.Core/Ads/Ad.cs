@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace SponsoredInMail.Core.Ads;
 
+/// <summary>An ad's format: a Message Ad or a Conversation Ad.</summary>
 public enum AdFormat
 {
     /// <summary>One message with one call-to-action button.</summary>
@@ -11,6 +12,7 @@ public enum AdFormat
     ConversationAd = 2,
 }
 
+/// <summary>Where an ad stands: Active, Archived (hidden from the library and new campaigns), or Canceled (its sender revoked permission).</summary>
 public enum AdStatus
 {
     Active = 1,
@@ -19,6 +21,7 @@ public enum AdStatus
     Canceled = 3,
 }
 
+/// <summary>Where a Message Ad's button leads: a landing URL or a lead gen form.</summary>
 public enum CtaTarget
 {
     LandingUrl = 1,
@@ -82,6 +85,7 @@ public class BannerImage
     public DateTime CreatedAt { get; set; }
 }
 
+/// <summary>What a Conversation Ad's button does: opens the next message, a URL or a lead gen form, or ends the conversation.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ButtonAction>))]
 public enum ButtonAction
 {

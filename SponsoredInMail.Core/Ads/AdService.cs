@@ -196,9 +196,13 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSc
             return null;
         }
         await using var db = await factory.CreateDbContextAsync(ct);
-        var sender = await db.Members.AsNoTracking().Where(m => m.Id == input.SenderMemberId)
+        // Only a member who has given (or once gave) this account sender permission shows as the sender, and only the
+        // offered sample members personalize: a preview never reveals any other member's name or profile.
+        var sender = await db.Members.AsNoTracking()
+            .Where(m => m.Id == input.SenderMemberId && db.SenderPermissions.Any(p => p.AdvertiserAccountId == accountId && p.MemberId == m.Id))
             .Select(m => new SenderCard(m.FirstName + " " + m.LastName, m.Headline)).FirstOrDefaultAsync(ct) ?? new SenderCard("Choose a sender", "");
-        var member = sampleMemberId is { } id
+        List<int> offered = sampleMemberId is null ? [] : await PreviewMemberIdsAsync(db, ct);
+        var member = sampleMemberId is { } id && offered.Contains(id)
             ? await db.Members.AsNoTracking().Where(m => m.Id == id)
                 .Select(m => new PersonalizationProfile(m.FirstName, m.LastName, m.Company!.Name, m.JobTitle, m.Industry, m.PersonalizationOff))
                 .FirstOrDefaultAsync(ct)
@@ -208,6 +212,14 @@ public sealed class AdService(IDbContextFactory<AppDbContext> factory, AccountSc
         return input.Format == AdFormat.ConversationAd
             ? new AdPreview(null, MessageRenderer.RenderConversation(ad, sender, member))
             : new AdPreview(MessageRenderer.RenderMessageAd(ad, sender, member), null);
+    }
+
+    /// <summary>The ids of the members <see cref="PreviewMembersAsync"/> offers (the only ones a preview personalizes for).</summary>
+    private static async Task<List<int>> PreviewMemberIdsAsync(AppDbContext db, CancellationToken ct)
+    {
+        var personalized = await db.Members.AsNoTracking().Where(m => !m.PersonalizationOff).OrderBy(m => m.Id).Take(6).Select(m => m.Id).ToListAsync(ct);
+        var off = await db.Members.AsNoTracking().Where(m => m.PersonalizationOff).OrderBy(m => m.Id).Take(1).Select(m => m.Id).ToListAsync(ct);
+        return [.. personalized, .. off];
     }
 
     /// <summary>A handful of members to preview personalization with, one of them with personalization off.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace SponsoredInMail.Core.Ads;
 
+/// <summary>A profile field a lead gen form asks for, prefilled from the member's profile.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ProfileField>))]
 public enum ProfileField
 {
@@ -30,6 +31,7 @@ public static class ProfileFieldNames
     };
 }
 
+/// <summary>A custom question's kind: FreeText (a typed answer) or Choice (one of its options).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<QuestionKind>))]
 public enum QuestionKind
 {

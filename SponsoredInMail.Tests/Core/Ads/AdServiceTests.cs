@@ -192,6 +192,27 @@ public class AdServiceTests : IAsyncLifetime
         return await db.Ads.CountAsync(Ct);
     }
 
+    [Fact]
+    public async Task APreviewRevealsNeitherAnotherAccountsSenderNorAMemberWhoIsNotOffered()
+    {
+        var northwindSender = await SenderOfAsync(_northwind);
+        var offered = (await _ads.PreviewMembersAsync(_maria, _contoso, Ct)).Select(m => m.Id).ToList();
+        int stranger;
+        await using (var db = _db.CreateContext())
+        {
+            stranger = await db.Members.Where(m => !offered.Contains(m.Id) && !m.PersonalizationOff).OrderByDescending(m => m.Id).Select(m => m.Id).FirstAsync(Ct);
+        }
+
+        var foreignSender = await _ads.PreviewAsync(_maria, _contoso, MessageAd() with { SenderMemberId = northwindSender }, null, Ct);
+        var notOffered = await _ads.PreviewAsync(_maria, _contoso, MessageAd(), stranger, Ct);
+        var offeredOne = await _ads.PreviewAsync(_maria, _contoso, MessageAd(), offered[0], Ct);
+
+        foreignSender!.MessageAd!.Sender.Name.ShouldBe("Choose a sender");
+        notOffered!.MessageAd!.Subject.ShouldBe("Join us, LinkedIn Member");
+        offeredOne!.MessageAd!.Subject.ShouldNotBe("Join us, LinkedIn Member");
+        (await _ads.PreviewAsync(_maria, _contoso, MessageAd(), null, Ct))!.MessageAd!.Sender.Name.ShouldNotBe("Choose a sender");
+    }
+
     private async Task<int> SenderOfAsync(int account, int skip = 0)
     {
         await using var db = _db.CreateContext();

@@ -36,8 +36,8 @@ public class ApiReadTests(ApiAppFactory app)
         using var list = await JsonAsync(client, "/api/v1/ads");
         using var ad = await JsonAsync(client, $"/api/v1/ads/{world.Contoso.AdId}");
 
-        list.RootElement.EnumerateArray().Select(a => a.GetProperty("format").GetString()).ShouldContain("MessageAd");
-        ad.RootElement.GetProperty("input").GetProperty("landingUrl").GetString().ShouldBe("https://example.com/landing");
+        list.RootElement.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("format").GetString()).ShouldContain("MessageAd");
+        ad.RootElement.GetProperty("landingUrl").GetString().ShouldBe("https://example.com/landing");
     }
 
     [Fact]

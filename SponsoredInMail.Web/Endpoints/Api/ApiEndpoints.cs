@@ -44,12 +44,6 @@ public static class ApiEndpoints
             .WithSummary("How many members a saved audience matches now, and how many of them can receive a message.")
             .Produces<ApiAudienceCount>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        var ads = api.MapGroup("/ads").WithTags("Ads");
-        ads.MapGet("/", ListAdsAsync).WithName("ListAds").WithSummary("The account's ads (archived ones too when includeArchived=true).")
-            .Produces<IReadOnlyList<AdSummary>>().ProducesValidationProblem();
-        ads.MapGet("/{id:int}", GetAdAsync).WithName("GetAd").WithSummary("One ad with its content.")
-            .Produces<AdView>().ProducesProblem(StatusCodes.Status404NotFound);
-
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns");
         campaigns.MapGet("/", ListCampaignsAsync).WithName("ListCampaigns").WithSummary("The account's campaigns with spend and sends so far.")
             .Produces<IReadOnlyList<CampaignSummary>>();
@@ -82,6 +76,8 @@ public static class ApiEndpoints
 
         api.MapConversionApi();
         api.MapWebhookApi();
+        api.MapAdApi();
+        api.MapLeadFormApi();
 
         // Anything else under /api/v1 is problem details, not the app's HTML page: 405 with Allow for a path the API has
         // under another method, otherwise 404.
@@ -128,29 +124,6 @@ public static class ApiEndpoints
         }
         var b = counted.Value!;
         return TypedResults.Ok(new ApiAudienceCount(id, b.Matching, b.OptedOut, b.FrequencyCapped, b.Inactive, b.Deliverable));
-    }
-
-    // Query values are taken as text and parsed here, so that a malformed one is a 400 naming it in every environment
-    // (a bound bool? would throw BadHttpRequestException in Development).
-    private static async Task<IResult> ListAdsAsync(ClaimsPrincipal user, AdService ads, string? includeArchived, CancellationToken ct)
-    {
-        bool archived;
-        if (string.IsNullOrEmpty(includeArchived))
-        {
-            archived = false;
-        }
-        else if (!bool.TryParse(includeArchived, out archived) || includeArchived.Trim() != includeArchived)
-        {
-            return ApiResults.Invalid("includeArchived", "includeArchived must be true or false.");
-        }
-        var caller = user.ApiCaller();
-        return TypedResults.Ok(await ads.ListAsync(caller.ActingUserId, caller.AccountId, includeArchived: archived, ct: ct));
-    }
-
-    private static async Task<IResult> GetAdAsync(int id, ClaimsPrincipal user, AdService ads, CancellationToken ct)
-    {
-        var caller = user.ApiCaller();
-        return await ads.GetAsync(caller.ActingUserId, caller.AccountId, id, ct) is { } ad ? TypedResults.Ok(ad) : ApiResults.NotFound("Ad");
     }
 
     private static async Task<IResult> ListCampaignsAsync(ClaimsPrincipal user, CampaignOverview overview, CancellationToken ct)
