@@ -3,7 +3,12 @@ using System.Text.Json.Serialization;
 
 namespace SponsoredInMail.Core.Audiences;
 
-/// <summary>The targeting facets of SPEC §2. Stored by name in saved audiences: only ever append.</summary>
+// The targeting facets of SPEC §2. Stored by name in saved audiences: only ever append.
+/// <summary>
+/// What a targeting criterion's values are: Location ("US" or "US/California"), Industry, Company (a company id), CompanySize,
+/// JobTitle, JobFunction, Seniority, Skill, YearsOfExperience ("3-5"), ProfileLanguage ("en"), MatchedAudience (a matched list's
+/// id) or EngagedAudience ("campaignId:opened", ":clicked" or ":lead").
+/// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Facet>))]
 public enum Facet
 {
@@ -30,10 +35,8 @@ public enum Facet
 }
 
 /// <summary>One facet with the values it accepts (OR within the facet).</summary>
-/// <param name="Facet">What the values are: Location, Industry, Company, CompanySize, JobTitle, JobFunction, Seniority, Skill,
-/// YearsOfExperience, ProfileLanguage, MatchedAudience or EngagedAudience.</param>
-/// <param name="Values">The accepted values (1–200, a member matching any one of them matches the facet), e.g. "US" or
-/// "US/California" for Location, a matched list's id as text for MatchedAudience.</param>
+/// <param name="Facet">What the values are, e.g. Location.</param>
+/// <param name="Values">The accepted values, 1–200 (a member matching any one of them matches the facet), e.g. "US" for Location, a matched list's id as text for MatchedAudience.</param>
 public sealed record FacetCriterion([property: JsonRequired] Facet Facet, IReadOnlyList<string> Values);
 
 /// <summary>
