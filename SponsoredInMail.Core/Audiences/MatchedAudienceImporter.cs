@@ -141,6 +141,10 @@ public sealed class MatchedAudienceImporter(
             a.MembersMatched, IsUsable(a.MembersMatched), UnusableReason(a.MembersMatched), a.CreatedAt)).ToList();
     }
 
+    /// <summary>One of the account's matched audiences, or null when there is no such list for the caller.</summary>
+    public async Task<MatchedAudienceListItem?> GetAsync(string actorUserId, int accountId, int matchedAudienceId, CancellationToken ct = default) =>
+        (await ListAsync(actorUserId, accountId, ct)).FirstOrDefault(a => a.Id == matchedAudienceId);
+
     /// <summary>The rejected rows of one of the account's lists as CSV, or null when there is no such list for the caller.</summary>
     public async Task<RejectionsDownload?> GetRejectionsCsvAsync(string actorUserId, int accountId, int matchedAudienceId, CancellationToken ct = default)
     {

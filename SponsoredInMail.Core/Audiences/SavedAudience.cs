@@ -24,6 +24,7 @@ public class SavedAudience : Accounts.IAccountOwned<SavedAudience>
     }
 }
 
+/// <summary>What an uploaded list holds: Companies (company name, optional website) or Contacts (e-mail, or first name, last name and company).</summary>
 public enum MatchedListKind
 {
     /// <summary>Columns: company name, optional website domain.</summary>

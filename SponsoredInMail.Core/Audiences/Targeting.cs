@@ -3,7 +3,12 @@ using System.Text.Json.Serialization;
 
 namespace SponsoredInMail.Core.Audiences;
 
-/// <summary>The targeting facets of SPEC §2. Stored by name in saved audiences: only ever append.</summary>
+// The targeting facets of SPEC §2. Stored by name in saved audiences: only ever append.
+/// <summary>
+/// What a targeting criterion's values are: Location ("US" or "US/California"), Industry, Company (a company id), CompanySize,
+/// JobTitle, JobFunction, Seniority, Skill, YearsOfExperience ("3-5"), ProfileLanguage ("en"), MatchedAudience (a matched list's
+/// id) or EngagedAudience ("campaignId:opened", ":clicked" or ":lead").
+/// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Facet>))]
 public enum Facet
 {
@@ -30,12 +35,16 @@ public enum Facet
 }
 
 /// <summary>One facet with the values it accepts (OR within the facet).</summary>
-public sealed record FacetCriterion(Facet Facet, IReadOnlyList<string> Values);
+/// <param name="Facet">What the values are, e.g. Location.</param>
+/// <param name="Values">The accepted values, 1–200 (a member matching any one of them matches the facet), e.g. "US" for Location, a matched list's id as text for MatchedAudience.</param>
+public sealed record FacetCriterion([property: JsonRequired] Facet Facet, IReadOnlyList<string> Values);
 
 /// <summary>
 /// Who an audience reaches: every included facet must match (AND across facets, OR within one), and
 /// a member matching any excluded facet is removed. Location is required.
 /// </summary>
+/// <param name="Include">Facets a member must all match (each facet at most once); Location is required.</param>
+/// <param name="Exclude">Facets that remove a member who matches any of them.</param>
 public sealed record Targeting(IReadOnlyList<FacetCriterion> Include, IReadOnlyList<FacetCriterion> Exclude)
 {
     public static Targeting Empty { get; } = new([], []);

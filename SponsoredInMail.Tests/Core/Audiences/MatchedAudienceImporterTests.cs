@@ -362,6 +362,18 @@ public class MatchedAudienceImporterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OneListIsReadByIdOnlyWithinItsAccount()
+    {
+        var list = await ImportSmallListAsync(_maria, _contoso, "Read by id");
+
+        var read = (await Importer.GetAsync(_maria, _contoso, list, Ct)).ShouldNotBeNull();
+        (read.Id, read.Name, read.RowsRead, read.RowsRejected, read.MembersMatched).ShouldBe((list, "Read by id", 2, 1, 1));
+        (await Importer.GetAsync(_ben, _northwind, list, Ct)).ShouldBeNull();
+        (await Importer.GetAsync(_ben, _contoso, list, Ct)).ShouldBeNull();
+        (await Importer.GetAsync(_maria, _contoso, 987_654, Ct)).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task ViewerCanListAndDownloadButNotDelete()
     {
         var list = await ImportSmallListAsync(_ben, _northwind, "Northwind list");

@@ -20,8 +20,9 @@ public class ApiReadTests(ApiAppFactory app)
         using var list = await JsonAsync(client, "/api/v1/audiences");
         using var count = await JsonAsync(client, $"/api/v1/audiences/{world.Contoso.AudienceId}/count");
 
-        list.RootElement.EnumerateArray().Select(a => a.GetProperty("id").GetInt32()).ShouldContain(world.Contoso.AudienceId);
-        list.RootElement[0].GetProperty("targeting").GetProperty("include")[0].GetProperty("facet").GetString().ShouldBe("Location");
+        var items = list.RootElement.GetProperty("items");
+        items.EnumerateArray().Select(a => a.GetProperty("id").GetInt32()).ShouldContain(world.Contoso.AudienceId);
+        items[0].GetProperty("targeting").GetProperty("include")[0].GetProperty("facet").GetString().ShouldBe("Location");
         var matching = count.RootElement.GetProperty("matching").GetInt32();
         matching.ShouldBeGreaterThan(0);
         count.RootElement.GetProperty("deliverable").GetInt32().ShouldBeLessThanOrEqualTo(matching);

@@ -7,7 +7,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using SponsoredInMail.Core.Ads;
-using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Campaigns;
 using SponsoredInMail.Core.Common;
 using SponsoredInMail.Core.Data;
@@ -37,12 +36,6 @@ public static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        var audiences = api.MapGroup("/audiences").WithTags("Audiences");
-        audiences.MapGet("/", ListAudiencesAsync).WithName("ListAudiences").WithSummary("The account's saved audiences.")
-            .Produces<IReadOnlyList<ApiAudience>>();
-        audiences.MapGet("/{id:int}/count", CountAudienceAsync).WithName("CountAudience")
-            .WithSummary("How many members a saved audience matches now, and how many of them can receive a message.")
-            .Produces<ApiAudienceCount>().ProducesProblem(StatusCodes.Status404NotFound);
 
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns");
         campaigns.MapGet("/", ListCampaignsAsync).WithName("ListCampaigns").WithSummary("The account's campaigns with spend and sends so far.")
@@ -78,6 +71,8 @@ public static class ApiEndpoints
         api.MapWebhookApi();
         api.MapAdApi();
         api.MapLeadFormApi();
+        api.MapAudienceApi();
+        api.MapMatchedListApi();
 
         // Anything else under /api/v1 is problem details, not the app's HTML page: 405 with Allow for a path the API has
         // under another method, otherwise 404.
@@ -100,30 +95,6 @@ public static class ApiEndpoints
         context.Response.Headers.Allow = string.Join(", ", allowed);
         return TypedResults.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed.",
             detail: $"{context.Request.Method} is not allowed here; use {string.Join(" or ", allowed)}.");
-    }
-
-    private static async Task<IResult> ListAudiencesAsync(ClaimsPrincipal user, AudienceService audiences, CancellationToken ct)
-    {
-        var caller = user.ApiCaller();
-        var list = await audiences.ListAsync(caller.ActingUserId, caller.AccountId, ct);
-        return TypedResults.Ok(list.Select(a => new ApiAudience(a.Id, a.Name, a.Targeting, a.CreatedAt, a.UpdatedAt)).ToList());
-    }
-
-    private static async Task<IResult> CountAudienceAsync(int id, ClaimsPrincipal user, AudienceService audiences, CancellationToken ct)
-    {
-        var caller = user.ApiCaller();
-        var audience = await audiences.GetAsync(caller.ActingUserId, caller.AccountId, id, ct);
-        if (audience is null)
-        {
-            return ApiResults.NotFound("Audience");
-        }
-        var counted = await audiences.CountAsync(caller.ActingUserId, caller.AccountId, audience.Targeting, ct);
-        if (!counted.Succeeded)
-        {
-            return ApiResults.Refused(counted.Outcome);
-        }
-        var b = counted.Value!;
-        return TypedResults.Ok(new ApiAudienceCount(id, b.Matching, b.OptedOut, b.FrequencyCapped, b.Inactive, b.Deliverable));
     }
 
     private static async Task<IResult> ListCampaignsAsync(ClaimsPrincipal user, CampaignOverview overview, CancellationToken ct)

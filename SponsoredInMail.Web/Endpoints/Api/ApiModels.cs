@@ -1,15 +1,8 @@
-using SponsoredInMail.Core.Audiences;
 using SponsoredInMail.Core.Campaigns;
 using SponsoredInMail.Core.Common;
 using SponsoredInMail.Core.Variants;
 
 namespace SponsoredInMail.Web.Endpoints.Api;
-
-/// <summary>A saved audience of the token's account.</summary>
-public sealed record ApiAudience(int Id, string Name, Targeting Targeting, DateTime CreatedAt, DateTime UpdatedAt);
-
-/// <summary>How many members a saved audience matches now, and why some of them cannot receive a message.</summary>
-public sealed record ApiAudienceCount(int AudienceId, int Matching, int OptedOut, int FrequencyCapped, int Inactive, int Deliverable);
 
 /// <summary>
 /// A campaign with its settings (money in cents) and, when it has one, its live progress. <see cref="AdIds"/> are its
