@@ -18,12 +18,7 @@ public class ApiDocumentTests(ApiAppFactory app)
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         var root = document.RootElement;
         root.GetProperty("openapi").GetString()!.ShouldStartWith("3.");
-        var paths = root.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
-        paths.ShouldBe([
-            "/api/v1/audiences", "/api/v1/audiences/{id}/count", "/api/v1/ads", "/api/v1/ads/{id}", "/api/v1/campaigns",
-            "/api/v1/campaigns/{id}", "/api/v1/campaigns/{id}/submit", "/api/v1/campaigns/{id}/launch", "/api/v1/campaigns/{id}/pause", "/api/v1/campaigns/{id}/resume",
-            "/api/v1/campaigns/{id}/report", "/api/v1/reports/account", "/api/v1/leads", "/api/v1/conversions", "/api/v1/conversions/events",
-        ], ignoreOrder: true);
+        root.GetProperty("paths").EnumerateObject().Count().ShouldBeGreaterThan(30, "ApiContractTests checks the paths against the app's endpoints");
         var bearer = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
         bearer.GetProperty("type").GetString().ShouldBe("http");
         bearer.GetProperty("scheme").GetString().ShouldBe("bearer");
