@@ -27,7 +27,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
         var mine = new List<int>();
         for (var i = 0; i < 5; i++)
         {
-            mine.Add(await app.DraftAsync(world.Contoso, Unique("Paged"), CampaignStatus.Completed));
+            mine.Add(await MakeAsync(world.Contoso, Unique("Paged"), CampaignStatus.Completed));
         }
         var client = app.Client(world.ContosoReadOnly);
         var seen = new List<int>();
@@ -56,8 +56,8 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task TheListLeavesArchivedCampaignsOutUnlessAskedAndFiltersByStatus()
     {
         var world = await app.WorldAsync();
-        var archived = await app.DraftAsync(world.Contoso, Unique("Archived"), CampaignStatus.Archived);
-        var paused = await app.DraftAsync(world.Contoso, Unique("Paused"), CampaignStatus.Paused);
+        var archived = await MakeAsync(world.Contoso, Unique("Archived"), CampaignStatus.Archived);
+        var paused = await MakeAsync(world.Contoso, Unique("Paused"), CampaignStatus.Paused);
         var client = app.Client(world.ContosoReadOnly);
 
         var all = await AllIdsAsync(client, "");
@@ -99,7 +99,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task ACampaignReadsWithAnETagThatAnswers304UntilAStatusMoveChangesIt()
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Versioned"), CampaignStatus.Active);
+        var id = await MakeAsync(world.Contoso, Unique("Versioned"), CampaignStatus.Active);
         var client = app.Client(world.ContosoReadWrite);
 
         var first = await client.GetAsync($"/api/v1/campaigns/{id}", Ct);
@@ -121,7 +121,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task ADraftsSettingsAreReplacedAndTheAnswerCarriesTheNewVersion()
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Before"));
+        var id = await MakeAsync(world.Contoso, Unique("Before"));
         var client = app.Client(world.ContosoReadWrite);
         var tag = (await client.GetAsync($"/api/v1/campaigns/{id}", Ct)).Headers.ETag!.Tag;
         var name = Unique("After");
@@ -142,7 +142,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task ARejectedCampaignEditedOverTheApiIsADraftAgain()
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Rejected"), CampaignStatus.Rejected);
+        var id = await MakeAsync(world.Contoso, Unique("Rejected"), CampaignStatus.Rejected);
 
         var response = await app.Client(world.ContosoReadWrite).PutAsync($"/api/v1/campaigns/{id}", DraftBody(world.Contoso, Unique("Fixed"), 120), Ct);
 
@@ -161,7 +161,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task AnInvalidDraftUpdateIsA400NamingTheFieldAndChangesNothing(string json, string field)
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Kept"));
+        var id = await MakeAsync(world.Contoso, Unique("Kept"));
         var before = await CampaignAsync(id);
 
         var response = await app.Client(world.ContosoReadWrite).PutAsync($"/api/v1/campaigns/{id}", ApiAppFactory.Json(json), Ct);
@@ -175,7 +175,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task ADraftUpdateThatIsNotJsonIs415()
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Kept"));
+        var id = await MakeAsync(world.Contoso, Unique("Kept"));
 
         var response = await app.Client(world.ContosoReadWrite).PutAsync($"/api/v1/campaigns/{id}", new StringContent("name=x"), Ct);
 
@@ -189,7 +189,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task OnlyDraftsAndRejectedCampaignsTakeAFullUpdateOthersAre409(CampaignStatus status)
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Not a draft"), status);
+        var id = await MakeAsync(world.Contoso, Unique("Not a draft"), status);
         var before = await CampaignAsync(id);
 
         var response = await app.Client(world.ContosoReadWrite).PutAsync($"/api/v1/campaigns/{id}", DraftBody(world.Contoso, Unique("Nope"), 300), Ct);
@@ -206,7 +206,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task AStaleIfMatchIs412AndChangesNothing(string method, string suffix, CampaignStatus status)
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Raced"), status);
+        var id = await MakeAsync(world.Contoso, Unique("Raced"), status);
         var client = app.Client(world.ContosoReadWrite);
         var stale = (await client.GetAsync($"/api/v1/campaigns/{id}", Ct)).Headers.ETag!.Tag;
         // Someone else changes the campaign meanwhile.
@@ -229,7 +229,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task ARunningCampaignsBidChangesAndWhatWasNotSentIsKept()
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Running"), CampaignStatus.Active);
+        var id = await MakeAsync(world.Contoso, Unique("Running"), CampaignStatus.Active);
         var end = DateTime.UtcNow.AddDays(30);
         await using (var db = await app.CreateContextAsync())
         {
@@ -261,7 +261,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task InvalidRunningSettingsAreA400NamingTheFieldAndChangeNothing(string json, string field)
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Running"), CampaignStatus.Active);
+        var id = await MakeAsync(world.Contoso, Unique("Running"), CampaignStatus.Active);
         var before = await CampaignAsync(id);
 
         var response = await app.Client(world.ContosoReadWrite).PostAsync($"/api/v1/campaigns/{id}/settings", ApiAppFactory.Json(json), Ct);
@@ -275,7 +275,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task ADraftHasNoRunningSettingsTheyAre409()
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Draft"));
+        var id = await MakeAsync(world.Contoso, Unique("Draft"));
         var before = await CampaignAsync(id);
 
         var response = await app.Client(world.ContosoReadWrite).PostAsync($"/api/v1/campaigns/{id}/settings", ApiAppFactory.Json("""{"bidCents":300}"""), Ct);
@@ -291,7 +291,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task AnApprovedCampaignsHoldoutIsSet()
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Holdout"), CampaignStatus.Approved);
+        var id = await MakeAsync(world.Contoso, Unique("Holdout"), CampaignStatus.Approved);
 
         var response = await app.Client(world.ContosoReadWrite).PostAsync($"/api/v1/campaigns/{id}/holdout", ApiAppFactory.Json("""{"holdoutPercent":15}"""), Ct);
 
@@ -308,7 +308,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task ABadHoldoutIsA400NamingHoldoutPercentAndChangesNothing(string json)
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Holdout"), CampaignStatus.Approved);
+        var id = await MakeAsync(world.Contoso, Unique("Holdout"), CampaignStatus.Approved);
         var before = await CampaignAsync(id);
 
         var response = await app.Client(world.ContosoReadWrite).PostAsync($"/api/v1/campaigns/{id}/holdout", ApiAppFactory.Json(json), Ct);
@@ -322,7 +322,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task ALaunchedCampaignsHoldoutIsFixed409()
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Launched"), CampaignStatus.Active);
+        var id = await MakeAsync(world.Contoso, Unique("Launched"), CampaignStatus.Active);
         var before = await CampaignAsync(id);
 
         var response = await app.Client(world.ContosoReadWrite).PostAsync($"/api/v1/campaigns/{id}/holdout", ApiAppFactory.Json("""{"holdoutPercent":10}"""), Ct);
@@ -343,7 +343,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task AMoveTheStateAllowsAnswersTheMovedCampaign(string verb, CampaignStatus from, CampaignStatus to)
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique(verb), from);
+        var id = await MakeAsync(world.Contoso, Unique(verb), from);
 
         var response = await app.Client(world.ContosoReadWrite).PostAsync($"/api/v1/campaigns/{id}/{verb}", null, Ct);
 
@@ -362,7 +362,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task AMoveTheStateForbidsIs409AndChangesNothing(string verb, CampaignStatus from)
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique(verb), from);
+        var id = await MakeAsync(world.Contoso, Unique(verb), from);
         var before = await CampaignAsync(id);
 
         var response = await app.Client(world.ContosoReadWrite).PostAsync($"/api/v1/campaigns/{id}/{verb}", null, Ct);
@@ -377,7 +377,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     {
         var world = await app.WorldAsync();
         var name = Unique("Original");
-        var id = await app.DraftAsync(world.Contoso, name, CampaignStatus.Completed);
+        var id = await MakeAsync(world.Contoso, name, CampaignStatus.Completed);
 
         var response = await app.Client(world.ContosoReadWrite).PostAsync($"/api/v1/campaigns/{id}/duplicate", null, Ct);
 
@@ -399,7 +399,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task TheHistoryListsEveryMoveWithItsReasonOldestFirstInPages()
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("History"));
+        var id = await MakeAsync(world.Contoso, Unique("History"));
         var client = app.Client(world.ContosoReadWrite);
         (await client.PostAsync($"/api/v1/campaigns/{id}/submit", null, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await client.PostAsync($"/api/v1/campaigns/{id}/withdraw", null, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -477,7 +477,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task EndingTheTestOfACampaignThatIsNotAnAbTestIs409()
     {
         var world = await app.WorldAsync();
-        var id = await app.DraftAsync(world.Contoso, Unique("Single ad"), CampaignStatus.Active);
+        var id = await MakeAsync(world.Contoso, Unique("Single ad"), CampaignStatus.Active);
         var before = await CampaignAsync(id);
 
         var response = await app.Client(world.ContosoReadWrite).PostAsync($"/api/v1/campaigns/{id}/ab-test/end",
@@ -523,7 +523,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task AReadOnlyTokenCannotWriteIt403AndNothingChanges(string method, string suffix, CampaignStatus status)
     {
         var world = await app.WorldAsync();
-        var (id, ads) = suffix == "/ab-test/end" ? await AbTestAsync(world.Contoso) : (await app.DraftAsync(world.Contoso, Unique("Read-only"), status), []);
+        var (id, ads) = suffix == "/ab-test/end" ? await AbTestAsync(world.Contoso) : (await MakeAsync(world.Contoso, Unique("Read-only"), status), []);
         var before = await CampaignAsync(id);
         var count = await CountAsync(world.Contoso.AccountId);
 
@@ -539,7 +539,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     public async Task AnotherAccountsCampaignReadsAsMissing404AndNothingChanges(string method, string suffix, CampaignStatus status)
     {
         var world = await app.WorldAsync();
-        var (id, ads) = suffix == "/ab-test/end" ? await AbTestAsync(world.Contoso) : (await app.DraftAsync(world.Contoso, Unique("Theirs"), status), []);
+        var (id, ads) = suffix == "/ab-test/end" ? await AbTestAsync(world.Contoso) : (await MakeAsync(world.Contoso, Unique("Theirs"), status), []);
         var before = await CampaignAsync(id);
         var counts = (await CountAsync(world.Contoso.AccountId), await CountAsync(world.Northwind.AccountId));
 
@@ -623,7 +623,7 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
     /// <summary>An active A/B test on open rate of the account's ad and a copy of it, both approved.</summary>
     private async Task<(int Id, int[] Ads)> AbTestAsync(AccountThings things)
     {
-        var id = await app.DraftAsync(things, Unique("A/B"), CampaignStatus.Active);
+        var id = await MakeAsync(things, Unique("A/B"), CampaignStatus.Active);
         await using var db = await app.CreateContextAsync();
         var first = await db.Ads.AsNoTracking().SingleAsync(a => a.Id == things.AdId, Ct);
         var second = new SponsoredInMail.Core.Ads.Ad
@@ -639,6 +639,23 @@ public class ApiCampaignOperationsTests(ApiAppFactory app)
         await db.SaveChangesAsync(Ct);
         await db.Campaigns.Where(c => c.Id == id).ExecuteUpdateAsync(u => u.SetProperty(c => c.AbTestMetric, AbTestMetric.OpenRate), Ct);
         return (id, [first.Id, second.Id]);
+    }
+
+    /// <summary>
+    /// A campaign in <paramref name="status"/>; past Draft its audience's targeting is frozen as a submit would, so the
+    /// delivery engine never completes an active one for having no audience (its start, tomorrow, keeps it from sending).
+    /// </summary>
+    private async Task<int> MakeAsync(AccountThings things, string name, CampaignStatus status = CampaignStatus.Draft)
+    {
+        var id = await app.DraftAsync(things, name, status);
+        if (status != CampaignStatus.Draft)
+        {
+            await using var db = await app.CreateContextAsync();
+            var audience = await db.SavedAudiences.AsNoTracking().SingleAsync(a => a.Id == things.AudienceId, Ct);
+            await db.Campaigns.Where(c => c.Id == id)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.TargetingJson, audience.TargetingJson).SetProperty(c => c.AudienceName, audience.Name), Ct);
+        }
+        return id;
     }
 
     private async Task<Campaign> CampaignAsync(int id)
