@@ -1,22 +1,35 @@
 namespace SponsoredInMail.Core.Campaigns;
 
+/// <summary>What a campaign is for.</summary>
 public enum CampaignObjective
 {
+    /// <summary>Clicks through to a landing page.</summary>
     WebsiteVisits = 1,
+
+    /// <summary>Leads from a lead form.</summary>
     LeadGeneration = 2,
 }
 
 /// <summary>SPEC §2 campaign states; <see cref="CampaignStateMachine"/> says which moves are allowed.</summary>
 public enum CampaignStatus
 {
+    /// <summary>Being prepared; nothing is sent.</summary>
     Draft = 1,
+    /// <summary>Submitted; waiting for an admin's review.</summary>
     InReview = 2,
+    /// <summary>Approved; launch it to start sending.</summary>
     Approved = 3,
+    /// <summary>Launched: sending from its start.</summary>
     Active = 4,
+    /// <summary>Paused; resume to send again.</summary>
     Paused = 5,
+    /// <summary>Done: its end, budget or audience ran out.</summary>
     Completed = 6,
+    /// <summary>Refused in review; editing it makes it a draft again.</summary>
     Rejected = 7,
+    /// <summary>Stopped for good.</summary>
     Canceled = 8,
+    /// <summary>Put away; it sends nothing and cannot change.</summary>
     Archived = 9,
 }
 

@@ -7,6 +7,22 @@ using SponsoredInMail.Core.Deliveries;
 namespace SponsoredInMail.Core.Campaigns;
 
 /// <summary>One row of an account's campaign list: settings, audience size now, and delivery so far.</summary>
+/// <param name="Id">The campaign's id.</param>
+/// <param name="Name">The campaign's name.</param>
+/// <param name="Status">Where the campaign is in its life (draft, in review, active, …).</param>
+/// <param name="Objective">What the campaign is for: website visits or leads.</param>
+/// <param name="AudienceName">The audience's name (as frozen at submit once submitted); null without an audience.</param>
+/// <param name="AdName">The name of the campaign's first ad; null without an ad.</param>
+/// <param name="BidCents">The price of one send, in cents.</param>
+/// <param name="LifetimeBudgetCents">The most the campaign spends in all, in cents.</param>
+/// <param name="DailyBudgetCents">The most it spends in one UTC day, in cents; null for no daily limit.</param>
+/// <param name="SpentCents">What it has spent so far, in cents.</param>
+/// <param name="Sends">Messages sent so far.</param>
+/// <param name="AudienceSize">How many members could receive it now; null without an audience or while the count is not ready.</param>
+/// <param name="StartAt">When it starts sending (UTC).</param>
+/// <param name="EndAt">When it stops sending (UTC); null for no end.</param>
+/// <param name="UpdatedAt">When its settings or state last changed (UTC).</param>
+/// <param name="SendingState">Why it is not sending right now, if it is not.</param>
 public sealed record CampaignSummary(
     int Id, string Name, CampaignStatus Status, CampaignObjective Objective, string? AudienceName, string? AdName,
     long BidCents, long LifetimeBudgetCents, long? DailyBudgetCents, long SpentCents, int Sends, int? AudienceSize,
@@ -16,6 +32,16 @@ public sealed record CampaignSummary(
 /// The live progress panel: sent of eligible (sent plus those who can still receive it now), spend of budget,
 /// today's spend of the daily budget, and the current rate.
 /// </summary>
+/// <param name="Status">The campaign's state now.</param>
+/// <param name="Sent">Messages sent so far.</param>
+/// <param name="Eligible">Sent plus the members who can still receive it now.</param>
+/// <param name="SpentCents">Spent so far, in cents.</param>
+/// <param name="LifetimeBudgetCents">The lifetime budget, in cents.</param>
+/// <param name="SpentTodayCents">Spent today (UTC day), in cents.</param>
+/// <param name="DailyBudgetCents">The daily budget, in cents; null for no daily limit.</param>
+/// <param name="SendsPerSecond">The current sending rate, in messages per second.</param>
+/// <param name="LastReason">The reason given with the last state change (a rejection, a cancellation, a completion); null when none.</param>
+/// <param name="SendingState">Why it is not sending right now, if it is not.</param>
 public sealed record CampaignProgress(
     CampaignStatus Status, int Sent, int Eligible, long SpentCents, long LifetimeBudgetCents, long SpentTodayCents,
     long? DailyBudgetCents, double SendsPerSecond, string? LastReason, CampaignSendingState SendingState);

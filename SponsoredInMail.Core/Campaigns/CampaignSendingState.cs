@@ -9,30 +9,51 @@ namespace SponsoredInMail.Core.Campaigns;
 /// <summary>Why a campaign is not sending now; <see cref="Sending"/> when nothing holds it.</summary>
 public enum SendingHold
 {
+    /// <summary>Nothing holds it: it sends.</summary>
     Sending = 0,
+    /// <summary>A draft: nothing is sent before it is submitted and approved.</summary>
     Draft,
+    /// <summary>Waiting for an admin's review.</summary>
     InReview,
+    /// <summary>Rejected in review.</summary>
     Rejected,
+    /// <summary>Approved but not launched yet.</summary>
     NotLaunched,
+    /// <summary>Launched; its start is still ahead.</summary>
     Scheduled,
+    /// <summary>Today's budget is spent; it sends again tomorrow (UTC).</summary>
     DailyBudgetReached,
+    /// <summary>The lifetime budget is spent.</summary>
     LifetimeBudgetSpent,
+    /// <summary>Its end has passed.</summary>
     EndDatePassed,
+    /// <summary>Everyone who can receive it now has been sent it.</summary>
     EveryoneReachableSent,
+    /// <summary>It has no audience.</summary>
     NoAudience,
+    /// <summary>Paused by the marketer.</summary>
     Paused,
+    /// <summary>Paused by an admin; only an admin resumes it.</summary>
     PausedByAdmin,
+    /// <summary>Canceled by the marketer.</summary>
     Canceled,
+    /// <summary>Canceled by an admin.</summary>
     CanceledByAdmin,
+    /// <summary>Completed.</summary>
     Completed,
+    /// <summary>Archived.</summary>
     Archived,
 }
 
-/// <summary>What a marketer reads beside the status: why nothing is sent (null <see cref="Why"/> while sending).</summary>
+/// <summary>What a marketer reads beside the status: why nothing is sent (null <c>why</c> while sending).</summary>
+/// <param name="Hold">What holds the campaign back; <c>Sending</c> when nothing does.</param>
+/// <param name="Why">The hold in plain words; null while sending.</param>
 public sealed record CampaignSendingState(SendingHold Hold, string? Why)
 {
+    /// <summary>Nothing holds the campaign.</summary>
     public static readonly CampaignSendingState Sending = new(SendingHold.Sending, null);
 
+    /// <summary>Whether an admin paused or canceled it (only an admin can undo that).</summary>
     public bool IsHeldByAdmin => Hold is SendingHold.PausedByAdmin or SendingHold.CanceledByAdmin;
 }
 

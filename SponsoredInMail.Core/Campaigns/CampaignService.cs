@@ -249,7 +249,7 @@ public sealed class CampaignService(
         var (db, campaign) = (change.Db, change.Entity);
         if (!CanChangeHoldout(campaign))
         {
-            return Result.Fail("holdout", $"The holdout cannot change once a campaign has launched; this one is {CampaignStateMachine.Describe(campaign.Status)}.");
+            return Result.Fail("status", $"The holdout cannot change once a campaign has launched; this one is {CampaignStateMachine.Describe(campaign.Status)}.");
         }
         if (campaign.HoldoutPercent == percent)
         {

@@ -24,4 +24,9 @@ public enum AbTestMetric
 }
 
 /// <summary>What one ad of a campaign has done so far: the inputs of rotation and of the A/B verdict.</summary>
+/// <param name="AdId">The ad's id.</param>
+/// <param name="Sends">Messages sent with it.</param>
+/// <param name="Opens">Members who opened it (unique).</param>
+/// <param name="Clicks">Members who clicked it (unique).</param>
+/// <param name="Leads">Leads it brought.</param>
 public readonly record struct AdOutcomes(int AdId, long Sends, long Opens, long Clicks, long Leads);

@@ -7,6 +7,15 @@ using SponsoredInMail.Core.Data;
 namespace SponsoredInMail.Core.Variants;
 
 /// <summary>One ad of a campaign as its pages show it: what it is, its review, what it has done and its share of sends.</summary>
+/// <param name="AdId">The ad's id.</param>
+/// <param name="Name">The ad's name.</param>
+/// <param name="Subject">The message's subject line.</param>
+/// <param name="SenderName">The member the message is sent as.</param>
+/// <param name="Position">The ad's place in the campaign's list, from 0 (ad A).</param>
+/// <param name="Review">The admin's decision on this ad.</param>
+/// <param name="RejectionReason">Why the admin rejected it; null unless rejected.</param>
+/// <param name="Outcomes">What it has done so far: sends, opens, clicks, leads.</param>
+/// <param name="ShareOfSends">Its share of the campaign's sends so far, a fraction 0–1.</param>
 public sealed record CampaignAdView(
     int AdId, string Name, string Subject, string SenderName, int Position, AdReview Review, string? RejectionReason,
     AdOutcomes Outcomes, double ShareOfSends)
@@ -19,6 +28,14 @@ public sealed record CampaignAdView(
 }
 
 /// <summary>A campaign's ads, rotation and (for an A/B test) the verdict so far.</summary>
+/// <param name="CampaignId">The campaign's id.</param>
+/// <param name="Status">The campaign's state now.</param>
+/// <param name="Rotation">How sends are shared between the ads.</param>
+/// <param name="AbTestMetric">The metric of the A/B test; null when the campaign is not one.</param>
+/// <param name="WinnerAdId">The ad that won, once the test was ended; null before.</param>
+/// <param name="AbTestEndedAt">When the test was ended (UTC); null before.</param>
+/// <param name="Ads">The campaign's ads in order (A, B, …).</param>
+/// <param name="AbTest">The A/B test's verdict so far; null when the campaign is not an A/B test of two ads.</param>
 public sealed record CampaignVariantsView(
     int CampaignId, CampaignStatus Status, AdRotation Rotation, AbTestMetric? AbTestMetric, int? WinnerAdId, DateTime? AbTestEndedAt,
     IReadOnlyList<CampaignAdView> Ads, AbTestResult? AbTest)
@@ -100,11 +117,11 @@ public sealed class VariantService(IDbContextFactory<AppDbContext> factory, Acco
         var (db, campaign) = (change.Db, change.Entity);
         if (campaign.AbTestMetric is null)
         {
-            return Result.Fail("abTest", "This campaign is not an A/B test.");
+            return Result.Fail("status", "This campaign is not an A/B test.");
         }
         if (campaign.WinnerAdId is not null)
         {
-            return Result.Fail("abTest", "This A/B test has already ended.");
+            return Result.Fail("status", "This A/B test has already ended.");
         }
         if (campaign.Status is not (CampaignStatus.Active or CampaignStatus.Paused))
         {

@@ -87,7 +87,7 @@ public class CampaignHoldoutSettingTests : IAsyncLifetime
         (await _campaigns.SetHoldoutAsync(_maria, _contoso, id, 20, Ct)).Succeeded.ShouldBeTrue();
         (await _campaigns.LaunchAsync(_maria, _contoso, id, Ct)).Succeeded.ShouldBeTrue();
 
-        (await _campaigns.SetHoldoutAsync(_maria, _contoso, id, 0, Ct)).ErrorFor("holdout")
+        (await _campaigns.SetHoldoutAsync(_maria, _contoso, id, 0, Ct)).ErrorFor("status")
             .ShouldBe("The holdout cannot change once a campaign has launched; this one is active.");
         // Running settings keep it.
         (await _campaigns.UpdateRunningAsync(_maria, _contoso, id, 70, 60_000, null, null, Ct)).Succeeded.ShouldBeTrue();

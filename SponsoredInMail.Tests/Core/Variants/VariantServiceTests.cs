@@ -40,7 +40,7 @@ public class VariantServiceTests : IAsyncLifetime
 
         var ended = await _s.Variants.EndAbTestAsync(_s.Maria, _s.Contoso, id, ads[0], Ct);
 
-        ended.ErrorFor("abTest").ShouldBe("This campaign is not an A/B test.");
+        ended.ErrorFor("status").ShouldBe("This campaign is not an A/B test.");
         (await _s.CampaignAsync(id)).WinnerAdId.ShouldBeNull();
     }
 
@@ -52,7 +52,7 @@ public class VariantServiceTests : IAsyncLifetime
 
         var again = await _s.Variants.EndAbTestAsync(_s.Maria, _s.Contoso, id, ads[1], Ct);
 
-        again.ErrorFor("abTest").ShouldBe("This A/B test has already ended.");
+        again.ErrorFor("status").ShouldBe("This A/B test has already ended.");
         (await _s.CampaignAsync(id)).WinnerAdId.ShouldBe(ads[0]);
     }
 

@@ -38,21 +38,6 @@ public static class ApiEndpoints
 
 
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns");
-        campaigns.MapGet("/", ListCampaignsAsync).WithName("ListCampaigns").WithSummary("The account's campaigns with spend and sends so far.")
-            .Produces<IReadOnlyList<CampaignSummary>>();
-        campaigns.MapGet("/{id:int}", GetCampaignAsync).WithName("GetCampaign").WithSummary("One campaign: settings, state and live progress.")
-            .Produces<ApiCampaign>().ProducesProblem(StatusCodes.Status404NotFound);
-        campaigns.MapPost("/", CreateCampaignAsync).WithName("CreateCampaignDraft").WithSummary("Creates a campaign draft.")
-            .RequireAuthorization(WritePolicy)
-            .AddOpenApiOperationTransformer(ApiOpenApi.Body<ApiCampaignRequest>)
-            .Produces<ApiCampaign>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        MapMove(campaigns, "submit", "SubmitCampaign", "Submits a complete draft for review.", (s, user, account, id, ct) => s.SubmitAsync(user, account, id, ct));
-        MapMove(campaigns, "launch", "LaunchCampaign", "Launches an approved campaign: it sends from its start (at once when the start has passed).",
-            (s, user, account, id, ct) => s.LaunchAsync(user, account, id, ct));
-        MapMove(campaigns, "pause", "PauseCampaign", "Pauses an active campaign.", (s, user, account, id, ct) => s.PauseAsync(user, account, id, ct));
-        MapMove(campaigns, "resume", "ResumeCampaign", "Resumes a paused campaign (not one an admin paused; an approved one is launched instead).",
-            (s, user, account, id, ct) => s.ResumeAsync(user, account, id, ct));
         campaigns.MapGet("/{id:int}/report", CampaignReportAsync).WithName("GetCampaignReport").WithTags("Reports")
             .WithSummary("KPIs and daily metrics of a campaign over from–to (UTC days, inclusive; default the campaign's whole life, launch to its end or today).")
             .Produces<CampaignReport>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
@@ -68,6 +53,7 @@ public static class ApiEndpoints
             .Produces<ApiList<ApiLead>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapConversionApi();
+        api.MapCampaignApi();
         api.MapWebhookApi();
         api.MapAdApi();
         api.MapLeadFormApi();
@@ -95,111 +81,6 @@ public static class ApiEndpoints
         context.Response.Headers.Allow = string.Join(", ", allowed);
         return TypedResults.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed.",
             detail: $"{context.Request.Method} is not allowed here; use {string.Join(" or ", allowed)}.");
-    }
-
-    private static async Task<IResult> ListCampaignsAsync(ClaimsPrincipal user, CampaignOverview overview, CancellationToken ct)
-    {
-        var caller = user.ApiCaller();
-        return TypedResults.Ok(await overview.ListAsync(caller.ActingUserId, caller.AccountId, ct));
-    }
-
-    private static async Task<IResult> GetCampaignAsync(
-        int id, ClaimsPrincipal user, CampaignService campaigns, CampaignOverview overview, IDbContextFactory<AppDbContext> factory, CancellationToken ct) =>
-        await CampaignResponseAsync(user.ApiCaller(), id, campaigns, overview, factory, ct) ?? ApiResults.NotFound("Campaign");
-
-    private static async Task<IResult> CreateCampaignAsync(
-        HttpRequest request, ClaimsPrincipal user, CampaignService campaigns, IDbContextFactory<AppDbContext> factory,
-        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, TimeProvider clock, CancellationToken ct)
-    {
-        if (!request.HasJsonContentType())
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send JSON.",
-                detail: "The body must be a JSON object with Content-Type: application/json.");
-        }
-        ApiCampaignRequest? body;
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return ApiResults.Invalid("body", "The body must be a JSON object.");
-            }
-            try
-            {
-                body = document.Deserialize<ApiCampaignRequest>(json.Value.SerializerOptions);
-            }
-            catch (JsonException e)
-            {
-                return WrongType(e);
-            }
-        }
-        catch (JsonException e)
-        {
-            return ApiResults.Invalid("body", $"The body is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}).");
-        }
-        if (body is null)
-        {
-            return ApiResults.Invalid("body", "The body must be a JSON object.");
-        }
-        var input = body.ToInput(clock.GetUtcNow().UtcDateTime);
-        if (!input.Succeeded)
-        {
-            return ApiResults.Invalid(input.Outcome.Errors, body.Fields);
-        }
-        var caller = user.ApiCaller();
-        var created = await campaigns.CreateDraftAsync(caller.ActingUserId, caller.AccountId, input.Value!, ct);
-        if (!created.Succeeded)
-        {
-            return ApiResults.Refused(created.Outcome, body.Fields);
-        }
-        var campaign = await campaigns.GetAsync(caller.ActingUserId, caller.AccountId, created.Value, ct);
-        return TypedResults.Created($"/api/v1/campaigns/{created.Value}", ApiCampaign.From(campaign!, await AdIdsAsync(factory, created.Value, ct), null));
-    }
-
-    /// <summary>A value of the wrong type in a well-formed body: 400 naming the property and what it expects.</summary>
-    private static IResult WrongType(JsonException e)
-    {
-        var property = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..].Split('.', '[')[0] : null;
-        if (property is not null && ApiCampaignRequest.Expected.Keys.FirstOrDefault(k => string.Equals(k, property, StringComparison.OrdinalIgnoreCase)) is { } known)
-        {
-            return ApiResults.Invalid(known, $"{known} must be {ApiCampaignRequest.Expected[known]}.");
-        }
-        return ApiResults.Invalid(property ?? "body", $"{property ?? "The body"} has a value of the wrong type.");
-    }
-
-    private delegate Task<Result> Move(CampaignService campaigns, string userId, int accountId, int campaignId, CancellationToken ct);
-
-    private static void MapMove(RouteGroupBuilder campaigns, string verb, string name, string summary, Move move) =>
-        campaigns.MapPost($"/{{id:int}}/{verb}", async (
-                int id, ClaimsPrincipal user, CampaignService service, CampaignOverview overview, IDbContextFactory<AppDbContext> factory, CancellationToken ct) =>
-            {
-                var caller = user.ApiCaller();
-                var moved = await move(service, caller.ActingUserId, caller.AccountId, id, ct);
-                return moved.Succeeded
-                    ? await CampaignResponseAsync(caller, id, service, overview, factory, ct) ?? ApiResults.NotFound("Campaign")
-                    : ApiResults.Refused(moved, ApiCampaignRequest.CoreFields);
-            })
-            .WithName(name).WithSummary(summary).RequireAuthorization(WritePolicy)
-            .Produces<ApiCampaign>().ProducesValidationProblem().ProducesValidationProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
-
-    private static async Task<IResult?> CampaignResponseAsync(
-        Core.Api.ApiCaller caller, int id, CampaignService campaigns, CampaignOverview overview, IDbContextFactory<AppDbContext> factory, CancellationToken ct)
-    {
-        var campaign = await campaigns.GetAsync(caller.ActingUserId, caller.AccountId, id, ct);
-        if (campaign is null)
-        {
-            return null;
-        }
-        var progress = await overview.ProgressAsync(caller.ActingUserId, caller.AccountId, id, ct);
-        return TypedResults.Ok(ApiCampaign.From(campaign, await AdIdsAsync(factory, id, ct), progress));
-    }
-
-    /// <summary>A campaign's ads in order; only ever asked for a campaign the caller has just read through Core's account check.</summary>
-    private static async Task<IReadOnlyList<int>> AdIdsAsync(IDbContextFactory<AppDbContext> factory, int campaignId, CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        return await CampaignVariants.AdIdsAsync(db, campaignId, ct);
     }
 
     private static async Task<IResult> CampaignReportAsync(

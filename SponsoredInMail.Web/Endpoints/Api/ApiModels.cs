@@ -5,11 +5,30 @@ using SponsoredInMail.Core.Variants;
 namespace SponsoredInMail.Web.Endpoints.Api;
 
 /// <summary>
-/// A campaign with its settings (money in cents) and, when it has one, its live progress. <see cref="AdIds"/> are its
-/// ads in order (<see cref="AdId"/> is the first); <see cref="AbTestMetric"/> is set for an A/B test of two ads, and
-/// <see cref="WinnerAdId"/> once the test was ended with a winner. <see cref="HoldoutPercent"/> is the share of the
-/// audience held out (never sent) to measure incremental lift.
+/// A campaign with its settings (money in cents, times UTC) and, when it has one, its live progress.
 /// </summary>
+/// <param name="Id">The campaign's id.</param>
+/// <param name="Name">The campaign's name.</param>
+/// <param name="Status">Where the campaign is in its life (draft, in review, approved, active, …).</param>
+/// <param name="Objective">What the campaign is for: website visits or leads.</param>
+/// <param name="AudienceId">The saved audience chosen; null when none is chosen yet.</param>
+/// <param name="AudienceName">The audience's name as frozen at submit; null before submit.</param>
+/// <param name="AdId">The campaign's first ad (the first of <c>adIds</c>); null when none is chosen yet.</param>
+/// <param name="AdIds">The campaign's ads in order (A, B, …).</param>
+/// <param name="Rotation">How sends are shared between several ads.</param>
+/// <param name="AbTestMetric">Set for an A/B test of two ads: the metric it compares; else null.</param>
+/// <param name="WinnerAdId">The ad that won the A/B test, once it was ended; else null.</param>
+/// <param name="BidCents">The price of one send, in cents.</param>
+/// <param name="LifetimeBudgetCents">The most the campaign spends in all, in cents.</param>
+/// <param name="DailyBudgetCents">The most it spends in one UTC day, in cents; null for no daily limit.</param>
+/// <param name="SpentCents">What it has spent so far, in cents.</param>
+/// <param name="StartAt">When it starts sending (UTC).</param>
+/// <param name="EndAt">When it stops sending (UTC); null for no end.</param>
+/// <param name="LaunchedAt">When it was launched (UTC); null before launch.</param>
+/// <param name="CreatedAt">When it was created (UTC).</param>
+/// <param name="UpdatedAt">When its settings or state last changed (UTC): its version, sent as the ETag.</param>
+/// <param name="Progress">Live progress (sent, spend, rate, why it is not sending); null in the answer to a create.</param>
+/// <param name="HoldoutPercent">Percent (0–20) of the audience held out, never sent, to measure incremental lift.</param>
 public sealed record ApiCampaign(
     int Id, string Name, CampaignStatus Status, CampaignObjective Objective, int? AudienceId, string? AudienceName, int? AdId,
     IReadOnlyList<int> AdIds, AdRotation Rotation, AbTestMetric? AbTestMetric, int? WinnerAdId,
@@ -25,17 +44,26 @@ public sealed record ApiCampaign(
 }
 
 /// <summary>
-/// A new campaign draft. Money in cents; times in UTC (ISO 8601). <see cref="StartAt"/> defaults to now. The
+/// A campaign draft's settings. Money in cents; times in UTC (ISO 8601). <c>startAt</c> defaults to now. The
 /// audience and ad (or ads) are optional for a draft and required to submit it.
 /// </summary>
 public sealed class ApiCampaignRequest
 {
+    /// <summary>The campaign's name, 1–100 characters.</summary>
+    [System.ComponentModel.DataAnnotations.Required]
     public string? Name { get; set; }
+
+    /// <summary>What the campaign is for: WebsiteVisits or LeadGeneration.</summary>
+    [System.ComponentModel.DataAnnotations.Required]
     public CampaignObjective? Objective { get; set; }
+
+    /// <summary>A saved audience of the account; optional for a draft, required to submit.</summary>
     public int? AudienceId { get; set; }
+
+    /// <summary>The campaign's one ad (or the first of <c>adIds</c>); optional for a draft, an ad is required to submit.</summary>
     public int? AdId { get; set; }
 
-    /// <summary>The campaign's ads in order (1–10 of one format); without it, <see cref="AdId"/> alone.</summary>
+    /// <summary>The campaign's ads in order (1–10 of one format); without it, <c>adId</c> alone.</summary>
     public int[]? AdIds { get; set; }
 
     /// <summary>How sends are shared between several ads; default Even.</summary>
@@ -47,10 +75,21 @@ public sealed class ApiCampaignRequest
     /// <summary>Percent (0–20) of the eligible audience held out, never sent, to measure incremental lift; default 0.</summary>
     public int? HoldoutPercent { get; set; }
 
+    /// <summary>The price of one send, in cents (at least the bid floor).</summary>
+    [System.ComponentModel.DataAnnotations.Required]
     public long? BidCents { get; set; }
+
+    /// <summary>The most the campaign spends in all, in cents (at least one send).</summary>
+    [System.ComponentModel.DataAnnotations.Required]
     public long? LifetimeBudgetCents { get; set; }
+
+    /// <summary>The most it spends in one UTC day, in cents (at least the bid, at most the lifetime budget); null for no daily limit.</summary>
     public long? DailyBudgetCents { get; set; }
+
+    /// <summary>When it starts sending (UTC, not in the past, at most 2 years ahead); default now.</summary>
     public DateTime? StartAt { get; set; }
+
+    /// <summary>When it stops sending (UTC, after the start); null for no end.</summary>
     public DateTime? EndAt { get; set; }
 
     /// <summary>What each property expects, for the message when a value does not parse.</summary>
