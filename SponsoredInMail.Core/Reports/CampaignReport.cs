@@ -19,6 +19,7 @@ public sealed record ReportRange(DateOnly From, DateOnly To)
 {
     public const int MaxDays = 366;
 
+    /// <summary>How many days the range covers.</summary>
     public int Days => To.DayNumber - From.DayNumber + 1;
 }
 

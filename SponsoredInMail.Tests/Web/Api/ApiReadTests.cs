@@ -141,15 +141,34 @@ public class ApiReadTests(ApiAppFactory app)
     {
         var world = await app.WorldAsync();
         var client = app.Client(world.ContosoReadOnly);
-        int campaign;
+        var campaign = await app.DraftAsync(world.Contoso, $"Leads {Guid.NewGuid():N}");
         List<long> expected;
         await using (var db = await app.CreateContextAsync())
         {
-            campaign = await db.Leads.Where(l => l.AdvertiserAccountId == world.Contoso.AccountId).GroupBy(l => l.CampaignId)
-                .OrderByDescending(g => g.Count()).Select(g => g.Key).FirstAsync(Ct);
+            // Five members sent the campaign, each submitted its lead form.
+            var now = DateTime.UtcNow;
+            var form = new SponsoredInMail.Core.Ads.LeadGenForm
+            {
+                AdvertiserAccountId = world.Contoso.AccountId, Name = $"Form {Guid.NewGuid():N}", Headline = "Get the report", PrivacyPolicyUrl = "https://example.com/privacy",
+                ThankYouMessage = "Thanks", CreatedByUserId = "test", UpdatedByUserId = "test", CreatedAt = now, UpdatedAt = now,
+            };
+            db.LeadGenForms.Add(form);
+            var members = await db.Members.OrderBy(m => m.Id).Select(m => m.Id).Take(5).ToListAsync(Ct);
+            var deliveries = members.Select(m => new SponsoredInMail.Core.Deliveries.Delivery
+            {
+                CampaignId = campaign, MemberId = m, AdvertiserAccountId = world.Contoso.AccountId, AdId = world.Contoso.AdId, PriceCents = 100, DeliveredAt = now,
+            }).ToList();
+            db.Deliveries.AddRange(deliveries);
+            await db.SaveChangesAsync(Ct);
+            db.Leads.AddRange(deliveries.Select((d, i) => new SponsoredInMail.Core.Engagement.Lead
+            {
+                DeliveryId = d.Id, CampaignId = campaign, AdvertiserAccountId = world.Contoso.AccountId, MemberId = d.MemberId, LeadFormId = form.Id,
+                AnswersJson = "{\"Work e-mail\":\"m" + i + "@example.com\"}", SubmittedAt = now.AddMinutes(i), UpdatedAt = now.AddMinutes(i),
+            }));
+            await db.SaveChangesAsync(Ct);
             expected = await db.Leads.Where(l => l.CampaignId == campaign).OrderByDescending(l => l.Id).Select(l => l.Id).ToListAsync(Ct);
         }
-        expected.Count.ShouldBeGreaterThanOrEqualTo(3, "the demo campaign has leads to page through");
+        expected.Count.ShouldBe(5);
 
         var seen = new List<long>();
         string? cursor = null;

@@ -73,6 +73,9 @@ public static class ApiDocument
         ["memberId"] = "The member to preview the ad as (one of the account's preview members); default a sample member.",
         ["deliveryId"] = "The id of the webhook delivery.",
         ["listId"] = "The id of the matched list.",
+        ["enabled"] = "Only endpoints that are enabled (true) or disabled (false).",
+        ["senderMemberId"] = "The member the copy is sent from (a sender who has granted the account permission); default the original's sender.",
+        ["sampleMemberId"] = "The member to personalize the preview for (one of the account's preview members); default a sample member.",
     };
 
     public static void Configure(OpenApiOptions options)
@@ -85,6 +88,11 @@ public static class ApiDocument
                 // The strict enum converter writes and reads names only.
                 schema.Type = JsonSchemaType.String;
                 schema.Enum = Enum.GetNames(type).Select(n => (JsonNode)JsonValue.Create(n)!).ToList();
+                // The comment generator misses an enum first met as a nullable property; read its summary from the XML file.
+                if (string.IsNullOrEmpty(schema.Description))
+                {
+                    schema.Description = XmlSummaries.Of(type);
+                }
             }
             return Task.CompletedTask;
         });
@@ -313,5 +321,30 @@ public static class ApiDocument
                 }
             }
         }
+    }
+}
+
+/// <summary>Type summaries from an assembly's XML documentation file (built beside it), for the document's enums.</summary>
+internal static class XmlSummaries
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<System.Reflection.Assembly, Dictionary<string, string>> Files = new();
+
+    public static string? Of(Type type)
+    {
+        var summaries = Files.GetOrAdd(type.Assembly, Load);
+        return summaries.GetValueOrDefault($"T:{type.FullName?.Replace('+', '.')}");
+    }
+
+    private static Dictionary<string, string> Load(System.Reflection.Assembly assembly)
+    {
+        var path = Path.ChangeExtension(assembly.Location, ".xml");
+        if (string.IsNullOrEmpty(assembly.Location) || !File.Exists(path))
+        {
+            return [];
+        }
+        return System.Xml.Linq.XDocument.Load(path).Descendants("member")
+            .Where(m => m.Attribute("name")?.Value.StartsWith("T:", StringComparison.Ordinal) == true && m.Element("summary") is not null)
+            .ToDictionary(m => m.Attribute("name")!.Value,
+                m => string.Join(" ", m.Element("summary")!.DescendantNodes().OfType<System.Xml.Linq.XText>().Select(t => t.Value.Trim()).Where(t => t.Length > 0)));
     }
 }
