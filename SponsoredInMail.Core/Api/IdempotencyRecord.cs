@@ -22,5 +22,8 @@ public class IdempotencyRecord
     public int? StatusCode { get; set; }
     public string? ContentType { get; set; }
     public string? Location { get; set; }
+
+    /// <summary>The first answer's ETag, replayed with it.</summary>
+    public string? ETag { get; set; }
     public string? ResponseBody { get; set; }
 }

@@ -76,7 +76,7 @@ public sealed class IdempotencyStore(IDbContextFactory<AppDbContext> factory, Ti
     }
 
     /// <summary>Stores the response of a finished first attempt, to replay to every retry.</summary>
-    public async Task CompleteAsync(int accountId, string key, int statusCode, string? contentType, string? location, string body, CancellationToken ct = default)
+    public async Task CompleteAsync(int accountId, string key, int statusCode, string? contentType, string? location, string body, CancellationToken ct = default, string? etag = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -86,6 +86,7 @@ public sealed class IdempotencyStore(IDbContextFactory<AppDbContext> factory, Ti
                 .SetProperty(r => r.StatusCode, statusCode)
                 .SetProperty(r => r.ContentType, contentType)
                 .SetProperty(r => r.Location, location)
+                .SetProperty(r => r.ETag, etag)
                 .SetProperty(r => r.ResponseBody, body), ct);
     }
 

@@ -319,6 +319,7 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         record.Property(r => r.RequestHash).HasMaxLength(64);
         record.Property(r => r.ContentType).HasMaxLength(200);
         record.Property(r => r.Location).HasMaxLength(500);
+        record.Property(r => r.ETag).HasMaxLength(100);
         record.HasIndex(r => new { r.AdvertiserAccountId, r.Key }).IsUnique();
         record.HasIndex(r => new { r.AdvertiserAccountId, r.CreatedAt });
         record.HasOne<AdvertiserAccount>().WithMany().HasForeignKey(r => r.AdvertiserAccountId).OnDelete(DeleteBehavior.Cascade);

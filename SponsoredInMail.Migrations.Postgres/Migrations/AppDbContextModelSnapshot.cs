@@ -579,6 +579,10 @@ namespace SponsoredInMail.Migrations.Postgres.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ETag")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(255)

@@ -271,7 +271,7 @@ public static class ApiDocument
         ? new JsonObject
         {
             ["type"] = "https://tools.ietf.org/html/rfc9110#section-15.5.1", ["title"] = "The request has invalid fields.", ["status"] = 400,
-            ["errors"] = new JsonObject { ["bidCents"] = new JsonArray("The bid must be at least $0.50 (50 cents).") },
+            ["errors"] = new JsonObject { ["bidCents"] = new JsonArray("The bid must be at least $0.25 per send; it is $0.10.") },
             ["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00",
         }
         : new JsonObject

@@ -83,7 +83,7 @@ internal sealed class ApiIdempotencyFilter(IdempotencyStore store) : IEndpointFi
         else
         {
             await store.CompleteAsync(accountId, key!, status, http.Response.ContentType, http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null,
-                body, CancellationToken.None);
+                body, CancellationToken.None, http.Response.Headers.ETag.ToString() is { Length: > 0 } e ? e : null);
         }
         buffer.Position = 0;
         await buffer.CopyToAsync(original, http.RequestAborted);
@@ -116,6 +116,10 @@ internal sealed class ApiIdempotencyFilter(IdempotencyStore store) : IEndpointFi
             if (stored.Location is { } location)
             {
                 http.Response.Headers.Location = location;
+            }
+            if (stored.ETag is { } etag)
+            {
+                http.Response.Headers.ETag = etag;
             }
             if (stored.ContentType is { } type)
             {

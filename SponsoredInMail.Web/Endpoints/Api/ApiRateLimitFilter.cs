@@ -24,11 +24,7 @@ internal sealed class ApiRateLimitFilter(ApiRateLimiter limiter) : IEndpointFilt
             return await next(context); // unreachable behind the API's authorization policy
         }
         var decision = await limiter.TakeAsync(tokenId, http.RequestAborted);
-        var seconds = Math.Max(1, (int)Math.Ceiling(decision.ResetAfter.TotalSeconds));
-        // On every answer, allowed or not: the limit, what is left of it, and the seconds until the window resets.
-        http.Response.Headers[LimitHeader] = decision.Limit.ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers[RemainingHeader] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers[ResetHeader] = seconds.ToString(CultureInfo.InvariantCulture);
+        var seconds = WriteHeaders(http.Response, decision);
         if (decision.Allowed)
         {
             return await next(context);
@@ -38,5 +34,31 @@ internal sealed class ApiRateLimitFilter(ApiRateLimiter limiter) : IEndpointFilt
             statusCode: StatusCodes.Status429TooManyRequests,
             title: "Too many requests.",
             detail: $"This token may make {decision.Limit} requests a minute; try again in {seconds} s.");
+    }
+
+    /// <summary>On every answer, allowed or not: the limit, what is left of it, and the seconds until the window resets.</summary>
+    public static int WriteHeaders(HttpResponse response, RateDecision decision)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(decision.ResetAfter.TotalSeconds));
+        response.Headers[LimitHeader] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        response.Headers[RemainingHeader] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+        response.Headers[ResetHeader] = seconds.ToString(CultureInfo.InvariantCulture);
+        return seconds;
+    }
+
+    /// <summary>
+    /// A token's request refused before the endpoint ran (a read-only token writing: 403) still counts against its limit
+    /// and carries the headers; called by the token scheme's forbid. A request without a valid token (401) has no limit to report.
+    /// </summary>
+    public static async Task CountRefusedAsync(HttpContext http)
+    {
+        if (http.Response.Headers.ContainsKey(LimitHeader)
+            || http.User.FindFirst(ApiTokenAuthenticationHandler.TokenIdClaim)?.Value is not { } claim
+            || !int.TryParse(claim, NumberStyles.None, CultureInfo.InvariantCulture, out var tokenId))
+        {
+            return;
+        }
+        var decision = await http.RequestServices.GetRequiredService<ApiRateLimiter>().TakeAsync(tokenId, CancellationToken.None);
+        WriteHeaders(http.Response, decision);
     }
 }

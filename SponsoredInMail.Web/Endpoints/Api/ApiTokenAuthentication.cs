@@ -58,12 +58,16 @@ public sealed class ApiTokenAuthenticationHandler(
             .ExecuteAsync(Context);
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Results.Problem(
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        // Refused before the endpoint's rate-limit filter: still counted, and the answer still carries the headers.
+        await ApiRateLimitFilter.CountRefusedAsync(Context);
+        await Results.Problem(
                 statusCode: StatusCodes.Status403Forbidden,
                 title: "This token is read-only.",
                 detail: "Changing data needs a read-write token (and its creator must still be a Manager of the account).")
             .ExecuteAsync(Context);
+    }
 }
 
 public static class ApiCallerClaims
