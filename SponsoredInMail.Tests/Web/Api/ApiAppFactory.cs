@@ -37,12 +37,28 @@ public class ApiAppFactory : AppFactory
 
     public Task<ApiWorld> WorldAsync() => _world.Value;
 
+    private Task<System.Text.Json.JsonElement>? _document;
+
+    /// <summary>The app's OpenAPI document, read once.</summary>
+    public Task<System.Text.Json.JsonElement> DocumentAsync() => _document ??= ReadDocumentAsync();
+
+    private async Task<System.Text.Json.JsonElement> ReadDocumentAsync()
+    {
+        using var client = CreateBrowserlessClient();
+        var text = await client.GetStringAsync("/openapi/v1.json");
+        using var parsed = System.Text.Json.JsonDocument.Parse(text);
+        return parsed.RootElement.Clone();
+    }
+
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    /// <summary>A client that sends <paramref name="secret"/> as its bearer token (none when null).</summary>
+    /// <summary>
+    /// A client that sends <paramref name="secret"/> as its bearer token (none when null). Every answer it receives from
+    /// the API is checked against the OpenAPI document (<see cref="ApiResponseContract"/>).
+    /// </summary>
     public HttpClient Client(string? secret)
     {
-        var client = CreateBrowserlessClient();
+        var client = CreateDefaultClient(new Uri("http://localhost"), new ApiResponseContract(DocumentAsync));
         if (secret is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);

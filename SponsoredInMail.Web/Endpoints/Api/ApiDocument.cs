@@ -94,6 +94,7 @@ public static class ApiDocument
                     schema.Description = XmlSummaries.Of(type);
                 }
             }
+            MarkNullableReferences(schema, context.JsonTypeInfo);
             return Task.CompletedTask;
         });
         options.AddDocumentTransformer((document, _, _) =>
@@ -101,6 +102,55 @@ public static class ApiDocument
             Complete(document);
             return Task.CompletedTask;
         });
+    }
+
+    /// <summary>
+    /// A property of a nullable reference type that refers to another schema (e.g. a computed <c>Winner</c>) comes out
+    /// as a bare (later referenced) object schema, which says it is never null; say it may be.
+    /// </summary>
+    private static void MarkNullableReferences(OpenApiSchema schema, System.Text.Json.Serialization.Metadata.JsonTypeInfo type)
+    {
+        if (schema.Properties is not { Count: > 0 } properties)
+        {
+            return;
+        }
+        var nullability = new System.Reflection.NullabilityInfoContext();
+        foreach (var property in type.Properties)
+        {
+            if (property.AttributeProvider is System.Reflection.PropertyInfo info && !info.PropertyType.IsValueType
+                && nullability.Create(info).ReadState == System.Reflection.NullabilityState.Nullable
+                && properties.TryGetValue(property.Name, out var found) && found is OpenApiSchema { OneOf: null } concrete
+                && concrete.Type is { } kind && kind.HasFlag(JsonSchemaType.Object) && !kind.HasFlag(JsonSchemaType.Null))
+            {
+                properties[property.Name] = new OpenApiSchema
+                {
+                    Description = concrete.Description,
+                    OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, concrete],
+                };
+            }
+        }
+    }
+
+    /// <summary>
+    /// An enum schema the generator kept without its names or comment (one first met through a property with its own
+    /// converter comes out empty) gets them here: a string of the type's names, described by the type's summary.
+    /// </summary>
+    private static void CompleteEnums(OpenApiDocument document)
+    {
+        foreach (var (name, schema) in document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>())
+        {
+            if (schema is not OpenApiSchema concrete || concrete.Properties is { Count: > 0 }
+                || typeof(Core.Campaigns.Campaign).Assembly.GetTypes().FirstOrDefault(t => t.IsEnum && t.Name == name) is not { } type)
+            {
+                continue;
+            }
+            concrete.Type = JsonSchemaType.String;
+            concrete.Enum = Enum.GetNames(type).Select(n => (JsonNode)JsonValue.Create(n)!).ToList();
+            if (string.IsNullOrEmpty(concrete.Description))
+            {
+                concrete.Description = XmlSummaries.Of(type);
+            }
+        }
     }
 
     private static void Complete(OpenApiDocument document)
@@ -131,6 +181,7 @@ public static class ApiDocument
         document.Tags = new HashSet<OpenApiTag>(TagDescriptions.Where(t => used.Contains(t.Key))
             .Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
         CompleteProblemSchemas(document);
+        CompleteEnums(document);
     }
 
     private static void CompleteOperation(OpenApiDocument document, HttpMethod method, OpenApiOperation operation)
@@ -184,6 +235,7 @@ public static class ApiDocument
             Problem(operation, "403", "The token is read-only, or its creator's seat no longer allows this.");
         }
         Problem(operation, "429", "Too many requests for this token this minute; retry after Retry-After seconds.");
+        Problem(operation, "500", "Something went wrong on our side; it is logged, and the problem's traceId identifies it.");
         if (method == HttpMethod.Post)
         {
             Problem(operation, "409", "The request conflicts with the resource's state, or the Idempotency-Key was used with another request or is still in progress.");
@@ -279,7 +331,7 @@ public static class ApiDocument
             ["type"] = "https://tools.ietf.org/html/rfc9110", ["title"] = status switch
             {
                 401 => "Unauthorized", 403 => "Not allowed.", 404 => "Not found.", 409 => "The campaign's state does not allow this.",
-                412 => "The resource changed.", 415 => "Send JSON.", 429 => "Too many requests.", _ => "Error",
+                412 => "The resource changed.", 415 => "Send JSON.", 429 => "Too many requests.", 500 => "Something went wrong on our side.", _ => "Error",
             },
             ["status"] = status, ["detail"] = "What went wrong, in a sentence.",
             ["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00",
