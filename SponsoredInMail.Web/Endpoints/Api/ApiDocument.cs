@@ -155,6 +155,7 @@ public static class ApiDocument
 
     private static void Complete(OpenApiDocument document)
     {
+        CompleteEnums(document); // first: the examples below read the enums' names
         document.Info.Description = Description;
         document.Info.License = new OpenApiLicense { Name = "Proprietary — for SponsoredInMail customers", Url = new Uri("https://sponsoredinmail.example/terms") };
         document.Info.Contact = new OpenApiContact { Name = "SponsoredInMail API support", Email = "api@sponsoredinmail.example" };
@@ -181,7 +182,6 @@ public static class ApiDocument
         document.Tags = new HashSet<OpenApiTag>(TagDescriptions.Where(t => used.Contains(t.Key))
             .Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
         CompleteProblemSchemas(document);
-        CompleteEnums(document);
     }
 
     private static void CompleteOperation(OpenApiDocument document, HttpMethod method, OpenApiOperation operation)
