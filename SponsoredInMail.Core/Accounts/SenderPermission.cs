@@ -1,5 +1,6 @@
 namespace SponsoredInMail.Core.Accounts;
 
+/// <summary>Where a sender request stands: Pending until the member answers, then Granted or Declined; Revoked when the member withdraws a grant.</summary>
 public enum SenderPermissionStatus
 {
     Pending = 1,

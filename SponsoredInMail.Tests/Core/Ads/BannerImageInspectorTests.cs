@@ -5,7 +5,7 @@ namespace SponsoredInMail.Tests.Core.Ads;
 
 public class BannerImageInspectorTests
 {
-    private static byte[] Png(int width, int height, int totalBytes = 64)
+    internal static byte[] Png(int width, int height, int totalBytes = 64)
     {
         var bytes = new byte[totalBytes];
         new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R' }.CopyTo(bytes, 0);

@@ -51,6 +51,7 @@ public static class ApiDocument
         ["Matched lists"] = "Audiences from your own list of e-mail addresses (CSV upload), matched to members.",
         ["Ads"] = "Message Ads and Conversation Ads, with a preview as a member sees it.",
         ["Lead forms"] = "Lead generation forms attached to ads.",
+        ["Senders"] = "Members who let the account send sponsored messages in their name (an ad's sender).",
         ["Campaigns"] = "Campaigns from draft through review to launch, with their ads, A/B tests and status history.",
         ["Reports"] = "Sends, opens, clicks, leads, conversions and spend by day, per campaign or for the account.",
         ["Leads"] = "Leads members submitted through lead forms.",

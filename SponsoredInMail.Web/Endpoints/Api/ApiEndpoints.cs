@@ -59,6 +59,7 @@ public static class ApiEndpoints
         api.MapLeadFormApi();
         api.MapAudienceApi();
         api.MapMatchedListApi();
+        api.MapSenderApi();
 
         // Anything else under /api/v1 is problem details, not the app's HTML page: 405 with Allow for a path the API has
         // under another method, otherwise 404.
