@@ -132,7 +132,9 @@ public static class ApiRegistration
     }
 
     private const string ScalarAccessibleCss = """
-        .light-mode, .light-mode .scalar-app { --scalar-color-2: #4d4d4d !important; --scalar-color-3: #595959 !important; }
+        .light-mode, .light-mode .scalar-app { --scalar-color-2: #4d4d4d !important; --scalar-color-3: #595959 !important;
+          --scalar-color-green: #0a6b3f !important; --scalar-color-blue: #0b57a8 !important; --scalar-color-orange: #8f4400 !important;
+          --scalar-color-red: #b3261e !important; --scalar-color-purple: #6a3d9a !important; --scalar-color-yellow: #735c00 !important; }
         .dark-mode, .dark-mode .scalar-app { --scalar-color-2: #d0d0d0 !important; --scalar-color-3: #b8b8b8 !important; }
         .light-mode [class^="hljs-"], .light-mode [class*=" hljs-"] { color: #1f2328 !important; }
         .dark-mode [class^="hljs-"], .dark-mode [class*=" hljs-"] { color: #e6edf3 !important; }

@@ -15,6 +15,7 @@ public class ApiConversionDefinitionTests(ApiAppFactory app)
     {
         await using var db = await app.CreateContextAsync();
         var now = DateTime.UtcNow;
+        now = new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc); // whole microseconds, as PostgreSQL keeps them
         var definition = new ConversionDefinition
         {
             AdvertiserAccountId = accountId, Name = $"Conversion {Guid.NewGuid():N}", Category = ConversionCategory.Lead,

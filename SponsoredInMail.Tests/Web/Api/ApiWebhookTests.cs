@@ -41,6 +41,7 @@ public class ApiWebhookTests(ApiAppFactory app) : IAsyncDisposable
     {
         await using var db = await app.CreateContextAsync();
         var now = DateTime.UtcNow;
+        now = new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc); // whole microseconds, as PostgreSQL keeps them
         var endpoint = new WebhookEndpoint
         {
             AdvertiserAccountId = accountId, Url = "https://127.0.0.1:9/hook", Events = WebhookEvents.None, Secret = WebhookRules.NewSecret(),
@@ -57,6 +58,7 @@ public class ApiWebhookTests(ApiAppFactory app) : IAsyncDisposable
     {
         await using var db = await app.CreateContextAsync();
         var now = DateTime.UtcNow;
+        now = new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc); // whole microseconds, as PostgreSQL keeps them
         var key = $"lead.created:{Guid.NewGuid():N}";
         var delivery = new WebhookDelivery
         {

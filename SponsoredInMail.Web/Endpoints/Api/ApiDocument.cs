@@ -159,7 +159,6 @@ public static class ApiDocument
         CompleteEnums(document); // first: the examples below read the enums' names
         document.Info.Description = Description;
         document.Info.License = new OpenApiLicense { Name = "Proprietary — for SponsoredInMail customers", Url = new Uri("https://sponsoredinmail.example/terms") };
-        document.Info.Contact = new OpenApiContact { Name = "SponsoredInMail API support", Email = "api@sponsoredinmail.example" };
         if (document.Servers is { Count: > 0 } servers)
         {
             foreach (var server in servers)
