@@ -318,3 +318,28 @@ public static class ApiJson
         }
     }
 }
+
+/// <summary>Reads a multipart/form-data upload by hand: another content type is a 415, a body that is not a readable form a 400.</summary>
+public static class ApiForm
+{
+    public const string MediaType = "multipart/form-data";
+
+    /// <param name="expected">What to send, in words, for the 415's detail (e.g. "one part named file").</param>
+    public static async Task<(IFormCollection? Form, IResult? Problem)> ReadAsync(HttpRequest request, string expected, CancellationToken ct)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            || !type.MediaType.Equals(MediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send multipart/form-data.",
+                detail: $"Upload as multipart/form-data with {expected}."));
+        }
+        try
+        {
+            return (await request.ReadFormAsync(ct), null);
+        }
+        catch (InvalidDataException e)
+        {
+            return (null, ApiResults.Invalid("body", $"The multipart body could not be read: {e.Message}"));
+        }
+    }
+}

@@ -41,7 +41,6 @@ public sealed record ApiMatchedList(
 /// <summary>Matched lists (uploaded company and contact lists) under <c>/api/v1/matched-lists</c>.</summary>
 public static class MatchedListApiEndpoints
 {
-    private const string FormType = "multipart/form-data";
 
     public static void MapMatchedListApi(this RouteGroupBuilder api)
     {
@@ -101,23 +100,14 @@ public static class MatchedListApiEndpoints
 
     private static async Task<IResult> UploadAsync(HttpRequest request, ClaimsPrincipal user, MatchedAudienceImporter importer, CancellationToken ct)
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals(FormType, StringComparison.OrdinalIgnoreCase))
+        var (form, problem) = await ApiForm.ReadAsync(request, "the parts name, kind (Companies or Contacts) and file (the CSV file)", ct);
+        if (problem is not null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send multipart/form-data.",
-                detail: "Upload the list as multipart/form-data with the parts name, kind (Companies or Contacts) and file (the CSV file).");
-        }
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(ct);
-        }
-        catch (InvalidDataException e)
-        {
-            return ApiResults.Invalid("body", $"The multipart body could not be read: {e.Message}");
+            return problem;
         }
         var errors = new List<FieldError>();
-        var name = Single(form, "name", errors);
-        var kindText = Single(form, "kind", errors);
+        var name = Single(form!, "name", errors);
+        var kindText = Single(form!, "kind", errors);
         MatchedListKind? kind = null;
         if (kindText is null)
         {
@@ -131,7 +121,7 @@ public static class MatchedListApiEndpoints
         {
             errors.Add(new FieldError("kind", "kind must be Companies or Contacts."));
         }
-        var files = form.Files.GetFiles("file");
+        var files = form!.Files.GetFiles("file");
         if (files.Count != 1)
         {
             errors.Add(new FieldError("file", files.Count == 0
@@ -215,7 +205,7 @@ public static class MatchedListApiEndpoints
             Description = "multipart/form-data with the list's name, its kind and the CSV file.",
             Content = new Dictionary<string, OpenApiMediaType>
             {
-                [FormType] = new()
+                [ApiForm.MediaType] = new()
                 {
                     Schema = new OpenApiSchema
                     {

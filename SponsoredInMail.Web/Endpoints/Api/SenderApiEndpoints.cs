@@ -41,7 +41,6 @@ public sealed record ApiBanner(int Id, string FileName, string ContentType, int 
 /// <summary>Sender permissions (<c>/api/v1/senders</c>) and banner images (<c>/api/v1/banners</c>): what an ad needs besides its text.</summary>
 public static class SenderApiEndpoints
 {
-    private const string FormType = "multipart/form-data";
 
     public static void MapSenderApi(this RouteGroupBuilder api)
     {
@@ -109,21 +108,12 @@ public static class SenderApiEndpoints
 
     private static async Task<IResult> UploadBannerAsync(HttpRequest request, ClaimsPrincipal user, AdService ads, CancellationToken ct)
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals(FormType, StringComparison.OrdinalIgnoreCase))
+        var (form, problem) = await ApiForm.ReadAsync(request, "one part named file (a 300×250 PNG or JPEG)", ct);
+        if (problem is not null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send multipart/form-data.",
-                detail: "Upload the banner as multipart/form-data with one part named file (a 300×250 PNG or JPEG).");
+            return problem;
         }
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(ct);
-        }
-        catch (InvalidDataException e)
-        {
-            return ApiResults.Invalid("body", $"The multipart body could not be read: {e.Message}");
-        }
-        var files = form.Files.GetFiles("file");
+        var files = form!.Files.GetFiles("file");
         if (files.Count != 1)
         {
             return ApiResults.Invalid("file", files.Count == 0 ? "file is required: the image, as a part named file with a filename." : "Send one file per upload.");
@@ -163,7 +153,7 @@ public static class SenderApiEndpoints
             Description = "multipart/form-data with the image as a part named file.",
             Content = new Dictionary<string, OpenApiMediaType>
             {
-                [FormType] = new()
+                [ApiForm.MediaType] = new()
                 {
                     Schema = new OpenApiSchema
                     {
