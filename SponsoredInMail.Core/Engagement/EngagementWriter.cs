@@ -27,6 +27,12 @@ public sealed record EventOutcome(
 public interface IEngagementStore
 {
     Task<IReadOnlyList<EventOutcome>> WriteAsync(IReadOnlyList<EventRequest> batch, CancellationToken ct);
+
+    /// <summary>
+    /// How long a small group commit should wait for more events by default (<see cref="TrackingOptions.LingerMilliseconds"/>):
+    /// worth it where each commit costs a round trip to a server shared by several instances.
+    /// </summary>
+    int LingerMilliseconds => 0;
 }
 
 /// <summary>
@@ -67,9 +73,18 @@ public sealed class EngagementWriter : IAsyncDisposable
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < _options.Value.MaxBatch && _queue.Reader.TryRead(out var item))
+            var options = _options.Value;
+            Take(batch, options.MaxBatch);
+            var linger = options.LingerMilliseconds ?? _store.LingerMilliseconds;
+            if (linger > 0 && batch.Count < Math.Min(options.LingerBelow, options.MaxBatch))
             {
-                batch.Add(item);
+                // Real time, not the product clock: this only gathers a batch.
+                var until = System.Diagnostics.Stopwatch.GetTimestamp() + linger * System.Diagnostics.Stopwatch.Frequency / 1000;
+                while (batch.Count < options.LingerBelow && System.Diagnostics.Stopwatch.GetTimestamp() < until && !_queue.Reader.Completion.IsCompleted)
+                {
+                    await Task.Delay(1);
+                    Take(batch, options.MaxBatch);
+                }
             }
             try
             {
@@ -87,6 +102,14 @@ public sealed class EngagementWriter : IAsyncDisposable
                     done.TrySetException(error);
                 }
             }
+        }
+    }
+
+    private void Take(List<(EventRequest Request, TaskCompletionSource<EventOutcome> Done)> batch, int max)
+    {
+        while (batch.Count < max && _queue.Reader.TryRead(out var item))
+        {
+            batch.Add(item);
         }
     }
 

@@ -19,6 +19,17 @@ public sealed class TrackingOptions
 
     /// <summary>Most events written in one group commit.</summary>
     public int MaxBatch { get; set; } = 512;
+
+    /// <summary>
+    /// How long a group commit that has fewer than <see cref="LingerBelow"/> events waits for more before it writes
+    /// (0: never waits). Each commit costs the database and this process a fixed amount of work; with several instances
+    /// sharing the clicks, each one's batches are small and that fixed work, not the clicks, fills the CPU.
+    /// Unset: the store's own <see cref="IEngagementStore.LingerMilliseconds"/> (PostgreSQL lingers, SQLite does not).
+    /// </summary>
+    public int? LingerMilliseconds { get; set; }
+
+    /// <summary>A batch this large is written at once, without lingering.</summary>
+    public int LingerBelow { get; set; } = 32;
 }
 
 /// <summary>
