@@ -271,6 +271,30 @@ public class AccountDataRaceTests
     }
 
     [Fact]
+    public async Task ADuplicateRacingCreatesOfItsCopysNameLeavesEachFormNameOnce()
+    {
+        await using var scene = await SceneAsync();
+        var forms = scene.Db.Get<LeadFormService>();
+        for (var round = 0; round < Rounds * 3; round++)
+        {
+            var name = $"Guide {round}";
+            var original = (await forms.CreateAsync(scene.Maria, scene.Contoso, LeadFormValidatorTests.Valid() with { Name = name }, Ct)).Value;
+            // The copy's first choice of name, in two other spellings (the rule ignores case).
+            var results = await RaceTests.RaceAsync(
+                async () => (await forms.DuplicateAsync(scene.Maria, scene.Contoso, original, Ct)).Outcome,
+                async () => (await forms.CreateAsync(scene.Ben, scene.Contoso, LeadFormValidatorTests.Valid() with { Name = $"COPY OF {name}" }, Ct)).Outcome,
+                async () => (await forms.CreateAsync(scene.Ben, scene.Contoso, LeadFormValidatorTests.Valid() with { Name = $"copy of {name}" }, Ct)).Outcome);
+
+            results[0].Succeeded.ShouldBeTrue($"round {round}: a copy always finds a free name: {Describe(results)}");
+            results.Skip(1).Where(r => !r.Succeeded).ShouldAllBe(r => r.ErrorFor("name")!.StartsWith("This account already has a lead gen form named"), $"round {round}: {Describe(results)}");
+            await using var check = scene.Db.CreateContext();
+            var names = await check.LeadGenForms.Where(f => f.AdvertiserAccountId == scene.Contoso).Select(f => f.Name).ToListAsync(Ct);
+            names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => string.Join(" = ", g))
+                .ShouldBeEmpty($"round {round}: two forms share a name ({Describe(results)})");
+        }
+    }
+
+    [Fact]
     public async Task AFollowerNeverSkipsAPositionWhileWritersCommitAtOnce()
     {
         await using var db = await TestDatabase.CreateAsync();
