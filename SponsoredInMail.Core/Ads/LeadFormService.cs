@@ -163,6 +163,9 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
             return refused;
         }
         var (db, original) = (change.Db, change.Entity);
+        // The free name is picked under the lock every save of a name takes (after the original's row, as an edit
+        // takes them): a create or another copy cannot take it meanwhile.
+        await LockNamesAsync(db, accountId, ct);
         var taken = (await db.LeadGenForms.Where(f => f.AdvertiserAccountId == accountId).Select(f => f.Name).ToListAsync(ct))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         var name = CopyName(original.Name, 1);
@@ -217,9 +220,7 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
         {
             return;
         }
-        // The rule spans rows (and the name may not exist yet): saves of one account's forms take turns from here
-        // to their commit (SQLite: the IMMEDIATE transaction; PostgreSQL: a lock on the name).
-        await db.LockNameAsync($"lead-form-names:{accountId}", ct);
+        await LockNamesAsync(db, accountId, ct);
         // Compared in memory: SQLite's upper() folds ASCII only, and an account has few forms.
         var names = await db.LeadGenForms.AsNoTracking()
             .Where(f => f.AdvertiserAccountId == accountId && f.Id != (formId ?? 0))
@@ -230,6 +231,13 @@ public sealed class LeadFormService(IDbContextFactory<AppDbContext> factory, Acc
             errors.Add(new FieldError("name", $"This account already has a lead gen form named '{name}'."));
         }
     }
+
+    /// <summary>
+    /// The rule spans rows (and the name may not exist yet): saves of one account's form names take turns from here
+    /// to their commit (SQLite: the IMMEDIATE transaction; PostgreSQL: a lock on the account's form names).
+    /// </summary>
+    private static Task LockNamesAsync(AppDbContext db, int accountId, CancellationToken ct) =>
+        db.LockNameAsync($"lead-form-names:{accountId}", ct);
 
     private static string CopyName(string original, int n)
     {

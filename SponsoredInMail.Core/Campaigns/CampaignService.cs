@@ -273,7 +273,10 @@ public sealed class CampaignService(
     public static bool CanChangeHoldout(Campaign campaign) =>
         campaign.LaunchedAt is null && campaign.Status is CampaignStatus.Draft or CampaignStatus.Rejected or CampaignStatus.InReview or CampaignStatus.Approved;
 
-    /// <summary>Puts a complete draft in the admin review queue.</summary>
+    /// <summary>
+    /// Puts a complete draft in the admin review queue. Refused (field "ad") when an edit changes the draft's ads while
+    /// the submission is under way; submitting again checks the edited ads.
+    /// </summary>
     public Task<Result> SubmitAsync(string actorUserId, int accountId, int campaignId, CancellationToken ct = default) =>
         MoveAsync(actorUserId, accountId, campaignId, CampaignStatus.InReview, null, requireSubmittable: true, ct);
 
@@ -342,7 +345,16 @@ public sealed class CampaignService(
     private async Task<Result> MoveAsync(
         string actorUserId, int accountId, int campaignId, CampaignStatus to, string? reason, bool requireSubmittable, CancellationToken ct, CampaignStatus? from = null)
     {
-        await using var change = await scope.ChangeAsync<Campaign>(actorUserId, accountId, campaignId, ct, transaction: true);
+        // A submission checks its ads, so it locks them before the campaign (ad → campaign, as an archive, an edit and a
+        // revocation take them): an archive meanwhile is either seen by the check or waits for the submission. Which
+        // ads they are is known only from the campaign, so they are read first without its lock.
+        IReadOnlyList<int> lockedAds = [];
+        await using var change = await scope.ChangeAsync<Campaign>(actorUserId, accountId, campaignId, ct, transaction: true,
+            lockFirst: requireSubmittable ? async (locking, token) =>
+            {
+                lockedAds = await AdIdsToLockAsync(locking, accountId, campaignId, token);
+                await LockAdsAsync(locking, lockedAds, token);
+            } : null);
         if (change.Refusal is { } refused)
         {
             return refused;
@@ -354,7 +366,14 @@ public sealed class CampaignService(
         }
         if (requireSubmittable)
         {
-            var check = await CheckAsync(db, accountId, ToInput(campaign, await Variants.CampaignVariants.AdIdsAsync(db, campaign.Id, ct)), forSubmit: true, ct);
+            var ads = await Variants.CampaignVariants.AdIdsAsync(db, campaign.Id, ct);
+            if (!ads.ToHashSet().SetEquals(lockedAds))
+            {
+                // An edit changed the ads between that read and the campaign's lock. Refused, not retried: the ads
+                // it would check are not locked, and whoever submits should see the edit before it goes to review.
+                return Result.Fail("ad", "The campaign's ads changed while it was being submitted; check them and submit again.");
+            }
+            var check = await CheckAsync(db, accountId, ToInput(campaign, ads), forSubmit: true, ct);
             if (!check.Succeeded)
             {
                 return check;
@@ -447,6 +466,10 @@ public sealed class CampaignService(
             await db.LockAsync<Ad>(ad, ct);
         }
     }
+
+    /// <summary>The account's campaign's ads, read without its lock: the ads a move that checks them locks first.</summary>
+    private static async Task<IReadOnlyList<int>> AdIdsToLockAsync(AppDbContext db, int accountId, int campaignId, CancellationToken ct) =>
+        await db.Campaigns.WhereOwned(accountId, campaignId).SelectMany(c => db.CampaignAds.Where(a => a.CampaignId == c.Id)).Select(a => a.AdId).ToListAsync(ct);
 
     private static async Task<HashSet<int>> UsableAdsAsync(AppDbContext db, int accountId, IReadOnlyList<int> ads, CancellationToken ct) =>
         [.. await db.Ads.Where(a => a.AdvertiserAccountId == accountId && ads.Contains(a.Id) && a.Status == AdStatus.Active).Select(a => a.Id).ToListAsync(ct)];

@@ -159,6 +159,96 @@ public class AccountDataRaceTests
         }
     }
 
+    /// <remarks>
+    /// An ad may be archived while a campaign in review uses it, so the end state alone cannot tell a submission that
+    /// checked an ad archived under it from one archived after it: the clock does. Each reading is later than the one
+    /// before; the archive reads it holding the ad's lock, the submission after its check.
+    /// </remarks>
+    [Fact]
+    public async Task ASubmissionRacingTheArchiveOfOneOfItsAdsGoesIntoReviewBeforeTheArchiveOrIsRefused()
+    {
+        await using var scene = await SceneAsync();
+        var campaigns = scene.Db.Get<CampaignService>();
+        var ads = scene.Db.Get<AdService>();
+        scene.Db.Clock.AutoAdvanceAmount = TimeSpan.FromMilliseconds(1);
+        for (var round = 0; round < Rounds * 4; round++)
+        {
+            // Two ads; the one archived is the second, which the campaign's own AdId does not name.
+            var second = (await ads.CreateAsync(scene.Maria, scene.Contoso, scene.AdInput with { Name = $"Second {round}" }, Ct)).Value;
+            var draft = (await campaigns.CreateDraftAsync(scene.Maria, scene.Contoso,
+                scene.Draft(scene.Audience, null, $"Submitted {round}") with { AdIds = [scene.Ad, second] }, Ct)).Value;
+            var results = await RaceTests.RaceAsync(
+                () => campaigns.SubmitAsync(scene.Maria, scene.Contoso, draft, Ct),
+                () => ads.ArchiveAsync(scene.Ben, scene.Contoso, second, Ct));
+
+            var (submitted, archived) = (results[0], results[1]);
+            archived.Succeeded.ShouldBeTrue($"round {round}: {Describe(results)}");
+            await using var check = scene.Db.CreateContext();
+            var archivedAt = await check.Ads.Where(a => a.Id == second).Select(a => a.UpdatedAt).SingleAsync(Ct);
+            var status = await check.Campaigns.Where(c => c.Id == draft).Select(c => c.Status).SingleAsync(Ct);
+            if (submitted.Succeeded)
+            {
+                status.ShouldBe(CampaignStatus.InReview);
+                var inReviewAt = await check.CampaignStatusChanges.Where(h => h.CampaignId == draft && h.To == CampaignStatus.InReview).Select(h => h.At).SingleAsync(Ct);
+                inReviewAt.ShouldBeLessThan(archivedAt,
+                    $"round {round}: the campaign went into review (at {inReviewAt:HH:mm:ss.fff}) with an ad archived before (at {archivedAt:HH:mm:ss.fff})");
+            }
+            else
+            {
+                submitted.ErrorFor("ad").ShouldBe("Every ad must be one of this account's active ads.", $"round {round}: {Describe(results)}");
+                status.ShouldBe(CampaignStatus.Draft);
+            }
+        }
+    }
+
+    /// <remarks>
+    /// A submission reads its ads before it locks the campaign (they are locked first); an edit that changes them in
+    /// between makes it refuse rather than check ads it has not locked. On SQLite the edit always comes wholly before
+    /// or after.
+    /// </remarks>
+    [Fact]
+    public async Task ASubmissionRacingAnEditOfItsAdsSubmitsTheAdsItCheckedOrIsRefused()
+    {
+        await using var scene = await SceneAsync();
+        var campaigns = scene.Db.Get<CampaignService>();
+        var ads = scene.Db.Get<AdService>();
+        for (var round = 0; round < Rounds * 2; round++)
+        {
+            var second = (await ads.CreateAsync(scene.Maria, scene.Contoso, scene.AdInput with { Name = $"Second {round}" }, Ct)).Value;
+            var draft = (await campaigns.CreateDraftAsync(scene.Maria, scene.Contoso, scene.Draft(scene.Audience, scene.Ad, $"Edited {round}"), Ct)).Value;
+            var results = await RaceTests.RaceAsync(
+                () => campaigns.SubmitAsync(scene.Maria, scene.Contoso, draft, Ct),
+                () => campaigns.UpdateDraftAsync(scene.Ben, scene.Contoso, draft, scene.Draft(scene.Audience, null, $"Edited {round}") with { AdIds = [scene.Ad, second] }, Ct));
+
+            var (submitted, edited) = (results[0], results[1]);
+            var outcome = $"round {round}: {Describe(results)}";
+            await using var check = scene.Db.CreateContext();
+            var status = await check.Campaigns.Where(c => c.Id == draft).Select(c => c.Status).SingleAsync(Ct);
+            var adIds = await check.CampaignAds.Where(a => a.CampaignId == draft).OrderBy(a => a.Position).Select(a => a.AdId).ToListAsync(Ct);
+            if (!edited.Succeeded)
+            {
+                // Submitted first: the campaign in review is not a draft to edit.
+                edited.ErrorFor("status")!.ShouldContain("cannot be edited", customMessage: outcome);
+                submitted.Succeeded.ShouldBeTrue(outcome);
+                status.ShouldBe(CampaignStatus.InReview, outcome);
+                adIds.ShouldBe([scene.Ad], outcome);
+            }
+            else if (submitted.Succeeded)
+            {
+                // Edited first: the submission checked and submitted the edited ads.
+                status.ShouldBe(CampaignStatus.InReview, outcome);
+                adIds.ShouldBe([scene.Ad, second], outcome);
+            }
+            else
+            {
+                // Edited while the submission had read its ads but not yet locked the campaign.
+                submitted.ErrorFor("ad").ShouldBe("The campaign's ads changed while it was being submitted; check them and submit again.", outcome);
+                status.ShouldBe(CampaignStatus.Draft, outcome);
+                adIds.ShouldBe([scene.Ad, second], outcome);
+            }
+        }
+    }
+
     [Fact]
     public async Task AMatchedListDeletionRacingAnAudienceSaveNeverLeavesTheAudienceOnAMissingList()
     {
@@ -267,6 +357,30 @@ public class AccountDataRaceTests
             (saved.Succeeded && archivedMeanwhile).ShouldBeFalse(
                 "the form was archived while the ad save that had checked it was still open, and the save then committed the ad pointing at it");
             (await forms.UnarchiveAsync(scene.Maria, scene.Contoso, form, Ct)).Succeeded.ShouldBeTrue();
+        }
+    }
+
+    [Fact]
+    public async Task ADuplicateRacingCreatesOfItsCopysNameLeavesEachFormNameOnce()
+    {
+        await using var scene = await SceneAsync();
+        var forms = scene.Db.Get<LeadFormService>();
+        for (var round = 0; round < Rounds * 3; round++)
+        {
+            var name = $"Guide {round}";
+            var original = (await forms.CreateAsync(scene.Maria, scene.Contoso, LeadFormValidatorTests.Valid() with { Name = name }, Ct)).Value;
+            // The copy's first choice of name, in two other spellings (the rule ignores case).
+            var results = await RaceTests.RaceAsync(
+                async () => (await forms.DuplicateAsync(scene.Maria, scene.Contoso, original, Ct)).Outcome,
+                async () => (await forms.CreateAsync(scene.Ben, scene.Contoso, LeadFormValidatorTests.Valid() with { Name = $"COPY OF {name}" }, Ct)).Outcome,
+                async () => (await forms.CreateAsync(scene.Ben, scene.Contoso, LeadFormValidatorTests.Valid() with { Name = $"copy of {name}" }, Ct)).Outcome);
+
+            results[0].Succeeded.ShouldBeTrue($"round {round}: a copy always finds a free name: {Describe(results)}");
+            results.Skip(1).Where(r => !r.Succeeded).ShouldAllBe(r => r.ErrorFor("name")!.StartsWith("This account already has a lead gen form named"), $"round {round}: {Describe(results)}");
+            await using var check = scene.Db.CreateContext();
+            var names = await check.LeadGenForms.Where(f => f.AdvertiserAccountId == scene.Contoso).Select(f => f.Name).ToListAsync(Ct);
+            names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => string.Join(" = ", g))
+                .ShouldBeEmpty($"round {round}: two forms share a name ({Describe(results)})");
         }
     }
 
