@@ -76,11 +76,12 @@ public sealed class EngagementWriter : IAsyncDisposable
             var options = _options.Value;
             Take(batch, options.MaxBatch);
             var linger = options.LingerMilliseconds ?? _store.LingerMilliseconds;
-            if (linger > 0 && batch.Count < Math.Min(options.LingerBelow, options.MaxBatch))
+            var enough = Math.Min(options.LingerBelow, options.MaxBatch);
+            if (linger > 0 && batch.Count < enough)
             {
                 // Real time, not the product clock: this only gathers a batch.
                 var until = System.Diagnostics.Stopwatch.GetTimestamp() + linger * System.Diagnostics.Stopwatch.Frequency / 1000;
-                while (batch.Count < options.LingerBelow && System.Diagnostics.Stopwatch.GetTimestamp() < until && !_queue.Reader.Completion.IsCompleted)
+                while (batch.Count < enough && System.Diagnostics.Stopwatch.GetTimestamp() < until && !_queue.Reader.Completion.IsCompleted)
                 {
                     await Task.Delay(1);
                     Take(batch, options.MaxBatch);
