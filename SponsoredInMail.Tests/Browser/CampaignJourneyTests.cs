@@ -96,7 +96,8 @@ public class CampaignJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         await admin.GetByTestId("review-link").Filter(new() { HasText = campaignName }).ClickAsync();
         await admin.WaitForInteractiveAsync();
         await admin.GetByTestId("approve").ClickAsync();
-        await admin.WaitForURLAsync(url => url.EndsWith("/admin/review"));
+        // A CI run's first minutes (the SQLite pass's browser tests beside the HTTP ones) once took over 15 s here.
+        await admin.WaitForURLAsync(url => url.EndsWith("/admin/review"), new() { Timeout = 60_000 });
 
         // The campaign list, open in another window, follows the run too.
         var campaignId = CampaignUrl.Match(campaignPage).Groups[1].Value;
