@@ -212,6 +212,12 @@ public sealed class WebhookSender : IDisposable
         var finalStatus = delivered ? WebhookDeliveryStatus.Delivered : next is null ? WebhookDeliveryStatus.Failed : WebhookDeliveryStatus.Pending;
         await using var db = await _factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (finalStatus == WebhookDeliveryStatus.Failed)
+        {
+            // A delivery that gives up may disable its endpoint: lock the endpoint before the delivery, the order an
+            // endpoint's deletion takes them in (the endpoint, then its deliveries by cascade), so the two cannot deadlock.
+            await db.LockAsync<WebhookEndpoint>(due.EndpointId, ct);
+        }
         // Only while the claim is still ours (a replay or a new claim after an expired lease would have changed it).
         var updated = await db.WebhookDeliveries
             .Where(d => d.Id == due.Id && d.LastAttemptAt == claimedAt && d.LastDurationMs == null)

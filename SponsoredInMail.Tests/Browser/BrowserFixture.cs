@@ -71,6 +71,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .First().Replace("[::]", "localhost").Replace("0.0.0.0", "localhost").Replace("127.0.0.1", "localhost");
 
+        // Expectations poll for as long as actions wait (Playwright's default is 5 s): on a loaded 2-core CI machine a
+        // Blazor re-render after a click has taken longer, and a poll that ends early is a flaky test, not a finding.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(LaunchOptions(chromium));
     }

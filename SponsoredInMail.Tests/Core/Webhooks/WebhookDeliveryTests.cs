@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SponsoredInMail.Core.Campaigns;
 using SponsoredInMail.Core.Changes;
+using SponsoredInMail.Core.Data;
 using SponsoredInMail.Core.Webhooks;
 using SponsoredInMail.Tests.Fakes;
 
@@ -156,6 +157,42 @@ public class WebhookDeliveryTests : IAsyncLifetime
         await _s.SendAllDueAsync();
         _receiver.DeliveredKeys.ShouldBe([delivery.IdempotencyKey]);
         (await _s.DeliveriesAsync()).Single().Status.ShouldBe(WebhookDeliveryStatus.Delivered);
+    }
+
+    [Fact]
+    public async Task AnEndpointDeletedWhileItsLastFailureIsBeingRecordedGoesWithoutADeadlock()
+    {
+        Assert.SkipUnless(TestDatabaseServer.IsPostgres, "PostgreSQL only: SQLite has one writer at a time, so the two cannot interleave.");
+        var endpoint = await EndpointAsync();
+        _receiver.Answer = HttpStatusCode.ServiceUnavailable;
+        await _s.LeadAsync();
+        await _s.CatchUpOutboxAsync();
+        await _s.SendWhileTimePassesAsync(TimeSpan.FromHours(23), TimeSpan.FromMinutes(10));
+        _s.Database.Clock.Advance(TimeSpan.FromHours(2)); // the next attempt gives up, and so disables the endpoint
+
+        // A deletion that has locked the endpoint and is about to cascade to its deliveries, as the sender records the
+        // last failure: it must wait for the endpoint before it holds the delivery, or each waits for the other.
+        await using var deleter = _s.Database.CreateContext();
+        await using var transaction = await deleter.Database.BeginTransactionAsync(Ct);
+        await deleter.LockAsync<WebhookEndpoint>(endpoint.Id, Ct);
+        var sending = _s.SendAllDueAsync();
+        await using (var watcher = _s.Database.CreateContext())
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await watcher.Database.SqlQuery<int>(
+                       $"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'").SingleAsync(Ct) == 0)
+            {
+                DateTime.UtcNow.ShouldBeLessThan(deadline, "the sender never waited for the locked endpoint");
+                sending.IsCompleted.ShouldBeFalse("the sender recorded the attempt without the endpoint's lock");
+                await Task.Delay(20, Ct);
+            }
+        }
+        await deleter.WebhookEndpoints.Where(e => e.Id == endpoint.Id).ExecuteDeleteAsync(Ct);
+        await transaction.CommitAsync(Ct);
+        await sending;
+
+        (await _s.DeliveriesAsync()).ShouldBeEmpty();
+        _receiver.Requests.Count.ShouldBeGreaterThan(1);
     }
 
     [Fact]
