@@ -47,6 +47,30 @@ public class InMailInboxTests : BunitTestBase
     }
 
     [Fact]
+    public async Task AnInMailOpenedOnThePageStaysReadWhenALiveRefreshBringsAListReadBeforeTheOpen()
+    {
+        var rep = await _data.RepAsync(SeatTier.Basic);
+        var member = InboxTestData.NewMember();
+        var id = await _data.SendAsync(rep.UserId, member, "Still read?");
+        SignInAsMember(member);
+        var page = Open(id);
+        page.WaitForAssertion(() => page.FindAll("[data-testid=inbox-unread]").ShouldBeEmpty());
+
+        // What a refresh that read the list before the open was recorded sees (the InMail unread), arriving after it:
+        // the edit's change refreshes the list, and the new subject shows the refresh has landed.
+        await using (var db = Database.CreateContext())
+        {
+            var inMail = await db.InMails.SingleAsync(m => m.Id == id, Ct);
+            inMail.ReadAt = null;
+            inMail.Subject = "Still read? (refreshed)";
+            await db.SaveChangesAsync(Ct);
+        }
+
+        page.WaitForAssertion(() => page.Find("[data-testid=inbox-subject]").TextContent.ShouldBe("Still read? (refreshed)"));
+        page.FindAll("[data-testid=inbox-unread]").ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task InterestedIsRecordedShownInsteadOfTheButtonsAndReturnsTheCredit()
     {
         var rep = await _data.RepAsync(SeatTier.Basic);
