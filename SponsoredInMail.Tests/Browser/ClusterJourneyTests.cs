@@ -140,7 +140,7 @@ public sealed class ClusterJourneyTests(ClusterFixture cluster) : IAsyncDisposab
             using var response = await client.GetAsync("/health", ct);
             response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
             var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("sim_route=", StringComparison.Ordinal));
-            fresh.Add((response.Headers.GetValues("X-Upstream").Single(), cookie.Split(';')[0]));
+            fresh.Add((AnsweredBy(response), cookie.Split(';')[0]));
         }
         // Three live instances (two after the other test killed one): 30 random keys all on one is ~1e-9.
         fresh.Select(f => f.Upstream).Distinct().Count().ShouldBeGreaterThan(1, "requests without the cookie spread over the instances");
@@ -152,10 +152,18 @@ public sealed class ClusterJourneyTests(ClusterFixture cluster) : IAsyncDisposab
                 using var request = new HttpRequestMessage(HttpMethod.Get, "/health");
                 request.Headers.Add("Cookie", cookie);
                 using var response = await client.SendAsync(request, ct);
-                response.Headers.GetValues("X-Upstream").Single().ShouldBe(upstream, $"the browser with {cookie} stays on its instance");
+                AnsweredBy(response).ShouldBe(upstream, $"the browser with {cookie} stays on its instance");
             }
         }
     }
+
+    /// <summary>
+    /// The instance that answered: after a failed attempt (the instance the other test killed, until nginx marks it
+    /// failed, and again each time its fail_timeout lapses) nginx lists every one it tried, "dead:port, live:port".
+    /// </summary>
+    private static string AnsweredBy(HttpResponseMessage response) => AnsweredBy(response.Headers.GetValues("X-Upstream").Single());
+
+    private static string AnsweredBy(string upstreamHeader) => upstreamHeader.Split(',').Last().Trim();
 
     private async Task<(IPage Page, ConcurrentQueue<string> Upstreams)> NewPageAsync(AppCluster app, IBrowserContext? browser = null)
     {
@@ -178,8 +186,7 @@ public sealed class ClusterJourneyTests(ClusterFixture cluster) : IAsyncDisposab
             if (response.Url.StartsWith(app.BaseUrl, StringComparison.Ordinal) && response.Headers.TryGetValue("x-upstream", out var upstream)
                 && !string.IsNullOrEmpty(upstream))
             {
-                // After a failed attempt nginx lists every instance it tried ("dead:port, live:port"): the last answered.
-                upstreams.Enqueue(upstream.Split(',').Last().Trim());
+                upstreams.Enqueue(AnsweredBy(upstream));
             }
         };
         return (page, upstreams);
