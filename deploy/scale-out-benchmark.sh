@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tracking through nginx with one instance, then with three, alternating, on this machine: prints each run, each
 # pair's ratio and the ratio of the clicks summed over all pairs, against the scale-out target of 0.8×
-# (docs/decisions/0010-several-instances.md).
+# (docs/decisions/0010-several-instances.md). Under each run, the CPU milliseconds per 1,000 clicks of the app
+# instances, PostgreSQL, nginx and the load generator, and the machine's idle time, in the measured window.
 #   deploy/scale-out-benchmark.sh                 # 3 pairs, 64 connections, 60 s warm-up, 20 s measured
 # Overrides (environment):
 #   SIM_BENCH_PAIRS        pairs of runs                          (3)
@@ -47,18 +48,44 @@ BENCH=("dotnet" "$ROOT/SponsoredInMail.Benchmarks/bin/Release/net10.0/SponsoredI
 
 trap 'SIM_CLUSTER_INSTANCES=3 "$CLUSTER" down >/dev/null 2>&1 || true' EXIT
 
-# One run: the cluster with $1 instances (fresh processes), warmed up, measured; prints the clicks per second.
+# CPU time so far (clock ticks) of each kind of process: the app instances, PostgreSQL, nginx, the load generator.
+cpu_ticks() {
+  local p cmd kind
+  for p in /proc/[0-9]*; do
+    cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null | head -c 300) || continue
+    case "$cmd" in
+      *SponsoredInMail.Web.dll*) kind=app ;; *SponsoredInMail.Benchmarks.dll*) kind=loadgen ;;
+      postgres*) kind=postgres ;; nginx*) kind=nginx ;; *) continue ;;
+    esac
+    # utime and stime: fields 14 and 15, counted after the ")" that ends the command name.
+    sed 's/.*) //' "$p/stat" 2>/dev/null | awk -v k="$kind" '{print k, $12 + $13}'
+  done | awk '{t[$1] += $2} END {for (k in t) print k, t[k]}'
+  awk '/^cpu /{print "idle", $5 + $6}' /proc/stat
+}
+
+# One run: the cluster with $1 instances (fresh processes), warmed up, measured; prints the clicks per second. Also
+# logs the CPU milliseconds each kind of process spent per 1,000 clicks in the measured window (and the machine's idle
+# time, both cores), which says where three instances spend what one does not.
 run() {
-  local instances=$1 line rate
+  local instances=$1 line rate before after hz
   SIM_CLUSTER_INSTANCES=3 "$CLUSTER" down >/dev/null 2>&1 || true
   as_postgres CHECKPOINT
   SIM_CLUSTER_INSTANCES=$instances "$CLUSTER" up >/tmp/scale-out-cluster-up.log 2>&1 \
     || { tail -n 20 /tmp/scale-out-cluster-up.log >&2; exit 1; }
-  line=$("${BENCH[@]}" tracking --url "$NGINX_URL" --database postgres --db "$SIM_PG_DATABASE" \
-    --seconds "$SECONDS_MEASURED" --connections "$CONNECTIONS" --warmup-seconds "$WARMUP" 2>/dev/null | grep '^RESULT' || true)
+  "${BENCH[@]}" tracking --url "$NGINX_URL" --database postgres --db "$SIM_PG_DATABASE" \
+    --seconds "$SECONDS_MEASURED" --connections "$CONNECTIONS" --warmup-seconds "$WARMUP" >/tmp/scale-out-run.log 2>&1 &
+  local bench=$!
+  # The measured window, give or take the load generator's start-up: a second in, a second before its end.
+  sleep $((WARMUP + 2)); before=$(cpu_ticks)
+  sleep $((SECONDS_MEASURED - 2)); after=$(cpu_ticks)
+  wait "$bench" || true
+  line=$(grep '^RESULT' /tmp/scale-out-run.log || true)
   rate=$(echo "$line" | sed -n 's/.*events_per_s=\([0-9]*\).*/\1/p')
-  [ -n "$rate" ] || { say "the tracking benchmark printed no result with $instances instance(s)"; exit 1; }
+  [ -n "$rate" ] || { say "the tracking benchmark printed no result with $instances instance(s)"; tail -n 5 /tmp/scale-out-run.log >&2; exit 1; }
+  hz=$(getconf CLK_TCK)
   echo "$(date +%T) load $(cut -d' ' -f1 /proc/loadavg) instances=$instances ${line#RESULT scenario=tracking }" >&2
+  echo "  cpu ms per 1,000 clicks: $(join <(echo "$before" | sort) <(echo "$after" | sort) | awk -v c="$((rate * (SECONDS_MEASURED - 2)))" -v hz="$hz" \
+    '{printf "%s %.0f  ", $1, ($3 - $2) * 1000 / hz * 1000 / c}')" >&2
   echo "$rate"
 }
 
