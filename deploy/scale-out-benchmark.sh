@@ -8,8 +8,8 @@
 #   SIM_BENCH_PAIRS        pairs of runs                          (3)
 #   SIM_BENCH_CONNECTIONS  clicks in flight (closed loop)         (64)
 #   SIM_BENCH_WARMUP       unmeasured seconds per run         (60: three fresh instances on two cores still spend
-#                          ~6% of their CPU in the JIT 40 s after start, perf)
-#   SIM_BENCH_SECONDS      measured seconds per run               (20)
+#                          ~9% of their CPU in the JIT 42–57 s after start, perf)
+#   SIM_BENCH_SECONDS      measured seconds per run, at least 3   (20)
 #   SIM_PG_DATABASE        the database, on deploy/local-postgres.sh's cluster (sim_scale_out; seeded on first use)
 # It uses deploy/local-cluster.sh (so it stops a cluster already running from the same state directory) and leaves
 # the cluster down. Run it on an otherwise idle machine: the figures swing by ±20% between runs on two cores.
@@ -20,6 +20,7 @@ PAIRS=${SIM_BENCH_PAIRS:-3}
 CONNECTIONS=${SIM_BENCH_CONNECTIONS:-64}
 WARMUP=${SIM_BENCH_WARMUP:-60}
 SECONDS_MEASURED=${SIM_BENCH_SECONDS:-20}
+[ "$SECONDS_MEASURED" -ge 3 ] || { echo "SIM_BENCH_SECONDS must be at least 3" >&2; exit 2; }
 TARGET=0.8
 export SIM_PG_DATABASE=${SIM_PG_DATABASE:-sim_scale_out}
 CLUSTER=$ROOT/deploy/local-cluster.sh
@@ -75,7 +76,8 @@ run() {
   "${BENCH[@]}" tracking --url "$NGINX_URL" --database postgres --db "$SIM_PG_DATABASE" \
     --seconds "$SECONDS_MEASURED" --connections "$CONNECTIONS" --warmup-seconds "$WARMUP" >/tmp/scale-out-run.log 2>&1 &
   local bench=$!
-  # The measured window, give or take the load generator's start-up: a second in, a second before its end.
+  # The CPU window: from 2 s after the warm-up ends, counted from the load generator's launch, to the end of the
+  # measurement; its own start-up (a second or two) moves the window that much earlier, into the warm-up's tail.
   sleep $((WARMUP + 2)); before=$(cpu_ticks)
   sleep $((SECONDS_MEASURED - 2)); after=$(cpu_ticks)
   wait "$bench" || true
