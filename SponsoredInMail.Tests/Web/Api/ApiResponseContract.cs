@@ -81,13 +81,18 @@ public sealed class ApiResponseContract(Func<Task<JsonElement>> document) : Dele
         return _paths.FirstOrDefault(p => p.Pattern.IsMatch(path)).Template;
     }
 
-    /// <summary>A JSON Schema for one response: the documented schema with the document's components as $defs.</summary>
+    /// <summary>
+    /// A JSON Schema for one response: the documented schema with the document's components as $defs. Each schema gets
+    /// a registry of its own: JsonSchema.Net's global registry is a plain dictionary, and API tests compiling schemas
+    /// at the same moment lost registrations in it ("Could not resolve …#/$defs/ApiAudience" in CI; a parallel loop of
+    /// 100,000 builds and evaluations fails about 8 times with the global registry, never with private ones).
+    /// </summary>
     private static JsonSchema Compile(JsonElement doc, JsonElement schemaNode)
     {
         static string Rewrite(string json) => json.Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal);
         var root = JsonNode.Parse(Rewrite(schemaNode.GetRawText()))!.AsObject();
         root["$schema"] = "https://json-schema.org/draft/2020-12/schema";
         root["$defs"] = JsonNode.Parse(Rewrite(doc.GetProperty("components").GetProperty("schemas").GetRawText()));
-        return JsonSchema.FromText(root.ToJsonString());
+        return JsonSchema.FromText(root.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
     }
 }
