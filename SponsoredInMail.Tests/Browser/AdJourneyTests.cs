@@ -51,7 +51,7 @@ public class AdJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         await Assertions.Expect(page.GetByTestId("lead-form-preview")).ToContainTextAsync("Get the 2026 buyer's guide");
         (await page.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
         await page.GetByTestId("save-lead-form").ClickAsync();
-        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/lead-forms/\\d+$"));
+        await page.WaitForAddressAsync("/lead-forms/\\d+$");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Ads", Exact = true }).ClickAsync();
         await page.GetByTestId("new-conversation-ad").ClickAsync();
@@ -96,7 +96,7 @@ public class AdJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         (await page.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
 
         await page.GetByTestId("save-ad").ClickAsync();
-        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/ads/\\d+$"));
+        await page.WaitForAddressAsync("/ads/\\d+$");
     }
 
     /// <summary>Saves and waits for the ad's own URL; a click lost to a field's re-render is repeated (the URL only changes on success).</summary>
@@ -108,9 +108,9 @@ public class AdJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
             await page.GetByTestId("save-ad").ClickAsync();
             try
             {
-                await page.WaitForURLAsync(saved, new() { Timeout = 5_000 });
+                await page.WaitForAddressAsync(saved, 5_000);
             }
-            catch (TimeoutException)
+            catch (PlaywrightException)
             {
             }
         }

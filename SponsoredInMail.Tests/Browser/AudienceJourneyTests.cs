@@ -33,7 +33,7 @@ public class AudienceJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         (await page.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
 
         await page.GetByTestId("save-audience").ClickAsync();
-        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/audiences/\\d+$"));
+        await page.WaitForAddressAsync("/audiences/\\d+$");
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to audiences" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("audience-list")).ToContainTextAsync("US and UK decision makers");
     }

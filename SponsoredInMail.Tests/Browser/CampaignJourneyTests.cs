@@ -51,7 +51,7 @@ public class CampaignJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         await Assertions.Expect(marketer.GetByTestId("forecast-sends")).ToBeVisibleAsync();
         (await marketer.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
         await marketer.GetByTestId("wizard-submit").ClickAsync();
-        await marketer.WaitForURLAsync(CampaignUrl);
+        await marketer.WaitForAddressAsync(CampaignUrl);
         var campaignPage = marketer.Url;
         await Assertions.Expect(marketer.GetByTestId("campaign-status").First).ToHaveAttributeAsync("data-status", "InReview");
 
@@ -69,7 +69,7 @@ public class CampaignJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         await ChooseAsync(admin, admin.GetByTestId("reject-reason"), "Misleading claim");
         await admin.GetByTestId("reject-details").FillAsync("\"Free forever\" is not what the landing page offers.");
         await admin.GetByTestId("reject").ClickAsync();
-        await admin.WaitForURLAsync(url => url.EndsWith("/admin/review"));
+        await admin.WaitForAddressAsync("/admin/review$");
 
         // The marketer sees why, fixes the bid and resubmits.
         await marketer.GotoAsync(campaignPage);
@@ -87,7 +87,7 @@ public class CampaignJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
             await NextAsync(marketer);
         }
         await marketer.GetByTestId("wizard-submit").ClickAsync();
-        await marketer.WaitForURLAsync(CampaignUrl);
+        await marketer.WaitForAddressAsync(CampaignUrl);
         await Assertions.Expect(marketer.GetByTestId("campaign-status").First).ToHaveAttributeAsync("data-status", "InReview");
 
         // The admin approves.
@@ -97,7 +97,7 @@ public class CampaignJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         await admin.WaitForInteractiveAsync();
         await admin.GetByTestId("approve").ClickAsync();
         // A CI run's first minutes (the SQLite pass's browser tests beside the HTTP ones) once took over 15 s here.
-        await admin.WaitForURLAsync(url => url.EndsWith("/admin/review"), new() { Timeout = 60_000 });
+        await admin.WaitForAddressAsync("/admin/review$", 60_000);
 
         // The campaign list, open in another window, follows the run too.
         var campaignId = CampaignUrl.Match(campaignPage).Groups[1].Value;

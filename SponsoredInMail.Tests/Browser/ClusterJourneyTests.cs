@@ -12,6 +12,9 @@ namespace SponsoredInMail.Tests.Browser;
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterJourneyTests(ClusterFixture cluster) : IAsyncDisposable
 {
+    /// <summary>Waits in this class: three instances, PostgreSQL, nginx and Chromium share two cores.</summary>
+    private const int ClusterTimeoutMs = 30_000;
+
     private readonly List<IBrowserContext> _contexts = [];
 
     /// <summary>
@@ -62,7 +65,7 @@ public sealed class ClusterJourneyTests(ClusterFixture cluster) : IAsyncDisposab
         await NextAsync(ben);
         await Assertions.Expect(ben.GetByTestId("forecast-sends")).ToBeVisibleAsync();
         await ben.GetByTestId("wizard-submit").ClickAsync();
-        await ben.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/campaigns/\\d+$"));
+        await ben.WaitForAddressAsync("/campaigns/\\d+$", ClusterTimeoutMs);
         var campaignPage = ben.Url;
         await Assertions.Expect(ben.GetByTestId("campaign-status").First).ToHaveAttributeAsync("data-status", "InReview");
 
@@ -73,7 +76,7 @@ public sealed class ClusterJourneyTests(ClusterFixture cluster) : IAsyncDisposab
         await admin.GetByTestId("review-link").Filter(new() { HasText = campaignName }).ClickAsync();
         await admin.WaitForInteractiveAsync();
         await admin.GetByTestId("approve").ClickAsync();
-        await admin.WaitForURLAsync(url => url.EndsWith("/admin/review", StringComparison.Ordinal));
+        await admin.WaitForAddressAsync("/admin/review$", ClusterTimeoutMs);
 
         // Ben launches it.
         await ben.GotoAsync(campaignPage);
@@ -175,7 +178,7 @@ public sealed class ClusterJourneyTests(ClusterFixture cluster) : IAsyncDisposab
                 BaseURL = app.BaseUrl,
                 ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
             });
-            context.SetDefaultTimeout(30_000);
+            context.SetDefaultTimeout(ClusterTimeoutMs);
             _contexts.Add(context);
         }
         var page = await context.NewPageAsync();

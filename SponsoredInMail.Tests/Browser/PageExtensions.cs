@@ -1,5 +1,6 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SponsoredInMail.Core.Seeding;
 
@@ -14,9 +15,27 @@ internal static class PageExtensions
         await page.Locator("[name='Input.Email']").FillAsync(email);
         await page.Locator("[name='Input.Password']").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
+        await page.WaitToLeaveAsync("/Account/Login");
         await page.WaitForInteractiveAsync();
     }
+
+    /// <summary>
+    /// Waits until the page's address matches <paramref name="pattern"/> (a regular expression searched in the whole
+    /// URL). It polls the browser's own address: <c>IPage.WaitForURLAsync</c> compares the address it last heard of and
+    /// only then starts listening for navigations, so a navigation landing between the two is never seen and the test
+    /// times out on a page that is already there (CI failed so after a save's client-side navigation, and a loop of one
+    /// journey under load after the login's redirect).
+    /// </summary>
+    public static Task WaitForAddressAsync(this IPage page, string pattern, float? timeout = null) =>
+        page.WaitForAddressAsync(new Regex(pattern), timeout);
+
+    /// <inheritdoc cref="WaitForAddressAsync(IPage, string, float?)"/>
+    public static Task WaitForAddressAsync(this IPage page, Regex pattern, float? timeout = null) =>
+        Assertions.Expect(page).ToHaveURLAsync(pattern, new() { Timeout = timeout });
+
+    /// <summary>Waits until the page's address no longer matches <paramref name="pattern"/>; polls, as <see cref="WaitForAddressAsync(IPage, string, float?)"/>.</summary>
+    public static Task WaitToLeaveAsync(this IPage page, string pattern, float? timeout = null) =>
+        Assertions.Expect(page).Not.ToHaveURLAsync(new Regex(pattern), new() { Timeout = timeout });
 
     /// <summary>Waits until the Blazor circuit is up, so clicks reach interactive components.</summary>
     public static async Task WaitForInteractiveAsync(this IPage page)

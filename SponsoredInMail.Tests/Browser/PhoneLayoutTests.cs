@@ -50,7 +50,7 @@ public class PhoneLayoutTests(BrowserFixture fixture) : BrowserTest(fixture)
         await ShouldBeOnScreenAsync(logout, "Log out");
         await ShouldFitAsync(page.Locator(".mud-popover-open").Filter(new() { Has = logout }), "the user menu");
         await logout.ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/Account/Login"));
+        await page.WaitForAddressAsync("/Account/Login");
     }
 
     [Fact]

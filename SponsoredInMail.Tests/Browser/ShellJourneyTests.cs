@@ -76,7 +76,7 @@ public class ShellJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
 
         await page.GetByTestId("user-menu").ClickAsync();
         await page.GetByTestId("logout").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/Account/Login"));
+        await page.WaitForAddressAsync("/Account/Login");
         await page.GotoAsync("/");
 
         page.Url.ShouldContain("/Account/Login");

@@ -54,7 +54,7 @@ public class VariantsJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         await Assertions.Expect(admin.GetByTestId("ab-test-review-note").First).ToBeVisibleAsync();
         (await admin.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
         await admin.GetByTestId("approve").ClickAsync();
-        await admin.WaitForURLAsync(url => url.EndsWith("/admin/review", StringComparison.Ordinal));
+        await admin.WaitForAddressAsync("/admin/review$");
 
         // Launched (its start is tomorrow, so nothing sends yet), the marketer ends the test with ad B.
         (await campaigns.LaunchAsync(advertiser.Marketer.UserId, advertiser.AccountId, draftId, Ct)).Succeeded.ShouldBeTrue();
@@ -93,7 +93,7 @@ public class VariantsJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         await admin.WaitForInteractiveAsync();
         await Assertions.Expect(admin.GetByTestId("ad-preview")).ToHaveCountAsync(2);
         await admin.GetByTestId("approve").ClickAsync();
-        await admin.WaitForURLAsync(url => url.EndsWith("/admin/review", StringComparison.Ordinal));
+        await admin.WaitForAddressAsync("/admin/review$");
 
         // The marketer launches; the engine sends both ads to the whole audience.
         var marketer = await NewPageAsync(1400, 1000);
@@ -171,7 +171,7 @@ public class VariantsJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         await Assertions.Expect(admin.GetByTestId("approve")).ToHaveTextAsync("Approve with 1 of 2 ads");
         (await admin.SeriousAccessibilityViolationsAsync()).ShouldBeEmpty();
         await admin.GetByTestId("approve").ClickAsync();
-        await admin.WaitForURLAsync(url => url.EndsWith("/admin/review", StringComparison.Ordinal));
+        await admin.WaitForAddressAsync("/admin/review$");
 
         var marketer = await NewPageAsync(1400, 1000);
         await marketer.LoginAsync(advertiser.Email);
