@@ -79,7 +79,13 @@ public class AdJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         for (var attempt = 0; attempt < 3 && await firstRows.CountAsync() < 3; attempt++)
         {
             await messages.Nth(0).GetByTestId("add-button").ClickAsync();
-            await page.WaitForTimeoutAsync(500);
+            try
+            {
+                await Assertions.Expect(firstRows).ToHaveCountAsync(3, new() { Timeout = 2_000 });
+            }
+            catch (PlaywrightException)
+            {
+            }
         }
         await Assertions.Expect(firstRows).ToHaveCountAsync(3);
         var later = firstRows.Nth(2);

@@ -36,7 +36,13 @@ public class InMailJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
         {
             await to.FillAsync(mia.LastName);
             await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = mia.FullName }).First.ClickAsync();
-            await page.WaitForTimeoutAsync(300);
+            try
+            {
+                await Assertions.Expect(to).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(mia.FullName), new() { Timeout = 2_000 });
+            }
+            catch (PlaywrightException)
+            {
+            }
         }
         await Assertions.Expect(to).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(mia.FullName));
         await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);

@@ -1,5 +1,6 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SponsoredInMail.Core.Seeding;
@@ -36,6 +37,33 @@ internal static class PageExtensions
     /// <summary>Waits until the page's address no longer matches <paramref name="pattern"/>; polls, as <see cref="WaitForAddressAsync(IPage, string, float?)"/>.</summary>
     public static Task WaitToLeaveAsync(this IPage page, string pattern, float? timeout = null) =>
         Assertions.Expect(page).Not.ToHaveURLAsync(new Regex(pattern), new() { Timeout = timeout });
+
+    /// <summary>
+    /// Clicks the campaign wizard's Next and waits for its next step, or for the wizard's refusal, whichever comes first;
+    /// a refusal, or a step that never comes, fails with the errors the page shows.
+    /// </summary>
+    public static async Task WizardNextAsync(this IPage page)
+    {
+        var actions = page.GetByTestId("wizard-actions");
+        var step = int.Parse(await actions.GetAttributeAsync("data-step") ?? "0", CultureInfo.InvariantCulture);
+        await page.GetByTestId("wizard-next").ClickAsync();
+        var next = (step + 1).ToString(CultureInfo.InvariantCulture);
+        var refused = page.GetByTestId("wizard-errors");
+        try
+        {
+            await page.Locator($"[data-testid='wizard-actions'][data-step='{next}'], [data-testid='wizard-errors']").First.WaitForAsync();
+            if (!await refused.IsVisibleAsync())
+            {
+                return;
+            }
+        }
+        catch (TimeoutException)
+        {
+        }
+        var errors = await page.Locator("[data-testid='wizard-errors'], .mud-input-error").AllInnerTextsAsync();
+        throw new ShouldAssertException(
+            $"the wizard did not go from step {step} to {next}: {string.Join(" | ", errors.Select(e => e.Trim()).Where(e => e.Length > 0).DefaultIfEmpty("no error shown"))}");
+    }
 
     /// <summary>Waits until the Blazor circuit is up, so clicks reach interactive components.</summary>
     public static async Task WaitForInteractiveAsync(this IPage page)
