@@ -83,10 +83,16 @@ public class ApiAppFactory : AppFactory
     {
         await using var db = await CreateContextAsync();
         var now = DateTime.UtcNow;
+        // Past Draft a campaign carries its audience's snapshot, written with it: the running delivery engine completes an
+        // Active campaign without one ("no audience") in its next round, which once landed between an insert and a
+        // later update and failed a test expecting the campaign still Active.
+        var audience = status == CampaignStatus.Draft ? null
+            : await db.SavedAudiences.AsNoTracking().SingleAsync(a => a.Id == things.AudienceId, TestContext.Current.CancellationToken);
         var campaign = new Campaign
         {
             AdvertiserAccountId = things.AccountId, Name = name, Objective = CampaignObjective.WebsiteVisits, SavedAudienceId = things.AudienceId,
             AdId = things.AdId, BidCents = 100, LifetimeBudgetCents = 10_000, Status = status,
+            TargetingJson = audience?.TargetingJson, AudienceName = audience?.Name,
             // Tomorrow: the running delivery engine leaves an active test campaign alone.
             StartAt = now.AddDays(1), CreatedByUserId = "test", CreatedAt = now, UpdatedByUserId = "test", UpdatedAt = now,
         };
